@@ -1,0 +1,80 @@
+package dev.chorus;
+
+import dev.chorus.cluster.ClusterConfigFactory;
+import dev.chorus.config.Settings;
+import dev.chorus.http.Readiness;
+import dev.chorus.http.ServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * A running Chorus node: joins the cluster, deploys the server verticles, and leaves in order on
+ * {@link #stop()}: not ready, sockets closed with 1001 (bounded by the shutdown timeout), subscriptions
+ * removed, cluster left.
+ */
+public final class ChorusNode {
+
+  private static final Logger LOG = Logger.getLogger(ChorusNode.class.getName());
+
+  private final Settings settings;
+  private final Path workingDir;
+  private final Readiness readiness = new Readiness();
+  private volatile Vertx vertx;
+
+  public ChorusNode(Settings settings, Path workingDir) {
+    this.settings = settings;
+    this.workingDir = workingDir;
+  }
+
+  /** Joins the cluster and starts serving; completes once the node is ready. */
+  public Future<Void> start() {
+    Settings.Cluster cluster = settings.cluster();
+    HazelcastClusterManager clusterManager =
+      new HazelcastClusterManager(ClusterConfigFactory.create(cluster, workingDir));
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+      .setHost(cluster.host())
+      .setPort(cluster.eventBusPort())
+      .setClusterPublicHost(cluster.host()));
+    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+      .compose(started -> {
+        vertx = started;
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options))
+          .recover(failure -> started.close().transform(v -> Future.failedFuture(failure)));
+      })
+      .map(deploymentId -> {
+        readiness.markJoined();
+        LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s)",
+          clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
+          cluster.host(), cluster.port(), clusterManager.getNodes().size()));
+        return null;
+      });
+  }
+
+  private DeploymentOptions deploymentOptions(VertxOptions options) {
+    int instances = settings.server().instances();
+    return new DeploymentOptions().setInstances(instances > 0 ? instances : options.getEventLoopPoolSize());
+  }
+
+  /** Leaves in order; completes when the cluster has been left. */
+  public Future<Void> stop() {
+    readiness.markDraining();
+    Vertx running = vertx;
+    return running == null ? Future.succeededFuture() : running.close();
+  }
+
+  /** The node's Vert.x instance, once started. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+}

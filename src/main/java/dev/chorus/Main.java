@@ -1,0 +1,90 @@
+package dev.chorus;
+
+import dev.chorus.config.Settings;
+import dev.chorus.config.SettingsException;
+import dev.chorus.config.SettingsLoader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** Entry point of {@code java -jar chat-server.jar}: settings, then a node, then a shutdown hook. */
+public final class Main {
+
+  /** Exit status for a setting with a bad value. */
+  static final int EXIT_BAD_SETTING = 2;
+  /** Exit status for a node that could not start (port taken, cluster unreachable...). */
+  static final int EXIT_START_FAILED = 1;
+  /** Extra time the shutdown hook allows beyond the socket-drain timeout for leaving the cluster. */
+  static final long LEAVE_GRACE_SECONDS = 10;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.util.logging.manager", KeepLoggingOnShutdown.class.getName());
+    configureLogging();
+    Settings settings;
+    try {
+      settings = SettingsLoader.load(System.getenv(), Path.of("").toAbsolutePath());
+    } catch (SettingsException e) {
+      System.err.println("chorus: " + e.getMessage());
+      System.exit(EXIT_BAD_SETTING);
+      return;
+    }
+    ChorusNode node = new ChorusNode(settings, Path.of("").toAbsolutePath());
+    try {
+      node.start().await();
+    } catch (Exception e) {
+      System.err.println("chorus: the node could not start: " + rootMessage(e));
+      node.stop().await();
+      System.exit(EXIT_START_FAILED);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndExit(node, settings), "chorus-shutdown"));
+  }
+
+  /** On SIGTERM: drain and leave within the configured time, then exit 0 (the JVM would say 143). */
+  private static void stopAndExit(ChorusNode node, Settings settings) {
+    Logger log = Logger.getLogger(Main.class.getName());
+    log.info("Shutting down: closing connections with 1001, then leaving the cluster");
+    long limit = settings.server().shutdownTimeoutSeconds() + LEAVE_GRACE_SECONDS;
+    int status = 0;
+    try {
+      node.stop().toCompletionStage().toCompletableFuture().get(limit, TimeUnit.SECONDS);
+      log.info("Left the cluster; bye");
+    } catch (Exception e) {
+      log.log(Level.WARNING, "Shutdown did not finish cleanly within " + limit + " s: " + rootMessage(e));
+      status = EXIT_START_FAILED;
+    }
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  /** One line per event on stderr, Hazelcast reduced to warnings and membership changes. */
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream in = Main.class.getClassLoader().getResourceAsStream("logging.properties")) {
+      if (in != null) {
+        LogManager.getLogManager().readConfiguration(in);
+      }
+    } catch (IOException e) {
+      System.err.println("chorus: logging.properties unreadable, using JDK defaults: " + e.getMessage());
+    }
+  }
+}

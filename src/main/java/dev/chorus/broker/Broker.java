@@ -1,0 +1,22 @@
+package dev.chorus.broker;
+
+import dev.chorus.protocol.ServerMessage;
+import io.vertx.core.Future;
+
+/**
+ * Cross-node publish and subscribe for room messages.
+ * <p>Contract: a published message reaches every node that was subscribed when it was published, at most
+ * once (a node that crashes loses what was in flight), in publish order per publishing node. Each message
+ * is encoded once on the publishing node.
+ */
+public interface Broker {
+
+  /** Publishes to the clients in the room on every node, this one included. */
+  void publish(String room, ServerMessage message);
+
+  /** Starts delivering the cluster's messages to this node's sockets; completes when registered cluster-wide. */
+  Future<Void> subscribe();
+
+  /** Stops delivering. */
+  Future<Void> unsubscribe();
+}

@@ -1,0 +1,53 @@
+package dev.chorus.broker;
+
+import dev.chorus.cluster.Addresses;
+import dev.chorus.hub.LocalHub;
+import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.ServerMessage;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/**
+ * {@link Broker} over Vert.x's clustered event bus: one publish per message to {@link Addresses#ROOM_BROADCAST},
+ * which every verticle instance of every node consumes, handing the bytes to its {@link LocalHub}.
+ * The body is the message's UTF-8 JSON, so receivers write it without decoding.
+ */
+public final class EventBusBroker implements Broker {
+
+  private final EventBus eventBus;
+  private final LocalHub hub;
+  private MessageConsumer<Buffer> consumer;
+
+  public EventBusBroker(EventBus eventBus, LocalHub hub) {
+    this.eventBus = eventBus;
+    this.hub = hub;
+  }
+
+  @Override
+  public void publish(String room, ServerMessage message) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room);
+    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
+  }
+
+  @Override
+  public Future<Void> subscribe() {
+    consumer = eventBus.consumer(Addresses.ROOM_BROADCAST, this::deliver);
+    return consumer.completion();
+  }
+
+  private void deliver(Message<Buffer> message) {
+    String room = message.headers().get(Addresses.ROOM_HEADER);
+    if (room != null) {
+      hub.deliver(room, message.body().getBytes());
+    }
+  }
+
+  @Override
+  public Future<Void> unsubscribe() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

@@ -1,0 +1,14 @@
+package dev.chorus.cluster;
+
+/** Event-bus addresses used by Chorus, in one place. */
+public final class Addresses {
+
+  /** Chat and status messages of every room; every node subscribes, each delivers to its own sockets. */
+  public static final String ROOM_BROADCAST = "chorus.rooms";
+
+  /** Message header carrying the room a broadcast belongs to. */
+  public static final String ROOM_HEADER = "room";
+
+  private Addresses() {
+  }
+}

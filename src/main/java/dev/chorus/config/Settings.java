@@ -1,0 +1,39 @@
+package dev.chorus.config;
+
+import java.util.List;
+
+/**
+ * Every setting of a node, immutable. Defaults live in conf/config.json (packaged in the jar) and are
+ * documented in README.md; {@link SettingsLoader} reads them and applies environment overrides.
+ */
+public record Settings(Http http, Cluster cluster, Server server) {
+
+  /** Where clients connect. */
+  public record Http(String host, int port) {
+  }
+
+  /**
+   * How this node finds and talks to its peers.
+   *
+   * @param name        Hazelcast cluster name: only nodes with the same name join each other
+   * @param host        the address this node binds and advertises for Hazelcast and the event bus
+   * @param port        Hazelcast member port
+   * @param members     host[:port] of members to join; empty means this node alone
+   * @param eventBusPort event-bus TCP port; 0 picks a free one
+   */
+  public record Cluster(String name, String host, int port, List<String> members, int eventBusPort) {
+    public Cluster {
+      members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * The WebSocket server.
+   *
+   * @param instances              verticle instances sharing the HTTP port; 0 means one per event-loop thread
+   * @param maxMessageBytes        largest WebSocket message (and frame) accepted
+   * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster
+   */
+  public record Server(int instances, int maxMessageBytes, int shutdownTimeoutSeconds) {
+  }
+}

@@ -1,0 +1,279 @@
+package dev.chorus.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads {@link Settings}: the defaults packaged in the jar, then the settings file (CHORUS_CONFIG, else
+ * conf/config.json in the working directory when present), then environment variables. Unknown keys and
+ * bad values fail with one {@link SettingsException} line naming the setting.
+ */
+public final class SettingsLoader {
+
+  /** The packaged copy of conf/config.json: every default. */
+  public static final String DEFAULTS_RESOURCE = "conf/config.json";
+  /** Environment variable naming the settings file. */
+  public static final String CONFIG_FILE_ENV = "CHORUS_CONFIG";
+  static final Path DEFAULT_CONFIG_FILE = Path.of("conf", "config.json");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private enum Kind { STRING, INT, LIST }
+
+  /** An environment variable that overrides one setting. */
+  private record EnvOverride(String variable, String path, Kind kind) {
+  }
+
+  private static final List<EnvOverride> ENV_OVERRIDES = List.of(
+    new EnvOverride("HTTP_HOST", "http.host", Kind.STRING),
+    new EnvOverride("HTTP_PORT", "http.port", Kind.INT),
+    new EnvOverride("CLUSTER_NAME", "cluster.name", Kind.STRING),
+    new EnvOverride("CLUSTER_HOST", "cluster.host", Kind.STRING),
+    new EnvOverride("CLUSTER_PORT", "cluster.port", Kind.INT),
+    new EnvOverride("CLUSTER_MEMBERS", "cluster.members", Kind.LIST),
+    new EnvOverride("EVENTBUS_PORT", "cluster.eventBusPort", Kind.INT),
+    new EnvOverride("SERVER_INSTANCES", "server.instances", Kind.INT),
+    new EnvOverride("MAX_MESSAGE_BYTES", "server.maxMessageBytes", Kind.INT),
+    new EnvOverride("SHUTDOWN_TIMEOUT_SECONDS", "server.shutdownTimeoutSeconds", Kind.INT));
+
+  private SettingsLoader() {
+  }
+
+  /** Settings for a process with this environment, resolving relative paths against {@code workingDir}. */
+  public static Settings load(Map<String, String> env, Path workingDir) {
+    ObjectNode tree = defaults();
+    Path file = configFile(env, workingDir);
+    if (file != null) {
+      mergeFile(tree, file);
+    }
+    applyEnvironment(tree, env);
+    return validate(bind(tree));
+  }
+
+  private static ObjectNode defaults() {
+    try (InputStream in = SettingsLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+      }
+      return (ObjectNode) JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path configFile(Map<String, String> env, Path workingDir) {
+    String named = env.get(CONFIG_FILE_ENV);
+    if (named != null && !named.isBlank()) {
+      Path file = workingDir.resolve(named);
+      if (!Files.isRegularFile(file)) {
+        throw new SettingsException(CONFIG_FILE_ENV + " must name a readable file, got '" + named + "'");
+      }
+      return file;
+    }
+    Path file = workingDir.resolve(DEFAULT_CONFIG_FILE);
+    return Files.isRegularFile(file) ? file : null;
+  }
+
+  private static void mergeFile(ObjectNode tree, Path file) {
+    JsonNode overlay;
+    try {
+      overlay = JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new SettingsException(file + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new SettingsException(file + " cannot be read: " + e.getMessage());
+    }
+    if (overlay == null || !overlay.isObject()) {
+      throw new SettingsException(file + " must hold a JSON object");
+    }
+    merge(tree, (ObjectNode) overlay, "", file);
+  }
+
+  private static void merge(ObjectNode target, ObjectNode overlay, String prefix, Path file) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = overlay.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String path = prefix + field.getKey();
+      JsonNode existing = target.get(field.getKey());
+      if (existing == null) {
+        throw new SettingsException("unknown setting '" + path + "' in " + file);
+      }
+      if (existing.isObject()) {
+        if (!field.getValue().isObject()) {
+          throw new SettingsException(path + " must be an object in " + file);
+        }
+        merge((ObjectNode) existing, (ObjectNode) field.getValue(), path + ".", file);
+      } else {
+        target.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private static void applyEnvironment(ObjectNode tree, Map<String, String> env) {
+    for (EnvOverride override : ENV_OVERRIDES) {
+      String value = env.get(override.variable());
+      if (value == null) {
+        continue;
+      }
+      String[] path = override.path().split("\\.");
+      ObjectNode parent = (ObjectNode) tree.get(path[0]);
+      String key = path[1];
+      String trimmed = value.trim();
+      switch (override.kind()) {
+        case STRING -> parent.put(key, trimmed);
+        case INT -> {
+          try {
+            parent.put(key, Integer.parseInt(trimmed));
+          } catch (NumberFormatException e) {
+            throw new SettingsException(override.variable() + " must be an integer, got '" + value + "'");
+          }
+        }
+        case LIST -> {
+          ArrayNode list = parent.putArray(key);
+          for (String item : trimmed.split(",")) {
+            if (!item.isBlank()) {
+              list.add(item.trim());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Settings bind(ObjectNode tree) {
+    JsonNode http = tree.get("http");
+    JsonNode cluster = tree.get("cluster");
+    JsonNode server = tree.get("server");
+    return new Settings(
+      new Settings.Http(text(http, "http.host"), integer(http, "http.port")),
+      new Settings.Cluster(text(cluster, "cluster.name"), text(cluster, "cluster.host"),
+        integer(cluster, "cluster.port"), textList(cluster, "cluster.members"),
+        integer(cluster, "cluster.eventBusPort")),
+      new Settings.Server(integer(server, "server.instances"), integer(server, "server.maxMessageBytes"),
+        integer(server, "server.shutdownTimeoutSeconds")));
+  }
+
+  private static String leaf(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+
+  private static String text(JsonNode parent, String path) {
+    JsonNode node = parent.get(leaf(path));
+    if (node == null || !node.isTextual()) {
+      throw new SettingsException(path + " must be a string");
+    }
+    return node.asText();
+  }
+
+  private static int integer(JsonNode parent, String path) {
+    JsonNode node = parent.get(leaf(path));
+    if (node == null || !node.canConvertToInt() || !node.isIntegralNumber()) {
+      throw new SettingsException(path + " must be an integer");
+    }
+    return node.intValue();
+  }
+
+  private static List<String> textList(JsonNode parent, String path) {
+    JsonNode node = parent.get(leaf(path));
+    if (node == null || !node.isArray()) {
+      throw new SettingsException(path + " must be a list of strings");
+    }
+    List<String> values = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        throw new SettingsException(path + " must be a list of strings");
+      }
+      values.add(item.asText());
+    }
+    return values;
+  }
+
+  /** Checks every value's range; the message names the setting and its environment variable. */
+  static Settings validate(Settings settings) {
+    requirePort(settings.http().port(), "http.port (HTTP_PORT)", false);
+    requireText(settings.http().host(), "http.host (HTTP_HOST)");
+    requireText(settings.cluster().name(), "cluster.name (CLUSTER_NAME)");
+    requireLocalAddress(settings.cluster().host());
+    requirePort(settings.cluster().port(), "cluster.port (CLUSTER_PORT)", false);
+    requirePort(settings.cluster().eventBusPort(), "cluster.eventBusPort (EVENTBUS_PORT)", true);
+    for (String member : settings.cluster().members()) {
+      requireMember(member);
+    }
+    if (settings.server().instances() < 0 || settings.server().instances() > 256) {
+      throw new SettingsException("server.instances (SERVER_INSTANCES) must be 0 (one per event loop) to 256, got "
+        + settings.server().instances());
+    }
+    if (settings.server().maxMessageBytes() < 125 || settings.server().maxMessageBytes() > 16 * 1024 * 1024) {
+      throw new SettingsException("server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got "
+        + settings.server().maxMessageBytes());
+    }
+    if (settings.server().shutdownTimeoutSeconds() < 0 || settings.server().shutdownTimeoutSeconds() > 3600) {
+      throw new SettingsException("server.shutdownTimeoutSeconds (SHUTDOWN_TIMEOUT_SECONDS) must be 0 to 3600, got "
+        + settings.server().shutdownTimeoutSeconds());
+    }
+    return settings;
+  }
+
+  private static void requireText(String value, String name) {
+    if (value.isBlank()) {
+      throw new SettingsException(name + " must not be empty");
+    }
+  }
+
+  private static void requirePort(int port, String name, boolean zeroAllowed) {
+    int min = zeroAllowed ? 0 : 1;
+    if (port < min || port > 65535) {
+      throw new SettingsException(name + " must be a port number " + min + "-65535, got " + port);
+    }
+  }
+
+  private static void requireLocalAddress(String host) {
+    String name = "cluster.host (CLUSTER_HOST)";
+    requireText(host, name);
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      if (address.isAnyLocalAddress()) {
+        throw new SettingsException(name + " must be an address peers can reach, not " + host);
+      }
+      if (!address.isLoopbackAddress() && NetworkInterface.getByInetAddress(address) == null) {
+        throw new SettingsException(name + " must be an address of this machine, got " + host);
+      }
+    } catch (UnknownHostException e) {
+      throw new SettingsException(name + " must be a resolvable address, got '" + host + "'");
+    } catch (SocketException e) {
+      throw new SettingsException(name + " cannot be checked: " + e.getMessage());
+    }
+  }
+
+  private static void requireMember(String member) {
+    String name = "cluster.members (CLUSTER_MEMBERS)";
+    int colon = member.lastIndexOf(':');
+    String host = colon < 0 ? member : member.substring(0, colon);
+    if (host.isBlank()) {
+      throw new SettingsException(name + " must list host[:port] entries, got '" + member + "'");
+    }
+    if (colon >= 0) {
+      try {
+        requirePort(Integer.parseInt(member.substring(colon + 1)), name + " port of '" + member + "'", false);
+      } catch (NumberFormatException e) {
+        throw new SettingsException(name + " must list host[:port] entries, got '" + member + "'");
+      }
+    }
+  }
+}

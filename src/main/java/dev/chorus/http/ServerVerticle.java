@@ -1,0 +1,88 @@
+package dev.chorus.http;
+
+import dev.chorus.broker.Broker;
+import dev.chorus.broker.EventBusBroker;
+import dev.chorus.chat.ChatSession;
+import dev.chorus.config.Settings;
+import dev.chorus.echo.EchoHandler;
+import dev.chorus.hub.LocalHub;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port and holds this
+ * event loop's sockets. Wiring only: the protocol lives in {@link ChatSession} and {@link EchoHandler}.
+ */
+public final class ServerVerticle extends VerticleBase {
+
+  /** WebSocket paths. */
+  public static final String ECHO_PATH = "/echo";
+  public static final String CHAT_PATH = "/chat";
+
+  /** RFC 6455 close code for a server going away. */
+  static final short GOING_AWAY = 1001;
+
+  private final Settings settings;
+  private final Readiness readiness;
+  private HttpServer server;
+  private Broker broker;
+
+  public ServerVerticle(Settings settings, Readiness readiness) {
+    this.settings = settings;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalHub hub = new LocalHub();
+    broker = new EventBusBroker(vertx.eventBus(), hub);
+    server = vertx.createHttpServer(serverOptions())
+      .webSocketHandshakeHandler(this::onHandshake)
+      .webSocketHandler(socket -> onWebSocket(socket, hub))
+      .requestHandler(HttpRoutes.create(vertx, readiness));
+    return broker.subscribe().compose(v -> server.listen());
+  }
+
+  private HttpServerOptions serverOptions() {
+    int maxBytes = settings.server().maxMessageBytes();
+    return new HttpServerOptions()
+      .setHost(settings.http().host())
+      .setPort(settings.http().port())
+      .setMaxWebSocketFrameSize(maxBytes)
+      .setMaxWebSocketMessageSize(maxBytes)
+      // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
+  }
+
+  private void onHandshake(ServerWebSocketHandshake handshake) {
+    String path = handshake.path();
+    if (ECHO_PATH.equals(path) || CHAT_PATH.equals(path)) {
+      handshake.accept();
+    } else {
+      handshake.reject(404);
+    }
+  }
+
+  private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
+    socket.shutdownHandler(v -> socket.close(GOING_AWAY, "server shutting down"));
+    if (ECHO_PATH.equals(socket.path())) {
+      EchoHandler.attach(socket);
+    } else {
+      ChatSession.attach(socket, hub, broker);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    long timeout = settings.server().shutdownTimeoutSeconds();
+    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
+    return drained.eventually(() -> broker.unsubscribe());
+  }
+}

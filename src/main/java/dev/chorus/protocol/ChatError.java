@@ -1,0 +1,32 @@
+package dev.chorus.protocol;
+
+/**
+ * The error replies of /chat. The first two texts are the seed article's and a contract with its clients.
+ * Each reply is encoded once, here.
+ */
+public enum ChatError {
+  /** The text is not JSON. */
+  INVALID_JSON("Invalid JSON format."),
+  /** Valid JSON that is not a known message, has fields of the wrong type, or is a chat before a join. */
+  INVALID_MESSAGE("Invalid message format or not joined."),
+  /** A second join on a connection that has already joined. */
+  ALREADY_JOINED("Already joined.");
+
+  private final String text;
+  private final byte[] encoded;
+
+  ChatError(String text) {
+    this.text = text;
+    this.encoded = MessageCodec.encode(new ServerMessage.Error(text));
+  }
+
+  /** The human-readable message of the reply. */
+  public String text() {
+    return text;
+  }
+
+  /** The reply as UTF-8 JSON, shared: never modify. */
+  public byte[] encoded() {
+    return encoded;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.chorus.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Decodes client messages and encodes server messages of the /chat protocol. Thread-safe. */
+public final class MessageCodec {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JSON.getFactory();
+
+  private MessageCodec() {
+  }
+
+  /**
+   * Decodes one text message.
+   *
+   * @throws ProtocolException with {@link ChatError#INVALID_JSON} for text that is not JSON, and
+   *                           {@link ChatError#INVALID_MESSAGE} for JSON that is not a known message
+   */
+  public static ClientMessage decode(String text) throws ProtocolException {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ChatError.INVALID_JSON);
+    }
+    if (node == null || !node.isObject()) {
+      throw new ProtocolException(node == null ? ChatError.INVALID_JSON : ChatError.INVALID_MESSAGE);
+    }
+    JsonNode type = node.get("type");
+    String kind = type != null && type.isTextual() ? type.textValue() : "";
+    return switch (kind) {
+      case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME));
+      case "chat" -> new ClientMessage.Chat(optionalText(node, "message", ""));
+      default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    };
+  }
+
+  private static String optionalText(JsonNode node, String field, String absent) throws ProtocolException {
+    JsonNode value = node.get(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.isTextual()) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    return value.textValue();
+  }
+
+  /** The message as UTF-8 JSON with {@code type} first and the seed's field order. */
+  public static byte[] encode(ServerMessage message) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      if (message instanceof ServerMessage.Status status) {
+        json.writeStringField("type", "status");
+        json.writeStringField("message", status.message());
+      } else if (message instanceof ServerMessage.Chat chat) {
+        json.writeStringField("type", "chat");
+        json.writeStringField("sender", chat.sender());
+        json.writeStringField("message", chat.message());
+      } else if (message instanceof ServerMessage.Error error) {
+        json.writeStringField("type", "error");
+        json.writeStringField("message", error.message());
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}
