@@ -33,7 +33,7 @@ public final class ChorusNode {
     this.workingDir = workingDir;
   }
 
-  /** Joins the cluster and starts serving; completes once the node is ready. */
+  /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
     HazelcastClusterManager clusterManager =
@@ -45,8 +45,7 @@ public final class ChorusNode {
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options))
-          .recover(failure -> started.close().transform(v -> Future.failedFuture(failure)));
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options));
       })
       .map(deploymentId -> {
         readiness.markJoined();
@@ -67,6 +66,10 @@ public final class ChorusNode {
     readiness.markDraining();
     Vertx running = vertx;
     return running == null ? Future.succeededFuture() : running.close();
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /** The node's Vert.x instance, once started. */

@@ -41,7 +41,11 @@ public final class Main {
       node.start().await();
     } catch (Exception e) {
       System.err.println("chorus: the node could not start: " + rootMessage(e));
-      node.stop().await();
+      try {
+        node.stop().toCompletionStage().toCompletableFuture().get(LEAVE_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // Exiting anyway: peers notice the missing member by its closed connection.
+      }
       System.exit(EXIT_START_FAILED);
       return;
     }

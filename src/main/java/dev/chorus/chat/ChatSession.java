@@ -5,6 +5,7 @@ import dev.chorus.hub.LocalHub;
 import dev.chorus.hub.TextFrames;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
+import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.ServerMessage;
@@ -36,6 +37,7 @@ public final class ChatSession {
     ChatSession session = new ChatSession(socket, hub, broker);
     hub.add(LOBBY, socket);
     socket.textMessageHandler(session::onText);
+    socket.binaryMessageHandler(data -> socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason()));
     socket.closeHandler(v -> session.onClose());
   }
 

@@ -6,6 +6,7 @@ import dev.chorus.chat.ChatSession;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -25,9 +26,6 @@ public final class ServerVerticle extends VerticleBase {
   public static final String ECHO_PATH = "/echo";
   public static final String CHAT_PATH = "/chat";
 
-  /** RFC 6455 close code for a server going away. */
-  static final short GOING_AWAY = 1001;
-
   private final Settings settings;
   private final Readiness readiness;
   private HttpServer server;
@@ -46,19 +44,19 @@ public final class ServerVerticle extends VerticleBase {
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, hub))
       .requestHandler(HttpRoutes.create(vertx, readiness));
-    return broker.subscribe().compose(v -> server.listen());
+    return broker.subscribe().compose(v -> server.listen()
+      .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
+        settings.http().host(), settings.http().port(), failure.getMessage()))));
   }
 
   private HttpServerOptions serverOptions() {
-    int maxBytes = settings.server().maxMessageBytes();
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
       .setHost(settings.http().host())
       .setPort(settings.http().port())
-      .setMaxWebSocketFrameSize(maxBytes)
-      .setMaxWebSocketMessageSize(maxBytes)
       // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    return MessageSizeLimit.apply(options, settings.server().maxMessageBytes());
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
@@ -71,7 +69,8 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
-    socket.shutdownHandler(v -> socket.close(GOING_AWAY, "server shutting down"));
+    socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
+    MessageSizeLimit.enforce(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {

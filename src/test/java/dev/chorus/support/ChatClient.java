@@ -1,0 +1,164 @@
+package dev.chorus.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A blocking WebSocket test client: connects, records every message and the close status, and lets a test
+ * wait for the next one with a timeout. Not for event-loop threads.
+ */
+public final class ChatClient implements AutoCloseable {
+
+  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+  /** A received message: text or binary. */
+  public record Received(boolean text, Buffer data) {
+    public JsonObject json() {
+      return new JsonObject(data);
+    }
+  }
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closeStatus = new CompletableFuture<>();
+
+  private ChatClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(text -> inbox.add(new Received(true, Buffer.buffer(text))));
+    socket.binaryMessageHandler(data -> inbox.add(new Received(false, data)));
+    socket.closeHandler(v -> closeStatus.complete(socket.closeStatusCode()));
+  }
+
+  /** Connects to ws://host:port/path. */
+  public static ChatClient connect(Vertx vertx, String host, int port, String path) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20)
+      .setMaxFrameSize(1 << 20));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path);
+    WebSocket socket = Await.result(client.connect(options), DEFAULT_WAIT);
+    return new ChatClient(client, socket);
+  }
+
+  /** Connects to ws://127.0.0.1:port/path. */
+  public static ChatClient connect(Vertx vertx, int port, String path) {
+    return connect(vertx, "127.0.0.1", port, path);
+  }
+
+  public void sendText(String text) {
+    Await.result(socket.writeTextMessage(text), DEFAULT_WAIT);
+  }
+
+  public void sendBinary(Buffer data) {
+    Await.result(socket.writeBinaryMessage(data), DEFAULT_WAIT);
+  }
+
+  public void send(JsonObject json) {
+    sendText(json.encode());
+  }
+
+  /** Sends {"type":"join","name":name}. */
+  public void join(String name) {
+    send(new JsonObject().put("type", "join").put("name", name));
+  }
+
+  /** Sends {"type":"chat","message":message}. */
+  public void chat(String message) {
+    send(new JsonObject().put("type", "chat").put("message", message));
+  }
+
+  /** The next message, waiting up to the default time; fails the test if none comes. */
+  public Received next() {
+    return next(DEFAULT_WAIT);
+  }
+
+  public Received next(Duration wait) {
+    try {
+      Received received = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (received == null) {
+        fail("no message within " + wait);
+      }
+      return received;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The next message as JSON. */
+  public JsonObject nextJson() {
+    Received received = next();
+    assertNotNull(received);
+    return received.json();
+  }
+
+  /** The next message, which must match {@code expected} (see {@link Json#matches}). */
+  public JsonObject expect(JsonObject expected) {
+    JsonObject json = nextJson();
+    Json.assertMatches(expected, json);
+    return json;
+  }
+
+  /** Skips messages until one matches {@code expected}; fails if none does within the wait. */
+  public JsonObject awaitJson(JsonObject expected) {
+    long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject json = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).json();
+      if (Json.matches(expected, json)) {
+        return json;
+      }
+    }
+    return fail("never received " + expected.encode());
+  }
+
+  /** True if no message arrives within {@code wait}. */
+  public boolean quietFor(Duration wait) {
+    try {
+      Received received = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (received != null) {
+        inbox.add(received);
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The close status the server sent, waiting for the close. */
+  public short awaitClose(Duration wait) {
+    try {
+      Short status = closeStatus.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return status == null ? -1 : status;
+    } catch (Exception e) {
+      throw new AssertionError("socket not closed within " + wait, e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closeStatus.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isClosed()) {
+      Await.result(socket.close(), DEFAULT_WAIT);
+    }
+    client.close();
+  }
+}

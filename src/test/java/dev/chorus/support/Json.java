@@ -1,0 +1,44 @@
+package dev.chorus.support;
+
+import io.vertx.core.json.JsonObject;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The seed protocol's messages, for assertions. Messages may gain fields (room, seq, ts), so a received
+ * message matches an expected one when every expected field has the expected value.
+ */
+public final class Json {
+
+  private Json() {
+  }
+
+  public static JsonObject status(String message) {
+    return new JsonObject().put("type", "status").put("message", message);
+  }
+
+  public static JsonObject chat(String sender, String message) {
+    return new JsonObject().put("type", "chat").put("sender", sender).put("message", message);
+  }
+
+  public static JsonObject error(String message) {
+    return new JsonObject().put("type", "error").put("message", message);
+  }
+
+  /** True when every field of {@code expected} is in {@code actual} with the same value. */
+  public static boolean matches(JsonObject expected, JsonObject actual) {
+    for (String field : expected.fieldNames()) {
+      if (!actual.containsKey(field) || !java.util.Objects.equals(expected.getValue(field), actual.getValue(field))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Fails unless {@code actual} {@link #matches} {@code expected}. */
+  public static void assertMatches(JsonObject expected, JsonObject actual) {
+    if (!matches(expected, actual)) {
+      fail("expected a message with " + expected.encode() + " but got " + actual.encode());
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.chorus.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Chorus node as operators run it: {@code java -jar target/chat-server.jar} in its own process and working
+ * directory, configured by environment variables. Output goes to a log file kept under target/ for
+ * post-mortems. {@link #close()} kills the process if it is still running.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final Path log;
+  private final Map<String, String> env;
+
+  private NodeProcess(Process process, Path log, Map<String, String> env) {
+    this.process = process;
+    this.log = log;
+    this.env = env;
+  }
+
+  /** The fat jar under test: -Dchorus.jar (set by the build), else target/chat-server.jar. */
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("chorus.jar", "target/chat-server.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run `mvn package` first");
+    }
+    return jar;
+  }
+
+  /** Starts a node with these environment variables added to the test's own. */
+  public static NodeProcess start(String name, Map<String, String> env) {
+    try {
+      Path dir = Files.createDirectories(Path.of("target", "nodes"));
+      Path workDir = Files.createTempDirectory(dir, name + "-");
+      Path log = workDir.resolve("node.log");
+      List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString()));
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return new NodeProcess(builder.start(), log, Map.copyOf(env));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public int httpPort() {
+    return Integer.parseInt(env.get("HTTP_PORT"));
+  }
+
+  public String clusterAddress() {
+    return env.get("CLUSTER_HOST") + ":" + env.get("CLUSTER_PORT");
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** GET a path on this node; -1 when nothing answers. */
+  public int httpStatus(String path) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+        .timeout(Duration.ofSeconds(2)).GET().build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Waits until /ready answers 200; fails with the node's log if it exits or takes too long. */
+  public NodeProcess awaitReady(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + " before ready:\n" + log());
+      }
+      if (httpStatus("/ready") == 200) {
+        return this;
+      }
+      pause(Duration.ofMillis(100));
+    }
+    throw new AssertionError("node not ready within " + wait + ":\n" + log());
+  }
+
+  /** Sends SIGTERM. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Sends SIGKILL. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
+  /** Waits for the process to exit and returns its status. */
+  public int awaitExit(Duration wait) {
+    try {
+      if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("node still running after " + wait + ":\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Everything the node printed so far. */
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Polling interval of the wait loops above: waiting on a condition, never a fixed sleep. */
+  private static void pause(Duration interval) {
+    try {
+      Thread.sleep(interval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.chorus.support;
+
+import dev.chorus.ChorusNode;
+import dev.chorus.config.Settings;
+import dev.chorus.config.SettingsLoader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In-process nodes for tests: a unique cluster name, free ports, loopback only. Settings come from the
+ * packaged defaults plus the same environment variables operators use.
+ */
+public final class TestNodes {
+
+  /** A directory without conf/ or cluster.xml, so the packaged defaults apply. */
+  private static final Path NO_OVERRIDES = Path.of("target");
+
+  private TestNodes() {
+  }
+
+  /** A unique cluster name, so concurrent test runs never join each other. */
+  public static String uniqueClusterName() {
+    return "chorus-test-" + UUID.randomUUID();
+  }
+
+  /** The environment of a node in {@code clusterName} on free loopback ports; {@code members} may be empty. */
+  public static Map<String, String> environment(String clusterName, String members) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
+    env.put("CLUSTER_NAME", clusterName);
+    env.put("CLUSTER_HOST", "127.0.0.1");
+    env.put("CLUSTER_PORT", String.valueOf(FreePorts.next()));
+    env.put("CLUSTER_MEMBERS", members);
+    env.put("SERVER_INSTANCES", "2");
+    env.put("SHUTDOWN_TIMEOUT_SECONDS", "5");
+    return env;
+  }
+
+  /** Settings for that environment. */
+  public static Settings settings(Map<String, String> env) {
+    return SettingsLoader.load(env, NO_OVERRIDES);
+  }
+
+  /** Starts a node alone in a fresh cluster and waits until it is ready. */
+  public static ChorusNode startAlone() {
+    return start(settings(environment(uniqueClusterName(), "")));
+  }
+
+  /** Starts a node and waits until it is ready. */
+  public static ChorusNode start(Settings settings) {
+    ChorusNode node = new ChorusNode(settings, NO_OVERRIDES);
+    Await.result(node.start(), Duration.ofSeconds(60));
+    return node;
+  }
+
+  /** Stops a node, waiting for it to leave its cluster. */
+  public static void stop(ChorusNode node) {
+    if (node != null) {
+      Await.result(node.stop(), Duration.ofSeconds(60));
+    }
+  }
+}
