@@ -1,0 +1,21 @@
+# Build: Maven with a JDK; run: a JRE image with the fat jar, as a non-root user.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY cluster.xml .
+COPY conf conf
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /app chorus && mkdir -p /app && chown chorus /app
+WORKDIR /app
+COPY --from=build /src/target/chat-server.jar /app/chat-server.jar
+COPY cluster.xml /app/cluster.xml
+COPY conf /app/conf
+USER chorus
+EXPOSE 8080 5701
+HEALTHCHECK --interval=5s --timeout=2s --start-period=30s --retries=3 \
+  CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8080} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/chat-server.jar"]
