@@ -1,7 +1,12 @@
 package dev.chorus;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.config.Settings;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -36,8 +41,10 @@ public final class ChorusNode {
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
-    HazelcastClusterManager clusterManager =
-      new HazelcastClusterManager(ClusterConfigFactory.create(cluster, workingDir));
+    Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
+    HazelcastRoomHistory.configure(hazelcastConfig, settings.history().size());
+    HazelcastPresence.configure(hazelcastConfig);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
@@ -45,7 +52,11 @@ public final class ChorusNode {
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options));
+        HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+        RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
+        HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, history, presence),
+          deploymentOptions(options));
       })
       .map(deploymentId -> {
         readiness.markJoined();

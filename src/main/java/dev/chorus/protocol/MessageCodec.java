@@ -38,10 +38,34 @@ public final class MessageCodec {
     JsonNode type = node.get("type");
     String kind = type != null && type.isTextual() ? type.textValue() : "";
     return switch (kind) {
-      case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME));
-      case "chat" -> new ClientMessage.Chat(optionalText(node, "message", ""));
+      case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME),
+        optionalRoom(node), optionalSince(node));
+      case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
+      case "leave" -> new ClientMessage.Leave(optionalRoom(node));
+      case "who" -> new ClientMessage.Who(optionalRoom(node));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
     };
+  }
+
+  /** The room, or null when absent; a room that is not a valid name is refused. */
+  private static String optionalRoom(JsonNode node) throws ProtocolException {
+    String room = optionalText(node, "room", null);
+    if (room != null && !RoomName.isValid(room)) {
+      throw new ProtocolException(ChatError.INVALID_ROOM);
+    }
+    return room;
+  }
+
+  /** A resume position: a non-negative integer, or null when absent. */
+  private static Long optionalSince(JsonNode node) throws ProtocolException {
+    JsonNode value = node.get("since");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    return value.longValue();
   }
 
   private static String optionalText(JsonNode node, String field, String absent) throws ProtocolException {
@@ -55,7 +79,7 @@ public final class MessageCodec {
     return value.textValue();
   }
 
-  /** The message as UTF-8 JSON with {@code type} first and the seed's field order. */
+  /** The message as UTF-8 JSON with {@code type} first, the seed's fields in its order, then room, name, seq, ts. */
   public static byte[] encode(ServerMessage message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -63,13 +87,29 @@ public final class MessageCodec {
       if (message instanceof ServerMessage.Status status) {
         json.writeStringField("type", "status");
         json.writeStringField("message", status.message());
+        json.writeStringField("room", status.room());
+        json.writeStringField("name", status.name());
       } else if (message instanceof ServerMessage.Chat chat) {
         json.writeStringField("type", "chat");
         json.writeStringField("sender", chat.sender());
         json.writeStringField("message", chat.message());
+        json.writeStringField("room", chat.room());
+        json.writeNumberField("seq", chat.seq());
+        json.writeNumberField("ts", chat.ts());
       } else if (message instanceof ServerMessage.Error error) {
         json.writeStringField("type", "error");
         json.writeStringField("message", error.message());
+        if (error.room() != null) {
+          json.writeStringField("room", error.room());
+        }
+      } else if (message instanceof ServerMessage.Presence presence) {
+        json.writeStringField("type", "presence");
+        json.writeStringField("room", presence.room());
+        json.writeArrayFieldStart("members");
+        for (String member : presence.members()) {
+          json.writeString(member);
+        }
+        json.writeEndArray();
       }
       json.writeEndObject();
     } catch (IOException e) {
