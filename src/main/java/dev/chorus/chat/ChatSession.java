@@ -94,8 +94,11 @@ public final class ChatSession {
     if (since != null) {
       position.onSuccess(live -> replay(room, subscriber, since, live));
     }
+    // The join notice goes out once the subscription has its position: every chat message sequenced after
+    // the joiner sees its notice reaches it.
     String member = name;
-    presenceChanges = presenceChanges.transform(v -> rooms.presence().add(room, connection, member))
+    presenceChanges = presenceChanges.transform(v -> position)
+      .transform(v -> rooms.presence().add(room, connection, member))
       .onComplete(v -> rooms.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
   }
 

@@ -22,13 +22,17 @@ public final class RoomFeed {
     this.out = out;
   }
 
-  /** Sets the seq delivered last (the room's newest when the feed was created) and releases what follows. */
+  /**
+   * Sets the position from the room's newest seq, read after the feed was created, and releases what
+   * follows. Messages that arrived before are kept even if the read already counts them: the position
+   * goes back to just before the oldest of them, and any gap up to it is filled like any other.
+   */
   public void start(long lastSeq) {
     if (started) {
       return;
     }
     started = true;
-    position = lastSeq;
+    position = ahead.isEmpty() ? lastSeq : Math.min(lastSeq, ahead.firstKey() - 1);
     drain();
   }
 
