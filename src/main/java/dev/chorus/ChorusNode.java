@@ -32,6 +32,7 @@ public final class ChorusNode {
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
   private volatile Vertx vertx;
+  private volatile RoomHistory history;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -54,6 +55,7 @@ public final class ChorusNode {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
         RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
+        this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         return started.deployVerticle(() -> new ServerVerticle(settings, readiness, history, presence),
           deploymentOptions(options));
@@ -86,6 +88,11 @@ public final class ChorusNode {
   /** The node's Vert.x instance, once started. */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The cluster's room history as this node reaches it, once started (for tools and tests). */
+  public RoomHistory history() {
+    return history;
   }
 
   public Readiness readiness() {
