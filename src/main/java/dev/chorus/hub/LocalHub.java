@@ -103,6 +103,11 @@ public final class LocalHub {
     Channel channel = rooms.get(room);
     if (channel != null && channel.subscribers.remove(subscriber) && channel.subscribers.isEmpty()) {
       rooms.remove(room);
+      List<Promise<Long>> waiting = channel.awaitingStart;
+      channel.awaitingStart = List.of();
+      for (Promise<Long> position : waiting) {
+        position.fail("unsubscribed from " + room + " before its position was known");
+      }
     }
   }
 
