@@ -8,13 +8,16 @@ import java.util.function.ObjLongConsumer;
  * One room's chat messages as this event loop hands them to its sockets: in seq order, each once, without
  * gaps. Publishes from different nodes can arrive out of seq order; a message ahead of the next expected
  * seq waits here until the missing ones arrive or are filled in from history ({@link #fill}). Before
- * {@link #start} the position is unknown and everything waits. Plain class, confined to one event loop.
+ * {@link #start} the position is unknown and everything waits; until the first message goes out, an
+ * arrival older than the start position moves the start back to it, so a message published around the
+ * time the feed was created is not lost to its first subscribers. Plain class, confined to one event loop.
  */
 public final class RoomFeed {
 
   private final ObjLongConsumer<byte[]> out;
   private final TreeMap<Long, byte[]> ahead = new TreeMap<>();
   private boolean started;
+  private boolean emitted;
   private long position;
 
   /** {@code out} receives (encoded message, seq) in seq order. */
@@ -48,7 +51,12 @@ public final class RoomFeed {
   /** Takes one arrival: handed out now if it is the next, held if it is ahead, dropped if already handed out. */
   public void offer(long seq, byte[] json) {
     if (started && seq <= position) {
-      return;
+      if (emitted) {
+        return;
+      }
+      // Sequenced before the start position was read, but arrived after: nothing has gone out yet, so the
+      // feed starts from this message instead; what lies between is filled like any gap.
+      position = seq - 1;
     }
     ahead.putIfAbsent(seq, json);
     if (started) {
@@ -93,6 +101,7 @@ public final class RoomFeed {
         ahead.pollFirstEntry();
       } else if (first == position + 1) {
         position = first;
+        emitted = true;
         out.accept(ahead.pollFirstEntry().getValue(), first);
       } else {
         return;

@@ -54,7 +54,7 @@ class RoomFeedTest {
   @Test
   void duplicatesAndOldSeqsAreDropped() {
     feed.start(5);
-    offer(4, 5, 6, 6, 5, 7);
+    offer(6, 4, 5, 6, 5, 7);
     assertEquals(List.of(6L, 7L), delivered);
   }
 
@@ -65,6 +65,22 @@ class RoomFeedTest {
     feed.start(4);
     assertEquals(List.of(3L, 4L, 5L), delivered);
     assertEquals(5, feed.position());
+  }
+
+  @Test
+  void aLateArrivalBeforeAnythingWentOutMovesTheStartBack() {
+    feed.start(5);
+    offer(4);
+    assertEquals(List.of(4L), delivered);
+    assertEquals(4, feed.position());
+    assertFalse(feed.hasGap());
+    offer(6);
+    assertTrue(feed.hasGap());
+    assertEquals(5, feed.gapEnd());
+    offer(5);
+    assertEquals(List.of(4L, 5L, 6L), delivered);
+    offer(3);
+    assertEquals(List.of(4L, 5L, 6L), delivered);
   }
 
   @Test
