@@ -104,11 +104,35 @@ public final class ChatSession {
 
   /**
    * Sends the retained messages with since < seq <= live, then releases the live ones held meanwhile
-   * (seq > live): each message once, in seq order.
+   * (seq > live): each message once, in seq order. A since beyond the room's newest seq means the
+   * history was reset (the whole cluster restarted): the client is told and gets everything retained.
    */
   private void replay(String room, Subscriber subscriber, long since, long live) {
-    if (since >= live) {
+    if (since < live) {
+      replayRange(room, subscriber, since, live);
+      return;
+    }
+    if (since == live) {
       subscriber.release(since);
+      return;
+    }
+    // This node may not have received the newest messages yet: ask the history itself.
+    rooms.history().lastSeq(room).onComplete(last -> {
+      if (joined.get(room) != subscriber) {
+        return;
+      }
+      if (last.succeeded() && last.result() < since) {
+        subscriber.write(ChatError.HISTORY_RESET.encoded(room));
+        replayRange(room, subscriber, 0, live);
+      } else {
+        subscriber.release(since);
+      }
+    });
+  }
+
+  private void replayRange(String room, Subscriber subscriber, long since, long live) {
+    if (since >= live) {
+      subscriber.release(live);
       return;
     }
     rooms.history().read(room, since, live, Integer.MAX_VALUE).onComplete(read -> {

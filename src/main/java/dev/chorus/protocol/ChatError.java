@@ -21,6 +21,11 @@ public enum ChatError {
   NOT_DELIVERED("Message not delivered, try again."),
   /** A resume asked for messages older than the room retains: some missed messages are lost to this client. */
   HISTORY_GAP("Some missed messages are no longer retained."),
+  /**
+   * A resume from a seq the room never reached: its history was reset (the whole cluster restarted) and
+   * seqs started again at 1. Everything retained follows; the client should forget its old positions.
+   */
+  HISTORY_RESET("The room's history was reset; seqs started again."),
   /** Presence could not be read (cluster trouble). */
   PRESENCE_UNAVAILABLE("Presence unavailable, try again.");
 

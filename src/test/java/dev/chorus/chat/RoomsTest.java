@@ -177,6 +177,19 @@ class RoomsTest {
   }
 
   @Test
+  void resumeFromASeqTheRoomNeverReachedSaysHistoryWasResetAndSendsAll() {
+    try (ChatClient alice = joined(connect(), "alice", "reset")) {
+      alice.chat("only");
+      alice.awaitJson(chat("reset", "alice", "only"));
+      try (ChatClient bob = connect()) {
+        bob.resume("bob", "reset", 500);
+        bob.awaitJson(error("The room's history was reset; seqs started again.").put("room", "reset"));
+        assertEquals(1, bob.awaitJson(chat("reset", "alice", "only")).getLong("seq"));
+      }
+    }
+  }
+
+  @Test
   void resumeWhilePublishingDeliversEveryMessageExactlyOnceInOrder() throws Exception {
     int total = HISTORY_SIZE - 10;
     try (ChatClient alice = joined(connect(), "alice", "seam"); ChatClient bob = connect()) {
