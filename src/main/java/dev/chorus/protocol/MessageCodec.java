@@ -3,6 +3,7 @@ package dev.chorus.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +15,9 @@ import java.io.UncheckedIOException;
 public final class MessageCodec {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonFactory FACTORY = JSON.getFactory();
+  /** Characters outside the BMP are written as UTF-8, not as escaped surrogate pairs. */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   private MessageCodec() {
   }
@@ -32,8 +35,11 @@ public final class MessageCodec {
     } catch (JsonProcessingException e) {
       throw new ProtocolException(ChatError.INVALID_JSON);
     }
-    if (node == null || !node.isObject()) {
-      throw new ProtocolException(node == null ? ChatError.INVALID_JSON : ChatError.INVALID_MESSAGE);
+    if (node == null || node.isMissingNode()) {
+      throw new ProtocolException(ChatError.INVALID_JSON);
+    }
+    if (!node.isObject()) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
     JsonNode type = node.get("type");
     String kind = type != null && type.isTextual() ? type.textValue() : "";
