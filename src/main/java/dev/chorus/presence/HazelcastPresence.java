@@ -93,6 +93,9 @@ public final class HazelcastPresence implements Presence {
   }
 
   private void forgetNode(Member departed) {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
     Member oldest = hazelcast.getCluster().getMembers().iterator().next();
     if (!oldest.localMember()) {
       return;
