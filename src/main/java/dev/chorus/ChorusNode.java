@@ -46,7 +46,8 @@ public final class ChorusNode {
     HazelcastRoomHistory.configure(hazelcastConfig, settings.history().size());
     HazelcastPresence.configure(hazelcastConfig);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    // Netty's epoll transport where it loads (Linux x86_64), else NIO: fewer allocations and syscalls per write.
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
       .setClusterPublicHost(cluster.host()));
@@ -62,9 +63,10 @@ public final class ChorusNode {
       })
       .map(deploymentId -> {
         readiness.markJoined();
-        LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s)",
+        LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s), %s transport",
           clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
-          cluster.host(), cluster.port(), clusterManager.getNodes().size()));
+          cluster.host(), cluster.port(), clusterManager.getNodes().size(),
+          vertx.isNativeTransportEnabled() ? "epoll" : "NIO"));
         return null;
       });
   }
