@@ -1,9 +1,11 @@
 package dev.chorus;
 
 import dev.chorus.cluster.ClusterConfigFactory;
+import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
+import dev.chorus.hub.NodeSockets;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +28,9 @@ public final class ChorusNode {
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
+  private final NodeSockets nodeSockets = new NodeSockets();
   private volatile Vertx vertx;
+  private volatile MemberDirectory members;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -45,9 +49,13 @@ public final class ChorusNode {
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options));
+        members = new MemberDirectory(started, clusterManager,
+          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), nodeSockets::count);
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, nodeSockets, members),
+          deploymentOptions(options));
       })
-      .map(deploymentId -> {
+      .compose(deploymentId -> members.start())
+      .map(published -> {
         readiness.markJoined();
         LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s)",
           clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
@@ -64,6 +72,9 @@ public final class ChorusNode {
   /** Leaves in order; completes when the cluster has been left. */
   public Future<Void> stop() {
     readiness.markDraining();
+    if (members != null) {
+      members.stop();
+    }
     Vertx running = vertx;
     return running == null ? Future.succeededFuture() : running.close();
   }

@@ -3,9 +3,11 @@ package dev.chorus.http;
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
 import dev.chorus.chat.ChatSession;
+import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.hub.NodeSockets;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,12 +30,16 @@ public final class ServerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final Readiness readiness;
+  private final NodeSockets nodeSockets;
+  private final MemberDirectory members;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, Readiness readiness) {
+  public ServerVerticle(Settings settings, Readiness readiness, NodeSockets nodeSockets, MemberDirectory members) {
     this.settings = settings;
     this.readiness = readiness;
+    this.nodeSockets = nodeSockets;
+    this.members = members;
   }
 
   @Override
@@ -43,7 +49,7 @@ public final class ServerVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, hub))
-      .requestHandler(HttpRoutes.create(vertx, readiness));
+      .requestHandler(HttpRoutes.create(vertx, readiness, members));
     return broker.subscribe().compose(v -> server.listen()
       .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
         settings.http().host(), settings.http().port(), failure.getMessage()))));
@@ -69,6 +75,7 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
+    nodeSockets.add(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     MessageSizeLimit.enforce(socket);
     if (ECHO_PATH.equals(socket.path())) {
