@@ -1,6 +1,7 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.ComposeFile;
 import dev.chorus.support.NetNamespaces;
 import dev.chorus.support.NodeProcess;
 import dev.chorus.support.TestNodes;
@@ -36,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Chorus on several hosts: each node in its own network namespace with its own address on a shared bridge,
- * configured exactly as docker-compose.yml configures its services (CLUSTER_HOST = the host's address,
- * CLUSTER_MEMBERS = the three static nodes, HTTP 8080, cluster 5701, event bus 5801). One scenario, in
+ * configured exactly as docker-compose.yml configures its services: their environment is read from the file,
+ * with the compose network's addresses mapped onto this run's subnet (CLUSTER_HOST = the host's address,
+ * CLUSTER_MEMBERS = the three fixed nodes, HTTP 8080, cluster 5701, event bus 5801). One scenario, in
  * order: three nodes start; a fourth joins at runtime naming only the first; one is killed with -9; one is
  * cut off the network longer than the failure-detection time and healed. After every step every live
  * node's clients exchange broadcasts with every other's.
@@ -80,22 +82,25 @@ class MultiHostClusterIT {
     }
   }
 
-  /** The environment docker-compose.yml gives a node, with a cluster name of this run's own. */
-  private static Map<String, String> composeEnvironment(int host, String members) {
+  /** docker-compose.yml's fixed addresses: 172.28.0.11-13 for node1-node3. */
+  static final String COMPOSE_PREFIX = "172.28.0.";
+
+  /**
+   * The environment docker-compose.yml gives a service, its addresses moved to this run's subnet (host i
+   * keeps the last octet 10+i), with a cluster name of this run's own. A service without CLUSTER_HOST
+   * (the extras) gets its own address, as docker/entrypoint.sh does.
+   */
+  private static Map<String, String> composeEnvironment(String service, int host) {
     Map<String, String> env = new LinkedHashMap<>();
+    ComposeFile.load().environment(service)
+      .forEach((key, value) -> env.put(key, value.replace(COMPOSE_PREFIX, network.subnetPrefix())));
+    env.putIfAbsent("CLUSTER_HOST", network.address(host));
+    assertEquals(network.address(host), env.get("CLUSTER_HOST"), "compose address of " + service);
     env.put("CLUSTER_NAME", clusterName);
-    env.put("CLUSTER_HOST", network.address(host));
-    env.put("CLUSTER_MEMBERS", members);
-    env.put("EVENTBUS_PORT", "5801");
     return env;
   }
 
-  private static String staticMembers() {
-    return network.address(1) + ":5701," + network.address(2) + ":5701," + network.address(3) + ":5701";
-  }
-
-  private static NodeProcess startNode(int host, String members) {
-    Map<String, String> env = composeEnvironment(host, members);
+  private static NodeProcess startNode(int host, Map<String, String> env) {
     NodeProcess node = NodeProcess.start("host" + host, env, network.exec(host), network.address(host));
     nodes.put(host, node);
     return node;
@@ -106,7 +111,7 @@ class MultiHostClusterIT {
   @Timeout(240)
   void threeNodesOnTheirOwnAddressesFormOneCluster() {
     for (int host = 1; host <= 3; host++) {
-      startNode(host, staticMembers());
+      startNode(host, composeEnvironment("node" + host, host));
     }
     for (int host = 1; host <= 3; host++) {
       nodes.get(host).awaitReady(READY_WAIT);
@@ -128,7 +133,10 @@ class MultiHostClusterIT {
   @Order(2)
   @Timeout(180)
   void fourthNodeNamingOneMemberJoinsAtRuntimeAndChatsOnceReady() {
-    NodeProcess fourth = startNode(4, network.address(1) + ":5701");
+    // A scaled-out replica, except that it names only one existing member.
+    Map<String, String> env = composeEnvironment("extra", 4);
+    env.put("CLUSTER_MEMBERS", network.address(1) + ":5701");
+    NodeProcess fourth = startNode(4, env);
     fourth.awaitReady(READY_WAIT);
 
     try (Clients clients = Clients.connect(Set.of(1, 2, 3, 4))) {

@@ -96,6 +96,11 @@ public final class NetNamespaces implements AutoCloseable {
     return subnetPrefix + (10 + host);
   }
 
+  /** The first three octets of the hosts' addresses, with the trailing dot: {@code 10.213.x.}. */
+  public String subnetPrefix() {
+    return subnetPrefix;
+  }
+
   /** The command prefix that runs a program on host {@code host}. */
   public List<String> exec(int host) {
     return List.of("ip", "netns", "exec", namespace(host));
