@@ -106,6 +106,28 @@ public final class NetNamespaces implements AutoCloseable {
     return List.of("ip", "netns", "exec", namespace(host));
   }
 
+  /**
+   * The body of GET http://127.0.0.1:port/path from inside host {@code host}'s namespace (so it works while
+   * the host is cut off), or null when nothing answers 200. Uses bash's /dev/tcp: no HTTP client needed.
+   */
+  public String httpGetInside(int host, int port, String path) {
+    String script = "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path
+      + " HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && timeout 5 cat <&3";
+    try {
+      List<String> command = new ArrayList<>(exec(host));
+      command.addAll(List.of("bash", "-c", script));
+      Result result = run(command);
+      String response = result.output();
+      int body = response.indexOf("\r\n\r\n");
+      if (result.status() != 0 || !response.startsWith("HTTP/1.") || !response.contains(" 200 ") || body < 0) {
+        return null;
+      }
+      return response.substring(body + 4);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Cuts host {@code host} off the network: its bridge port goes down, nothing reaches it or leaves it. */
   public void cut(int host) {
     ip("link", "set", "chv" + suffix + host, "down");
