@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with the compose network's addresses mapped onto this run's subnet (CLUSTER_HOST = the host's address,
  * CLUSTER_MEMBERS = the three fixed nodes, HTTP 8080, cluster 5701, event bus 5801). One scenario, in
  * order: three nodes start; a fourth joins at runtime naming only the first; one is killed with -9; one is
- * cut off the network longer than the failure-detection time and healed. After every step every live
+ * cut off the network longer than the failure-detection time and healed; one is stopped with SIGTERM. After every step every live
  * node's clients exchange broadcasts with every other's.
  * <p>Needs root (network namespaces); skipped with the reason otherwise.
  */
@@ -197,6 +197,25 @@ class MultiHostClusterIT {
       System.out.printf("MultiHostClusterIT: cluster whole again in every view %d ms after the heal%n",
         Duration.ofNanos(System.nanoTime() - healedAt).toMillis());
       // Steady state again: a single broadcast from each node reaches every other node's clients.
+      clients.everyBroadcastReachesEveryone();
+    }
+  }
+
+  @Test
+  @Order(5)
+  @Timeout(120)
+  void sigtermDrainsWith1001AndTheNodeIsDroppedAtOnce() {
+    NodeProcess fourth = nodes.get(4);
+    try (ChatClient onFourth = ChatClient.connect(clientVertx, network.address(4), HTTP_PORT, "/chat")) {
+      long terminatedAt = System.nanoTime();
+      fourth.terminate();
+      assertEquals(1001, onFourth.awaitClose(Duration.ofSeconds(20)));
+      assertEquals(0, fourth.awaitExit(Duration.ofSeconds(40)), fourth.log());
+      awaitMembers(1, Set.of(1, 3), Duration.ofSeconds(5));
+      System.out.printf("MultiHostClusterIT: SIGTERM of host 4 to its removal from host 1's view: %d ms%n",
+        Duration.ofNanos(System.nanoTime() - terminatedAt).toMillis());
+    }
+    try (Clients clients = Clients.connect(Set.of(1, 3))) {
       clients.everyBroadcastReachesEveryone();
     }
   }
