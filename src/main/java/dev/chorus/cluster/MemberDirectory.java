@@ -32,6 +32,8 @@ public final class MemberDirectory {
   public static final String MAP_NAME = "chorus.members";
   /** How often a node refreshes its own entry. */
   public static final long REFRESH_MILLIS = 2000;
+  /** A view not read within this long (the cluster is merging or unreachable) fails instead of waiting. */
+  public static final long VIEW_TIMEOUT_MILLIS = 5000;
   /** An entry not refreshed for this long expires (its node froze or vanished unnoticed). */
   public static final long ENTRY_TTL_SECONDS = 30;
   /** The member attribute where vertx-hazelcast keeps the Vert.x node id. */
@@ -98,7 +100,7 @@ public final class MemberDirectory {
   /**
    * {@code {"nodeId": this node, "members": [{nodeId, httpAddress, clients, uptimeSeconds}, ...]}}, the
    * members in cluster order (oldest first). A member that has not published its entry yet is listed with
-   * null fields.
+   * null fields. Fails after {@value #VIEW_TIMEOUT_MILLIS} ms rather than wait for a cluster in trouble.
    */
   public Future<JsonObject> view() {
     return vertx.executeBlocking(() -> {
@@ -118,7 +120,7 @@ public final class MemberDirectory {
         }
       }
       return new JsonObject().put("nodeId", self).put("members", members);
-    }, false);
+    }, false).timeout(VIEW_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Stops refreshing and withdraws this node's entry (best effort: it expires anyway). */
