@@ -3,12 +3,14 @@ package dev.chorus;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
+import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
+import dev.chorus.hub.NodeSockets;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,8 +33,10 @@ public final class ChorusNode {
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
+  private final NodeSockets nodeSockets = new NodeSockets();
   private volatile Vertx vertx;
   private volatile RoomHistory history;
+  private volatile MemberDirectory members;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -58,10 +62,14 @@ public final class ChorusNode {
         RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, history, presence),
+        members = new MemberDirectory(started, clusterManager,
+          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), nodeSockets::count);
+        return started.deployVerticle(
+          () -> new ServerVerticle(settings, readiness, history, presence, nodeSockets, members),
           deploymentOptions(options));
       })
-      .map(deploymentId -> {
+      .compose(deploymentId -> members.start())
+      .map(published -> {
         readiness.markJoined();
         LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s), %s transport",
           clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
@@ -79,6 +87,9 @@ public final class ChorusNode {
   /** Leaves in order; completes when the cluster has been left. */
   public Future<Void> stop() {
     readiness.markDraining();
+    if (members != null) {
+      members.stop();
+    }
     Vertx running = vertx;
     return running == null ? Future.succeededFuture() : running.close();
   }

@@ -6,11 +6,13 @@ import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
 import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
+import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.presence.Presence;
+import dev.chorus.hub.NodeSockets;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,14 +38,19 @@ public final class ServerVerticle extends VerticleBase {
   private final Readiness readiness;
   private final RoomHistory history;
   private final Presence presence;
+  private final NodeSockets nodeSockets;
+  private final MemberDirectory members;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, Readiness readiness, RoomHistory history, Presence presence) {
+  public ServerVerticle(Settings settings, Readiness readiness, RoomHistory history, Presence presence,
+                        NodeSockets nodeSockets, MemberDirectory members) {
     this.settings = settings;
     this.readiness = readiness;
     this.history = history;
     this.presence = presence;
+    this.nodeSockets = nodeSockets;
+    this.members = members;
   }
 
   @Override
@@ -52,7 +59,7 @@ public final class ServerVerticle extends VerticleBase {
     broker = new EventBusBroker(vertx.eventBus(), hub);
     RoomPublisher publisher = new RoomPublisher(history, broker);
     ChatRooms rooms = new ChatRooms(hub, publisher, history, presence);
-    Router router = HttpRoutes.create(vertx, readiness);
+    Router router = HttpRoutes.create(vertx, readiness, members);
     AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
@@ -83,6 +90,7 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
+    nodeSockets.add(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     MessageSizeLimit.enforce(socket);
     if (ECHO_PATH.equals(socket.path())) {
