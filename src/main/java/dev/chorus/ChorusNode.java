@@ -2,6 +2,7 @@ package dev.chorus;
 
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.config.Settings;
+import dev.chorus.guard.NodeGuards;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -26,11 +27,13 @@ public final class ChorusNode {
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
+  private final NodeGuards guards;
   private volatile Vertx vertx;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
     this.workingDir = workingDir;
+    this.guards = new NodeGuards(settings.limits());
   }
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
@@ -45,7 +48,7 @@ public final class ChorusNode {
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options));
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, guards), deploymentOptions(options));
       })
       .map(deploymentId -> {
         readiness.markJoined();
@@ -79,5 +82,10 @@ public final class ChorusNode {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Open connections and what the limits refused or closed on this node. */
+  public NodeGuards guards() {
+    return guards;
   }
 }

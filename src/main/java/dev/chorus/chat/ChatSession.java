@@ -1,6 +1,7 @@
 package dev.chorus.chat;
 
 import dev.chorus.broker.Broker;
+import dev.chorus.guard.ConnectionGuard;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.hub.TextFrames;
 import dev.chorus.protocol.ChatError;
@@ -24,26 +25,37 @@ public final class ChatSession {
   private final ServerWebSocket socket;
   private final LocalHub hub;
   private final Broker broker;
+  private final ConnectionGuard guard;
   private String name;
 
-  private ChatSession(ServerWebSocket socket, LocalHub hub, Broker broker) {
+  private ChatSession(ServerWebSocket socket, LocalHub hub, Broker broker, ConnectionGuard guard) {
     this.socket = socket;
     this.hub = hub;
     this.broker = broker;
+    this.guard = guard;
   }
 
-  /** Attaches a session to a freshly accepted socket. */
-  public static void attach(ServerWebSocket socket, LocalHub hub, Broker broker) {
-    ChatSession session = new ChatSession(socket, hub, broker);
+  /** Attaches a session to a freshly accepted socket, within the limits of {@code guard}. */
+  public static void attach(ServerWebSocket socket, LocalHub hub, Broker broker, ConnectionGuard guard) {
+    ChatSession session = new ChatSession(socket, hub, broker, guard);
     hub.add(LOBBY, socket);
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(data -> socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason()));
     socket.closeHandler(v -> session.onClose());
+    guard.start();
   }
 
   private void onText(String text) {
+    if (!guard.admit()) {
+      return;
+    }
     try {
       ClientMessage message = MessageCodec.decode(text);
+      if (message instanceof ClientMessage.Auth auth) {
+        guard.authenticate(auth.token());
+        return;
+      }
+      guard.requireAuthenticated();
       if (message instanceof ClientMessage.Join join) {
         onJoin(join);
       } else if (message instanceof ClientMessage.Chat chat) {
@@ -54,20 +66,21 @@ public final class ChatSession {
     }
   }
 
-  private void onJoin(ClientMessage.Join join) {
+  private void onJoin(ClientMessage.Join join) throws ProtocolException {
     if (name != null) {
       reply(ChatError.ALREADY_JOINED);
       return;
     }
-    name = join.name();
+    name = guard.nameFor(join.name());
     broker.publish(LOBBY, ServerMessage.Status.joined(name));
   }
 
-  private void onChat(ClientMessage.Chat chat) {
+  private void onChat(ClientMessage.Chat chat) throws ProtocolException {
     if (name == null) {
       reply(ChatError.INVALID_MESSAGE);
       return;
     }
+    guard.checkChat(chat.message());
     broker.publish(LOBBY, new ServerMessage.Chat(name, chat.message()));
   }
 

@@ -5,6 +5,9 @@ import dev.chorus.broker.EventBusBroker;
 import dev.chorus.chat.ChatSession;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
+import dev.chorus.guard.Guards;
+import dev.chorus.guard.HandshakeGuard;
+import dev.chorus.guard.NodeGuards;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
@@ -13,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.PemKeyCertOptions;
 
 import java.util.concurrent.TimeUnit;
 
@@ -28,17 +32,22 @@ public final class ServerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final Readiness readiness;
+  private final NodeGuards nodeGuards;
   private HttpServer server;
   private Broker broker;
+  private Guards guards;
 
-  public ServerVerticle(Settings settings, Readiness readiness) {
+  public ServerVerticle(Settings settings, Readiness readiness, NodeGuards nodeGuards) {
     this.settings = settings;
     this.readiness = readiness;
+    this.nodeGuards = nodeGuards;
   }
 
   @Override
   public Future<?> start() {
-    LocalHub hub = new LocalHub();
+    guards = new Guards(vertx, context, settings, nodeGuards);
+    guards.start();
+    LocalHub hub = new LocalHub(guards::queueFull);
     broker = new EventBusBroker(vertx.eventBus(), hub);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
@@ -56,25 +65,34 @@ public final class ServerVerticle extends VerticleBase {
       // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    if (settings.security().tlsEnabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
+    }
     return MessageSizeLimit.apply(options, settings.server().maxMessageBytes());
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
     String path = handshake.path();
-    if (ECHO_PATH.equals(path) || CHAT_PATH.equals(path)) {
+    if (!ECHO_PATH.equals(path) && !CHAT_PATH.equals(path)) {
+      handshake.reject(404);
+      return;
+    }
+    int refusal = guards.refusal(handshake);
+    if (refusal == HandshakeGuard.ACCEPT) {
       handshake.accept();
     } else {
-      handshake.reject(404);
+      handshake.reject(refusal);
     }
   }
 
   private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
-    MessageSizeLimit.enforce(socket);
+    guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, hub, broker);
+      ChatSession.attach(socket, hub, broker, guards.forChat(socket));
     }
   }
 
@@ -82,6 +100,9 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     long timeout = settings.server().shutdownTimeoutSeconds();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
-    return drained.eventually(() -> broker.unsubscribe());
+    return drained.eventually(() -> {
+      guards.stop();
+      return broker.unsubscribe();
+    });
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The sockets of one verticle instance by room, and delivery to them: LOCAL fan-out only. A message for
@@ -15,6 +16,20 @@ import java.util.Set;
 public final class LocalHub {
 
   private final Map<String, Set<ServerWebSocket>> rooms = new HashMap<>();
+  private final Consumer<ServerWebSocket> whenQueueFull;
+
+  /** A hub that writes to every socket, however full its outbound queue. */
+  public LocalHub() {
+    this(socket -> { });
+  }
+
+  /**
+   * A hub that skips a socket whose outbound queue is full (its write-queue limit reached) and reports it
+   * to {@code whenQueueFull}: a client that stops reading misses messages instead of growing memory.
+   */
+  public LocalHub(Consumer<ServerWebSocket> whenQueueFull) {
+    this.whenQueueFull = whenQueueFull;
+  }
 
   /** Adds a socket to a room; it receives that room's deliveries until removed. */
   public void add(String room, ServerWebSocket socket) {
@@ -36,7 +51,12 @@ public final class LocalHub {
       return;
     }
     for (ServerWebSocket socket : sockets) {
-      if (!socket.isClosed()) {
+      if (socket.isClosed()) {
+        continue;
+      }
+      if (socket.writeQueueFull()) {
+        whenQueueFull.accept(socket);
+      } else {
         socket.writeFrame(TextFrames.of(utf8Json));
       }
     }

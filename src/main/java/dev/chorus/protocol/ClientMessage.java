@@ -11,4 +11,8 @@ public sealed interface ClientMessage {
   /** {@code {"type":"chat","message":"hi"}}: a missing message is the empty string, as in the seed. */
   record Chat(String message) implements ClientMessage {
   }
+
+  /** {@code {"type":"auth","token":"<JWT>"}}: authenticates a connection when JWT is enabled. */
+  record Auth(String token) implements ClientMessage {
+  }
 }

@@ -3,6 +3,7 @@ package dev.chorus.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -13,7 +14,17 @@ import java.io.UncheckedIOException;
 /** Decodes client messages and encodes server messages of the /chat protocol. Thread-safe. */
 public final class MessageCodec {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Deepest accepted JSON nesting: the protocol needs 1, so anything deeper is not a message. */
+  public static final int MAX_NESTING_DEPTH = 16;
+  /** Longest accepted JSON number literal, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 64;
+  /** Longest accepted JSON string, in characters; the message size limit usually binds first. */
+  public static final int MAX_STRING_LENGTH = 1 << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+      .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(MAX_STRING_LENGTH).build())
+    .build());
   private static final JsonFactory FACTORY = JSON.getFactory();
 
   private MessageCodec() {
@@ -40,6 +51,7 @@ public final class MessageCodec {
     return switch (kind) {
       case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME));
       case "chat" -> new ClientMessage.Chat(optionalText(node, "message", ""));
+      case "auth" -> new ClientMessage.Auth(optionalText(node, "token", ""));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
     };
   }

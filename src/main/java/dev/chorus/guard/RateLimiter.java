@@ -1,0 +1,56 @@
+package dev.chorus.guard;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket: up to {@code burst} messages at once, refilled at {@code perSecond} tokens a second.
+ * Also counts rejections in a row, so a caller can tell a burst from sustained abuse. Not thread-safe: one
+ * per connection, used on its event loop.
+ */
+public final class RateLimiter {
+
+  private static final double NANOS_PER_SECOND = 1_000_000_000d;
+
+  private final double perNano;
+  private final double burst;
+  private final LongSupplier nanoClock;
+  private double tokens;
+  private long refilledAt;
+  private int rejectedInARow;
+
+  /** A full bucket on the system clock. */
+  public RateLimiter(int perSecond, int burst) {
+    this(perSecond, burst, System::nanoTime);
+  }
+
+  /** A full bucket on the given monotonic clock (nanoseconds). */
+  public RateLimiter(int perSecond, int burst, LongSupplier nanoClock) {
+    if (perSecond < 1 || burst < 1) {
+      throw new IllegalArgumentException("perSecond and burst must be positive");
+    }
+    this.perNano = perSecond / NANOS_PER_SECOND;
+    this.burst = burst;
+    this.nanoClock = nanoClock;
+    this.tokens = burst;
+    this.refilledAt = nanoClock.getAsLong();
+  }
+
+  /** Takes a token if there is one; true means the message may pass. */
+  public boolean tryAcquire() {
+    long now = nanoClock.getAsLong();
+    tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      rejectedInARow = 0;
+      return true;
+    }
+    rejectedInARow++;
+    return false;
+  }
+
+  /** Rejections since the last accepted message. */
+  public int rejectedInARow() {
+    return rejectedInARow;
+  }
+}
