@@ -46,7 +46,7 @@ public record Settings(Http http, Cluster cluster, Server server, Limits limits,
    * @param maxRoomsPerConnection     rooms one connection may be in at once
    * @param messagesPerSecond         token-bucket refill rate of one connection's messages
    * @param messageBurst              token-bucket size: messages a connection may send at once
-   * @param abuseRejections           rate-limited messages in a row after which the connection is closed with 1008
+   * @param abuseRejections           rate-limited messages within 10 seconds after which the connection is closed with 1008
    * @param writeQueueMaxBytes        outbound bytes queued for one connection before its deliveries are dropped
    * @param slowConsumerTimeoutMillis how long a connection's queue may stay full before it is closed
    * @param pingIntervalSeconds       how often the server pings each connection

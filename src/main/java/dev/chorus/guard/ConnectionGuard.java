@@ -45,14 +45,14 @@ public final class ConnectionGuard {
 
   /**
    * Whether a message may be processed. When not, the client got {@link ChatError#RATE_LIMITED}, or after
-   * limits.abuseRejections rejections in a row a close 1008.
+   * limits.abuseRejections rejections within 10 seconds a close 1008.
    */
   public boolean admit() {
     if (rate.tryAcquire()) {
       return true;
     }
     counters.rateLimited();
-    if (rate.rejectedInARow() >= abuseRejections) {
+    if (rate.rejectedInWindow() >= abuseRejections) {
       Channels.afterCloseFrame(socket, CloseCode.RATE_LIMIT_EXCEEDED);
     } else {
       reply(ChatError.RATE_LIMITED);

@@ -4,19 +4,23 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket: up to {@code burst} messages at once, refilled at {@code perSecond} tokens a second.
- * Also counts rejections in a row, so a caller can tell a burst from sustained abuse. Not thread-safe: one
- * per connection, used on its event loop.
+ * Also counts rejections per {@link #ABUSE_WINDOW_NANOS} window, so a caller can tell an occasional burst
+ * from sustained abuse (a flood keeps getting a token now and then, so "rejections in a row" would miss it).
+ * Not thread-safe: one per connection, used on its event loop.
  */
 public final class RateLimiter {
 
   private static final double NANOS_PER_SECOND = 1_000_000_000d;
+  /** The window over which rejections are counted: 10 seconds. */
+  public static final long ABUSE_WINDOW_NANOS = 10_000_000_000L;
 
   private final double perNano;
   private final double burst;
   private final LongSupplier nanoClock;
   private double tokens;
   private long refilledAt;
-  private int rejectedInARow;
+  private long windowStart;
+  private int rejectedInWindow;
 
   /** A full bucket on the system clock. */
   public RateLimiter(int perSecond, int burst) {
@@ -33,6 +37,7 @@ public final class RateLimiter {
     this.nanoClock = nanoClock;
     this.tokens = burst;
     this.refilledAt = nanoClock.getAsLong();
+    this.windowStart = refilledAt;
   }
 
   /** Takes a token if there is one; true means the message may pass. */
@@ -42,15 +47,18 @@ public final class RateLimiter {
     refilledAt = now;
     if (tokens >= 1) {
       tokens -= 1;
-      rejectedInARow = 0;
       return true;
     }
-    rejectedInARow++;
+    if (now - windowStart >= ABUSE_WINDOW_NANOS) {
+      windowStart = now;
+      rejectedInWindow = 0;
+    }
+    rejectedInWindow++;
     return false;
   }
 
-  /** Rejections since the last accepted message. */
-  public int rejectedInARow() {
-    return rejectedInARow;
+  /** Rejections in the current 10-second window, this one included. */
+  public int rejectedInWindow() {
+    return rejectedInWindow;
   }
 }
