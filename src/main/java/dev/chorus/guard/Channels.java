@@ -4,6 +4,7 @@ import dev.chorus.protocol.CloseCode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
 import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -17,28 +18,41 @@ import io.vertx.core.internal.http.WebSocketInternal;
  */
 final class Channels {
 
+  private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("chorus.closing");
+
   private Channels() {
   }
 
-  /** Sends the close frame, then closes the TCP connection once it is written. */
-  static void afterCloseFrame(ServerWebSocket socket, CloseCode code) {
+  /**
+   * Sends the close frame, then closes the TCP connection once it is written. Only the first close of a
+   * connection (by either method here) acts; true if this call was it.
+   */
+  static boolean afterCloseFrame(ServerWebSocket socket, CloseCode code) {
     Channel channel = channel(socket);
-    if (channel.isActive()) {
-      channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
-        .addListener(ChannelFutureListener.CLOSE);
+    if (!startClosing(channel)) {
+      return false;
     }
+    channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
+      .addListener(ChannelFutureListener.CLOSE);
+    return true;
   }
 
   /**
    * Queues the close frame and closes the TCP connection at once, dropping what is still queued: for a
    * client whose queue is full, whose close frame would never be written.
    */
-  static void now(ServerWebSocket socket, CloseCode code) {
+  static boolean now(ServerWebSocket socket, CloseCode code) {
     Channel channel = channel(socket);
-    if (channel.isActive()) {
-      channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
-      channel.close();
+    if (!startClosing(channel)) {
+      return false;
     }
+    channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
+    channel.close();
+    return true;
+  }
+
+  private static boolean startClosing(Channel channel) {
+    return channel.isActive() && channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
   }
 
   /**

@@ -37,9 +37,8 @@ public final class FrameGuard {
     }
     socket.exceptionHandler(failure -> {
       CloseCode code = closeCodeFor(failure);
-      if (code != null) {
+      if (code != null && Channels.afterCloseFrame(socket, code)) {
         counters.protocolViolation();
-        Channels.afterCloseFrame(socket, code);
       }
     });
   }

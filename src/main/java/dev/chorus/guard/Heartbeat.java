@@ -58,8 +58,9 @@ final class Heartbeat {
         continue;
       }
       if (now - entry.getValue() > idleNanos) {
-        counters.idleConnectionClosed();
-        Channels.afterCloseFrame(socket, CloseCode.IDLE_TIMEOUT);
+        if (Channels.afterCloseFrame(socket, CloseCode.IDLE_TIMEOUT)) {
+          counters.idleConnectionClosed();
+        }
       } else {
         socket.writePing(PING);
       }

@@ -73,10 +73,12 @@ final class SlowConsumerGuard {
         it.remove();
       } else if (now - entry.getValue() >= timeoutNanos) {
         it.remove();
-        counters.slowConsumerClosed();
-        LOG.info(() -> String.format("closing slow consumer %s: outbound queue over %d bytes for %d ms",
-          socket.remoteAddress(), maxQueueBytes, (now - entry.getValue()) / 1_000_000));
-        Channels.now(socket, CloseCode.SLOW_CONSUMER);
+        long fullMillis = (now - entry.getValue()) / 1_000_000;
+        if (Channels.now(socket, CloseCode.SLOW_CONSUMER)) {
+          counters.slowConsumerClosed();
+          LOG.info(() -> String.format("closing slow consumer %s: outbound queue over %d bytes for %d ms",
+            socket.remoteAddress(), maxQueueBytes, fullMillis));
+        }
       }
     }
   }
