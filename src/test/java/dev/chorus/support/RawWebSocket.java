@@ -55,6 +55,7 @@ public final class RawWebSocket implements AutoCloseable {
   public static RawWebSocket open(int port) {
     try {
       Socket socket = new Socket();
+      socket.setReceiveBufferSize(16 * 1024); // small, so a client that stops reading fills up quickly
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout((int) ChatClient.DEFAULT_WAIT.toMillis());
       socket.setTcpNoDelay(true);
