@@ -1,8 +1,13 @@
 package dev.chorus;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.config.Settings;
 import dev.chorus.guard.NodeGuards;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -29,6 +34,7 @@ public final class ChorusNode {
   private final Readiness readiness = new Readiness();
   private final NodeGuards guards;
   private volatile Vertx vertx;
+  private volatile RoomHistory history;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -39,8 +45,10 @@ public final class ChorusNode {
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
-    HazelcastClusterManager clusterManager =
-      new HazelcastClusterManager(ClusterConfigFactory.create(cluster, workingDir));
+    Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
+    HazelcastRoomHistory.configure(hazelcastConfig, settings.history().size());
+    HazelcastPresence.configure(hazelcastConfig);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
@@ -48,7 +56,12 @@ public final class ChorusNode {
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, guards), deploymentOptions(options));
+        HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+        RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
+        this.history = history;
+        HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, guards, history, presence),
+          deploymentOptions(options));
       })
       .map(deploymentId -> {
         readiness.markJoined();
@@ -78,6 +91,11 @@ public final class ChorusNode {
   /** The node's Vert.x instance, once started. */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The cluster's room history as this node reaches it, once started (for tools and tests). */
+  public RoomHistory history() {
+    return history;
   }
 
   public Readiness readiness() {

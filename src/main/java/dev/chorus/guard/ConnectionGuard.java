@@ -9,7 +9,7 @@ import io.vertx.core.http.ServerWebSocket;
 
 /**
  * The limits of one /chat connection, called by its session: the rate limit before a message is decoded,
- * the name and chat-length rules, and authentication when JWT is enabled (a token in {@code ?token=} or a
+ * the name and chat-length rules, the number of rooms, and authentication when JWT is enabled (a token in {@code ?token=} or a
  * first {@code {"type":"auth","token":...}} message; a verified token's name replaces the join's name).
  * Confined to its socket's event loop.
  */
@@ -18,6 +18,7 @@ public final class ConnectionGuard {
   private final ServerWebSocket socket;
   private final RateLimiter rate;
   private final NameRules names;
+  private final RoomLimit roomLimit;
   private final int maxChatChars;
   private final int abuseRejections;
   private final JwtAuthenticator jwt;
@@ -29,6 +30,7 @@ public final class ConnectionGuard {
     this.socket = socket;
     this.rate = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst());
     this.names = new NameRules(limits.maxNameChars());
+    this.roomLimit = new RoomLimit(limits.maxRoomsPerConnection());
     this.maxChatChars = limits.maxChatChars();
     this.abuseRejections = limits.abuseRejections();
     this.jwt = jwt;
@@ -74,6 +76,14 @@ public final class ConnectionGuard {
       throw new ProtocolException(ChatError.INVALID_NAME);
     }
     return name;
+  }
+
+  /**
+   * Whether a connection already in {@code currentRooms} rooms may join another (limits.maxRoomsPerConnection);
+   * when not, the session answers {@link ChatError#TOO_MANY_ROOMS}.
+   */
+  public boolean mayJoinAnotherRoom(int currentRooms) {
+    return roomLimit.mayJoin(currentRooms);
   }
 
   /** Fails with {@link ChatError#MESSAGE_TOO_LONG} for a chat message over limits.maxChatChars. */

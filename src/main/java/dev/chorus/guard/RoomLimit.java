@@ -2,7 +2,8 @@ package dev.chorus.guard;
 
 /**
  * How many rooms one connection may be in at once (limits.maxRoomsPerConnection). A join beyond it gets
- * {@link dev.chorus.protocol.ChatError#TOO_MANY_ROOMS}; the session keeps its rooms and asks before each join.
+ * {@link dev.chorus.protocol.ChatError#TOO_MANY_ROOMS}; the session asks, through its {@link ConnectionGuard},
+ * before each join of a new room.
  */
 public final class RoomLimit {
 

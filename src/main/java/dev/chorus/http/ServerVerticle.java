@@ -2,13 +2,18 @@ package dev.chorus.http;
 
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
+import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
+import dev.chorus.chat.HistorySequenceSource;
+import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.guard.Guards;
 import dev.chorus.guard.HandshakeGuard;
 import dev.chorus.guard.NodeGuards;
+import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.presence.Presence;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,6 +22,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
 
 import java.util.concurrent.TimeUnit;
 
@@ -33,26 +39,35 @@ public final class ServerVerticle extends VerticleBase {
   private final Settings settings;
   private final Readiness readiness;
   private final NodeGuards nodeGuards;
+  private final RoomHistory history;
+  private final Presence presence;
   private HttpServer server;
   private Broker broker;
   private Guards guards;
 
-  public ServerVerticle(Settings settings, Readiness readiness, NodeGuards nodeGuards) {
+  public ServerVerticle(Settings settings, Readiness readiness, NodeGuards nodeGuards, RoomHistory history,
+                        Presence presence) {
     this.settings = settings;
     this.readiness = readiness;
     this.nodeGuards = nodeGuards;
+    this.history = history;
+    this.presence = presence;
   }
 
   @Override
   public Future<?> start() {
     guards = new Guards(vertx, context, settings, nodeGuards);
     guards.start();
-    LocalHub hub = new LocalHub(guards::queueFull);
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), guards::queueFull);
     broker = new EventBusBroker(vertx.eventBus(), hub);
+    RoomPublisher publisher = new RoomPublisher(history, broker);
+    ChatRooms rooms = new ChatRooms(hub, publisher, history, presence);
+    Router router = HttpRoutes.create(vertx, readiness);
+    AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
-      .webSocketHandler(socket -> onWebSocket(socket, hub))
-      .requestHandler(HttpRoutes.create(vertx, readiness));
+      .webSocketHandler(socket -> onWebSocket(socket, rooms))
+      .requestHandler(router);
     return broker.subscribe().compose(v -> server.listen()
       .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
         settings.http().host(), settings.http().port(), failure.getMessage()))));
@@ -86,13 +101,13 @@ public final class ServerVerticle extends VerticleBase {
     }
   }
 
-  private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
+  private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, hub, broker, guards.forChat(socket));
+      ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
   }
 

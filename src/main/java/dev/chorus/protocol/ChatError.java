@@ -20,7 +20,24 @@ public enum ChatError {
   /** A join beyond limits.maxRoomsPerConnection. */
   TOO_MANY_ROOMS("Too many rooms."),
   /** A message other than auth before the connection has authenticated (JWT enabled). */
-  AUTH_REQUIRED("Authentication required.");
+  AUTH_REQUIRED("Authentication required."),
+  /** A room name that is not 1-64 letters, digits, '-', '_' or '.'. */
+  INVALID_ROOM("Invalid room name."),
+  /** A chat or leave naming a room the connection has not joined. */
+  NOT_IN_ROOM("Not in that room."),
+  /** A chat, leave or who without a room on a connection that is in several rooms. */
+  ROOM_REQUIRED("Room required: the connection is in several rooms."),
+  /** The message could not be sequenced (cluster trouble); it was not delivered to anyone. */
+  NOT_DELIVERED("Message not delivered, try again."),
+  /** A resume asked for messages older than the room retains: some missed messages are lost to this client. */
+  HISTORY_GAP("Some missed messages are no longer retained."),
+  /**
+   * A resume from a seq the room never reached: its history was reset (the whole cluster restarted) and
+   * seqs started again at 1. Everything retained follows; the client should forget its old positions.
+   */
+  HISTORY_RESET("The room's history was reset; seqs started again."),
+  /** Presence could not be read (cluster trouble). */
+  PRESENCE_UNAVAILABLE("Presence unavailable, try again.");
 
   private final String text;
   private final byte[] encoded;
@@ -38,5 +55,10 @@ public enum ChatError {
   /** The reply as UTF-8 JSON, shared: never modify. */
   public byte[] encoded() {
     return encoded;
+  }
+
+  /** The reply naming the room it concerns, as UTF-8 JSON. */
+  public byte[] encoded(String room) {
+    return MessageCodec.encode(new ServerMessage.Error(text, room));
   }
 }

@@ -1,0 +1,12 @@
+package dev.chorus.chat;
+
+import dev.chorus.history.RoomHistory;
+import dev.chorus.hub.LocalHub;
+import dev.chorus.presence.Presence;
+
+/**
+ * What one verticle's chat sessions share: its hub (local fan-out), the cluster-wide publisher, history
+ * and presence.
+ */
+public record ChatRooms(LocalHub hub, RoomPublisher publisher, RoomHistory history, Presence presence) {
+}

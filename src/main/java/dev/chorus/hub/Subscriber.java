@@ -1,0 +1,77 @@
+package dev.chorus.hub;
+
+import io.vertx.core.http.ServerWebSocket;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while its
+ * session replays history, holds them; {@link #release} then writes the held ones that the replay did not
+ * cover. Chat messages at or below the floor are never written: the client has them already.
+ * <p>Room deliveries are the one place where a full outbound queue is checked: a delivery to a socket whose
+ * queue is full is skipped and the socket reported to {@code whenQueueFull}. Replayed history, the deliveries
+ * held during the replay, and replies ({@link #write}) are written regardless: they are bounded (history.size
+ * and the replay's duration) and a resume must have no gap at its seam.
+ * Confined to its socket's event loop.
+ */
+public final class Subscriber {
+
+  /** A held delivery; seq is -1 for messages that have none (status). */
+  private record Held(long seq, byte[] json) {
+  }
+
+  private final ServerWebSocket socket;
+  private final Consumer<ServerWebSocket> whenQueueFull;
+  private List<Held> held;
+  private long floor;
+
+  /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#holdingSubscriber}. */
+  Subscriber(ServerWebSocket socket, boolean holding, Consumer<ServerWebSocket> whenQueueFull) {
+    this.socket = socket;
+    this.held = holding ? new ArrayList<>() : null;
+    this.whenQueueFull = whenQueueFull;
+  }
+
+  public ServerWebSocket socket() {
+    return socket;
+  }
+
+  /** Writes (or holds) one message; {@code seq} is -1 for messages without one. */
+  void deliver(long seq, byte[] json) {
+    if (seq >= 0 && seq <= floor) {
+      return;
+    }
+    if (held != null) {
+      held.add(new Held(seq, json));
+    } else if (!socket.isClosed()) {
+      if (socket.writeQueueFull()) {
+        whenQueueFull.accept(socket);
+      } else {
+        socket.writeFrame(TextFrames.of(json));
+      }
+    }
+  }
+
+  /** Writes a message outside of room delivery (history replay, replies). */
+  public void write(byte[] json) {
+    if (!socket.isClosed()) {
+      socket.writeFrame(TextFrames.of(json));
+    }
+  }
+
+  /** Ends holding: writes the held messages with seq above {@code floor} (and those without seq), then goes live. */
+  public void release(long floor) {
+    this.floor = Math.max(this.floor, floor);
+    List<Held> pending = held;
+    held = null;
+    if (pending != null) {
+      for (Held message : pending) {
+        if (message.seq() < 0 || message.seq() > this.floor) {
+          write(message.json());
+        }
+      }
+    }
+  }
+}
