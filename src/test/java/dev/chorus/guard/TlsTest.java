@@ -2,6 +2,7 @@ package dev.chorus.guard;
 
 import dev.chorus.ChorusNode;
 import dev.chorus.support.Await;
+import dev.chorus.support.Json;
 import dev.chorus.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -10,6 +11,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,8 @@ class TlsTest {
     CompletableFuture<String> first = new CompletableFuture<>();
     socket.textMessageHandler(first::complete);
     socket.writeTextMessage("{\"type\":\"join\",\"name\":\"secure\"}");
-    assertEquals("{\"type\":\"status\",\"message\":\"secure joined the chat.\"}", first.get(10, TimeUnit.SECONDS));
+    Json.assertMatches(Json.status("lobby", "secure", "secure joined the chat."),
+      new JsonObject(first.get(10, TimeUnit.SECONDS)));
     Await.result(socket.close(), Duration.ofSeconds(10));
     client.close();
 
