@@ -7,6 +7,7 @@ import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * Every bad input gets its exact answer, and never costs anyone else a message: a bystander joined to the
  * same room receives a fresh chat line after each case, and the node's connection count returns to the
  * bystander and the speaker after each. One node for the class, with small limits so floods are quick.
+ * <p>The room is the lobby: the bystander and the speaker join it with the seed's join (no room), the bad
+ * clients that join do the same, and those that never join hear the lobby too (as the seed's clients do),
+ * so every flood and every broken client shares the bystander's room.
  */
 @Timeout(60)
 class BadInputTest {
@@ -51,6 +55,9 @@ class BadInputTest {
   private static final String INVALID_JSON = "Invalid JSON format.";
   private static final String INVALID_MESSAGE = "Invalid message format or not joined.";
   private static final String INVALID_NAME = "Invalid name.";
+  private static final String INVALID_ROOM = "Invalid room name.";
+  private static final String LOBBY = "lobby";
+  private static final int MAX_ROOMS = 3;
   private static final int MAX_CHAT_CHARS = 30_000;
   private static final int MAX_MESSAGE_BYTES = 65_536;
   private static final int MAX_CONNECTIONS = 8;
@@ -71,6 +78,7 @@ class BadInputTest {
       // Floods here must never be rate limited: RateLimitTest covers the rate limit with its own node.
       "RATE_MESSAGES_PER_SECOND", "10000",
       "RATE_BURST", "10000",
+      "MAX_ROOMS_PER_CONNECTION", String.valueOf(MAX_ROOMS),
       "WRITE_QUEUE_MAX_BYTES", "65536",
       "SLOW_CONSUMER_TIMEOUT_MS", "1000",
       "PING_INTERVAL_SECONDS", "1",
@@ -80,8 +88,16 @@ class BadInputTest {
     speaker = connect();
     bystander.join("bystander");
     speaker.join("speaker");
-    speaker.awaitJson(status("bystander joined the chat."));
-    bystander.awaitJson(status("speaker joined the chat."));
+    speaker.awaitJson(status(LOBBY, "bystander", "bystander joined the chat."));
+    bystander.awaitJson(status(LOBBY, "speaker", "speaker joined the chat."));
+    assertEquals(List.of("bystander", "speaker"), who(bystander, LOBBY));
+  }
+
+  /** The room's members, cluster-wide, as {@code client} is told. */
+  private static List<Object> who(ChatClient client, String room) {
+    client.send(new JsonObject().put("type", "who").put("room", room));
+    return client.awaitJson(new JsonObject().put("type", "presence").put("room", room)).getJsonArray("members")
+      .getList();
   }
 
   @AfterAll
@@ -99,7 +115,7 @@ class BadInputTest {
   void bystanderKeepsReceiving() {
     String line = "check-" + checks.incrementAndGet();
     speaker.chat(line);
-    bystander.awaitJson(chat("speaker", line));
+    bystander.awaitJson(chat(LOBBY, "speaker", line));
     Await.until(() -> node.guards().connections().count() == 2, Duration.ofSeconds(15),
       "connection count back to 2 (is " + node.guards().connections().count() + ")");
   }
@@ -263,7 +279,17 @@ class BadInputTest {
       arguments("BEL in name", "{\"type\":\"join\",\"name\":\"al\\u0007ice\"}", INVALID_NAME),
       arguments("newline in name", "{\"type\":\"join\",\"name\":\"alice\\nbob joined the chat.\"}", INVALID_NAME),
       arguments("DEL in name", "{\"type\":\"join\",\"name\":\"al\\u007fice\"}", INVALID_NAME),
-      arguments("line separator in name", "{\"type\":\"join\",\"name\":\"al\\u2028ice\"}", INVALID_NAME));
+      arguments("line separator in name", "{\"type\":\"join\",\"name\":\"al\\u2028ice\"}", INVALID_NAME),
+      arguments("room with a space", "{\"type\":\"join\",\"name\":\"a\",\"room\":\"dev room\"}", INVALID_ROOM),
+      arguments("65-character room", "{\"type\":\"join\",\"name\":\"a\",\"room\":\"" + "r".repeat(65) + "\"}",
+        INVALID_ROOM),
+      arguments("empty room", "{\"type\":\"join\",\"name\":\"a\",\"room\":\"\"}", INVALID_ROOM),
+      arguments("room a number", "{\"type\":\"join\",\"name\":\"a\",\"room\":7}", INVALID_MESSAGE),
+      arguments("since negative", "{\"type\":\"join\",\"name\":\"a\",\"since\":-1}", INVALID_MESSAGE),
+      arguments("since a fraction", "{\"type\":\"join\",\"name\":\"a\",\"since\":1.5}", INVALID_MESSAGE),
+      arguments("since beyond a long", "{\"type\":\"join\",\"name\":\"a\",\"since\":99999999999999999999}",
+        INVALID_MESSAGE),
+      arguments("leave before any join", "{\"type\":\"leave\"}", INVALID_MESSAGE));
   }
 
   @ParameterizedTest(name = "json: {0} -> {2}")
@@ -314,6 +340,53 @@ class BadInputTest {
     }
   }
 
+  // ---------------------------------------------------------------- rooms
+
+  @Test
+  void joinBeyondTheRoomLimitGetsErrorUntilARoomIsLeft() {
+    try (ChatClient client = connect()) {
+      for (int i = 1; i <= MAX_ROOMS; i++) {
+        client.join("roamer", "limit-" + i);
+        client.awaitJson(status("limit-" + i, "roamer", "roamer joined the chat."));
+      }
+      client.join("roamer", "limit-extra");
+      client.awaitJson(error("Too many rooms.").put("room", "limit-extra"));
+      client.chat("limit-extra", "not in it");
+      client.awaitJson(error("Not in that room.").put("room", "limit-extra"));
+      client.send(new JsonObject().put("type", "leave").put("room", "limit-1"));
+      client.awaitJson(status("limit-1", "roamer", "roamer left the chat."));
+      client.join("roamer", "limit-extra");
+      client.awaitJson(status("limit-extra", "roamer", "roamer joined the chat."));
+    }
+  }
+
+  @Test
+  void laterJoinsKeepTheFirstNameButMustPassTheNameRules() {
+    try (ChatClient client = connect()) {
+      client.join("first-name", "names-a");
+      client.awaitJson(status("names-a", "first-name", "first-name joined the chat."));
+      client.join("bad\nname", "names-b");
+      client.awaitJson(error(INVALID_NAME));
+      client.join("second-name", "names-b");
+      client.awaitJson(status("names-b", "first-name", "first-name joined the chat."));
+      assertEquals(List.of("first-name"), who(client, "names-b"));
+    }
+  }
+
+  @Test
+  void chatAndLeaveNamingARoomNotJoinedGetNotInRoom() {
+    try (ChatClient client = connect()) {
+      client.join("visitor", "here");
+      client.awaitJson(status("here", "visitor", "visitor joined the chat."));
+      client.chat("elsewhere", "hello?");
+      client.awaitJson(error("Not in that room.").put("room", "elsewhere"));
+      client.send(new JsonObject().put("type", "leave").put("room", "elsewhere"));
+      client.awaitJson(error("Not in that room.").put("room", "elsewhere"));
+      client.join("visitor", "here");
+      client.awaitJson(error("Already joined.").put("room", "here"));
+    }
+  }
+
   // ---------------------------------------------------------------- floods
 
   @Test
@@ -321,6 +394,8 @@ class BadInputTest {
     long before = node.guards().counters().slowConsumersClosed();
     List<ChatClient> flooders = new ArrayList<>();
     try (RawWebSocket slow = RawWebSocket.upgraded(port(), "/chat")) {
+      slow.sendText("{\"type\":\"join\",\"name\":\"slow\"}");
+      Await.until(() -> who(bystander, LOBBY).contains("slow"), Duration.ofSeconds(10), "slow client in the lobby");
       // Two flooders take turns; the slow client never reads from here on.
       for (int i = 0; i < 2; i++) {
         ChatClient flooder = connect();
@@ -343,6 +418,8 @@ class BadInputTest {
       flooders.forEach(ChatClient::close);
     }
     assertEquals(before + 1, node.guards().counters().slowConsumersClosed());
+    Await.until(() -> who(bystander, LOBBY).equals(List.of("bystander", "speaker")), Duration.ofSeconds(10),
+      "the slow client and the flooders gone from the lobby's presence");
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.presence;
 import static dev.chorus.support.Json.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -70,6 +71,19 @@ class JwtAuthTest {
       client.awaitJson(status("verified-alice joined the chat."));
       client.chat("hi");
       client.awaitJson(chat("verified-alice", "hi"));
+    }
+  }
+
+  @Test
+  void verifiedNameWinsInEveryRoomAndForPresence() {
+    String token = URLEncoder.encode(token(issuer, "verified-carol", 60), StandardCharsets.UTF_8);
+    try (ChatClient client = connect("?token=" + token)) {
+      client.join("mallory", "jwt-room");
+      client.awaitJson(status("jwt-room", "verified-carol", "verified-carol joined the chat."));
+      client.join("trudy", "jwt-other");
+      client.awaitJson(status("jwt-other", "verified-carol", "verified-carol joined the chat."));
+      client.send(new JsonObject().put("type", "who").put("room", "jwt-other"));
+      client.awaitJson(presence("jwt-other", "verified-carol"));
     }
   }
 
