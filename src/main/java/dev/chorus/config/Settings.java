@@ -107,5 +107,11 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
     public boolean tlsEnabled() {
       return !tlsKeyPath.isEmpty();
     }
+
+    @Override
+    public String toString() {
+      return "Security[allowedOrigins=" + allowedOrigins + ", jwtSecret=" + (jwtSecret.isEmpty() ? "(none)" : "(set)")
+        + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath + "]";
+    }
   }
 }

@@ -63,7 +63,8 @@ public final class ServerVerticle extends VerticleBase {
     RoomPublisher publisher = new RoomPublisher(history, broker);
     ChatRooms rooms = new ChatRooms(hub, publisher, history, presence);
     Router router = HttpRoutes.create(vertx, readiness);
-    AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
+    AdminApi.mount(router, settings.admin(), settings.limits(), settings.server().maxMessageBytes(), publisher,
+      history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, rooms))

@@ -36,6 +36,14 @@ class LimitsSettingsTest {
     assertTrue(settings.security().jwtEnabled());
   }
 
+  @Test
+  void printedSettingsNeverShowTheJwtSecret() {
+    String secret = "a-secret-that-must-not-reach-any-log";
+    Settings settings = SettingsLoader.load(Map.of("JWT_SECRET", secret), NO_FILE);
+    assertFalse(settings.toString().contains(secret), settings.toString());
+    assertTrue(settings.security().toString().contains("jwtSecret=(set)"), settings.security().toString());
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
     "MAX_CONNECTIONS        | 0                  | limits.maxConnections (MAX_CONNECTIONS) must be 1 to 1000000, got 0",
