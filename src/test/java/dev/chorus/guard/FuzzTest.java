@@ -37,6 +37,9 @@ class FuzzTest {
     "\"auth\"", "\"name\"", "\"message\"", "\"token\"", "null", "true", "1e999", "-0", "\"\\u0000\"", "\"\\ud800\"",
     "\"é\"", "\"\u2028\"", "12345678901234567890", "\"" + "x".repeat(300) + "\""};
 
+  /** How often the bystander must receive a fresh line during the fuzzing. */
+  private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+
   @Test
   void randomInputNeverTakesTheNodeDown() throws Exception {
     long seed = Long.getLong("chorus.fuzz.seed", System.nanoTime());
@@ -56,12 +59,16 @@ class FuzzTest {
       speaker.join("speaker");
       bystander.awaitJson(status("speaker joined the chat."));
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+      long nextCheck = System.nanoTime();
       while (System.nanoTime() < deadline) {
         fuzzOneConnection(port, random);
         connections++;
-        if (connections % 20 == 0) {
+        // Paced by time, not by connections: the speaker must stay under the default rate limit
+        // (20/s, bursts of 40) however fast the fuzz connections go.
+        if (System.nanoTime() >= nextCheck) {
           speaker.chat("still here " + connections);
           bystander.awaitJson(chat("speaker", "still here " + connections));
+          nextCheck = System.nanoTime() + CHECK_INTERVAL.toNanos();
         }
       }
       assertEquals(200, httpStatus(port, "/ready"));
