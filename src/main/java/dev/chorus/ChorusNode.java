@@ -5,12 +5,12 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
+import dev.chorus.guard.NodeGuards;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
-import dev.chorus.hub.NodeSockets;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +33,7 @@ public final class ChorusNode {
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
-  private final NodeSockets nodeSockets = new NodeSockets();
+  private final NodeGuards guards;
   private volatile Vertx vertx;
   private volatile RoomHistory history;
   private volatile MemberDirectory members;
@@ -41,6 +41,7 @@ public final class ChorusNode {
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
     this.workingDir = workingDir;
+    this.guards = new NodeGuards(settings.limits());
   }
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
@@ -63,9 +64,9 @@ public final class ChorusNode {
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         members = new MemberDirectory(started, clusterManager,
-          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), nodeSockets::count);
+          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), guards.connections()::count);
         return started.deployVerticle(
-          () -> new ServerVerticle(settings, readiness, history, presence, nodeSockets, members),
+          () -> new ServerVerticle(settings, readiness, guards, history, presence, members),
           deploymentOptions(options));
       })
       .compose(deploymentId -> members.start())
@@ -110,5 +111,10 @@ public final class ChorusNode {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Open connections and what the limits refused or closed on this node. */
+  public NodeGuards guards() {
+    return guards;
   }
 }

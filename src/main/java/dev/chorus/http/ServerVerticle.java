@@ -9,10 +9,12 @@ import dev.chorus.chat.RoomPublisher;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
+import dev.chorus.guard.Guards;
+import dev.chorus.guard.HandshakeGuard;
+import dev.chorus.guard.NodeGuards;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.presence.Presence;
-import dev.chorus.hub.NodeSockets;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +22,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
 import java.util.concurrent.TimeUnit;
@@ -36,31 +39,35 @@ public final class ServerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final Readiness readiness;
+  private final NodeGuards nodeGuards;
   private final RoomHistory history;
   private final Presence presence;
-  private final NodeSockets nodeSockets;
   private final MemberDirectory members;
   private HttpServer server;
   private Broker broker;
+  private Guards guards;
 
-  public ServerVerticle(Settings settings, Readiness readiness, RoomHistory history, Presence presence,
-                        NodeSockets nodeSockets, MemberDirectory members) {
+  public ServerVerticle(Settings settings, Readiness readiness, NodeGuards nodeGuards, RoomHistory history,
+                        Presence presence, MemberDirectory members) {
     this.settings = settings;
     this.readiness = readiness;
+    this.nodeGuards = nodeGuards;
     this.history = history;
     this.presence = presence;
-    this.nodeSockets = nodeSockets;
     this.members = members;
   }
 
   @Override
   public Future<?> start() {
-    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history));
+    guards = new Guards(vertx, context, settings, nodeGuards);
+    guards.start();
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), guards::queueFull);
     broker = new EventBusBroker(vertx.eventBus(), hub);
     RoomPublisher publisher = new RoomPublisher(history, broker);
     ChatRooms rooms = new ChatRooms(hub, publisher, history, presence);
     Router router = HttpRoutes.create(vertx, readiness, members);
-    AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
+    AdminApi.mount(router, settings.admin(), settings.limits(), settings.server().maxMessageBytes(), publisher,
+      history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, rooms))
@@ -77,26 +84,34 @@ public final class ServerVerticle extends VerticleBase {
       // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    if (settings.security().tlsEnabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
+    }
     return MessageSizeLimit.apply(options, settings.server().maxMessageBytes());
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
     String path = handshake.path();
-    if (ECHO_PATH.equals(path) || CHAT_PATH.equals(path)) {
+    if (!ECHO_PATH.equals(path) && !CHAT_PATH.equals(path)) {
+      handshake.reject(404);
+      return;
+    }
+    int refusal = guards.refusal(handshake);
+    if (refusal == HandshakeGuard.ACCEPT) {
       handshake.accept();
     } else {
-      handshake.reject(404);
+      handshake.reject(refusal);
     }
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
-    nodeSockets.add(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
-    MessageSizeLimit.enforce(socket);
+    guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, rooms);
+      ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
   }
 
@@ -104,6 +119,9 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     long timeout = settings.server().shutdownTimeoutSeconds();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
-    return drained.eventually(() -> broker.unsubscribe());
+    return drained.eventually(() -> {
+      guards.stop();
+      return broker.unsubscribe();
+    });
   }
 }

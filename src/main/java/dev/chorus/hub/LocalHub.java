@@ -3,6 +3,7 @@ package dev.chorus.hub;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -19,6 +21,9 @@ import java.util.logging.Logger;
  * room's chat messages in seq order, once, without gaps: a gap that does not close within
  * {@link #GAP_WAIT_MS} (a publish lost with its node) is filled from the {@link SequenceSource}. Status
  * messages have no seq and go out as they arrive.
+ * <p>A socket whose outbound queue is full (its write-queue limit reached) misses deliveries instead of
+ * growing memory: its {@link Subscriber} skips the write and reports the socket to the hub's
+ * {@code whenQueueFull} hook (the slow-consumer guard).
  * Confined to its verticle's event loop: not thread-safe, by design.
  */
 public final class LocalHub {
@@ -47,11 +52,32 @@ public final class LocalHub {
 
   private final Vertx vertx;
   private final SequenceSource source;
+  private final Consumer<ServerWebSocket> whenQueueFull;
   private final Map<String, Channel> rooms = new HashMap<>();
 
+  /** A hub whose subscribers write every delivery, however full the socket's outbound queue. */
   public LocalHub(Vertx vertx, SequenceSource source) {
+    this(vertx, source, socket -> { });
+  }
+
+  /**
+   * A hub whose subscribers skip a delivery to a socket with a full outbound queue and report the socket to
+   * {@code whenQueueFull}: a client that stops reading misses messages instead of growing memory.
+   */
+  public LocalHub(Vertx vertx, SequenceSource source, Consumer<ServerWebSocket> whenQueueFull) {
     this.vertx = vertx;
     this.source = source;
+    this.whenQueueFull = whenQueueFull;
+  }
+
+  /** A subscriber for {@code socket} that writes every delivery at once. */
+  public Subscriber liveSubscriber(ServerWebSocket socket) {
+    return new Subscriber(socket, false, whenQueueFull);
+  }
+
+  /** A subscriber for {@code socket} that holds deliveries until {@link Subscriber#release}. */
+  public Subscriber holdingSubscriber(ServerWebSocket socket) {
+    return new Subscriber(socket, true, whenQueueFull);
   }
 
   /**
