@@ -156,6 +156,14 @@ public final class ChatClient implements AutoCloseable {
   }
 
   /** True if no message arrives within {@code wait}. */
+  /** Fails, naming the message, if any message arrives within {@code wait}. */
+  public void assertQuietFor(Duration wait, String what) {
+    Received received = poll(wait);
+    if (received != null) {
+      fail(what + ": got " + received.data());
+    }
+  }
+
   public boolean quietFor(Duration wait) {
     try {
       Received received = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
