@@ -2,17 +2,26 @@ package dev.chorus;
 
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.config.Settings;
+import dev.chorus.http.NodeHealth;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
+import dev.chorus.metrics.ChorusMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.logging.Logger;
+import java.util.UUID;
 
 /**
  * A running Chorus node: joins the cluster, deploys the server verticles, and leaves in order on
@@ -21,11 +30,14 @@ import java.util.logging.Logger;
  */
 public final class ChorusNode {
 
-  private static final Logger LOG = Logger.getLogger(ChorusNode.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChorusNode.class);
 
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
+  /** This node's own registry: Vert.x's metrics and Chorus's, scraped at GET /metrics. */
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ChorusMetrics metrics = new ChorusMetrics(registry);
   private volatile Vertx vertx;
 
   public ChorusNode(Settings settings, Path workingDir) {
@@ -41,19 +53,35 @@ public final class ChorusNode {
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
-      .setClusterPublicHost(cluster.host()));
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+      .setClusterPublicHost(cluster.host()))
+      .setMetricsOptions(metricsOptions());
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+      .withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness), deploymentOptions(options));
+        metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
+        NodeHealth health = new NodeHealth(started, readiness, clusterManager);
+        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, health, metrics),
+          deploymentOptions(options));
       })
       .map(deploymentId -> {
         readiness.markJoined();
-        LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s)",
+        LOG.info("Chorus node {} ready: http {}:{}, cluster '{}' at {}:{} with {} member(s)",
           clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
-          cluster.host(), cluster.port(), clusterManager.getNodes().size()));
+          cluster.host(), cluster.port(), clusterManager.getNodes().size());
         return null;
       });
+  }
+
+  /**
+   * Vert.x's HTTP, WebSocket and event-bus metrics in this node's registry. The registry name is unique so
+   * that several nodes in one JVM (tests) never share Vert.x's registry lookup.
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setRegistryName("chorus-" + UUID.randomUUID())
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
   private DeploymentOptions deploymentOptions(VertxOptions options) {
@@ -79,5 +107,10 @@ public final class ChorusNode {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Chorus's own metrics of this node. */
+  public ChorusMetrics metrics() {
+    return metrics;
   }
 }

@@ -2,6 +2,7 @@ package dev.chorus.broker;
 
 import dev.chorus.cluster.Addresses;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.Future;
@@ -20,16 +21,20 @@ public final class EventBusBroker implements Broker {
 
   private final EventBus eventBus;
   private final LocalHub hub;
+  private final ChorusMetrics metrics;
   private MessageConsumer<Buffer> consumer;
 
-  public EventBusBroker(EventBus eventBus, LocalHub hub) {
+  public EventBusBroker(EventBus eventBus, LocalHub hub, ChorusMetrics metrics) {
     this.eventBus = eventBus;
     this.hub = hub;
+    this.metrics = metrics;
   }
 
   @Override
   public void publish(String room, ServerMessage message) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room);
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
+      .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
+    metrics.messagePublished();
     eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
   }
 
@@ -42,7 +47,16 @@ public final class EventBusBroker implements Broker {
   private void deliver(Message<Buffer> message) {
     String room = message.headers().get(Addresses.ROOM_HEADER);
     if (room != null) {
-      hub.deliver(room, message.body().getBytes());
+      metrics.delivered(hub.deliver(room, message.body().getBytes()), publishedAt(message));
+    }
+  }
+
+  private static long publishedAt(Message<Buffer> message) {
+    String micros = message.headers().get(Addresses.PUBLISHED_AT_HEADER);
+    try {
+      return micros == null ? -1 : Long.parseLong(micros);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

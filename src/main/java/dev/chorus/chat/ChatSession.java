@@ -3,6 +3,7 @@ package dev.chorus.chat;
 import dev.chorus.broker.Broker;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.hub.TextFrames;
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
 import dev.chorus.protocol.CloseCode;
@@ -10,6 +11,8 @@ import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.http.ServerWebSocket;
+
+import java.util.Locale;
 
 /**
  * One /chat connection, from upgrade to close: join, chat, leave. It receives the room's broadcasts from
@@ -24,24 +27,30 @@ public final class ChatSession {
   private final ServerWebSocket socket;
   private final LocalHub hub;
   private final Broker broker;
+  private final ChorusMetrics metrics;
   private String name;
 
-  private ChatSession(ServerWebSocket socket, LocalHub hub, Broker broker) {
+  private ChatSession(ServerWebSocket socket, LocalHub hub, Broker broker, ChorusMetrics metrics) {
     this.socket = socket;
     this.hub = hub;
     this.broker = broker;
+    this.metrics = metrics;
   }
 
   /** Attaches a session to a freshly accepted socket. */
-  public static void attach(ServerWebSocket socket, LocalHub hub, Broker broker) {
-    ChatSession session = new ChatSession(socket, hub, broker);
+  public static void attach(ServerWebSocket socket, LocalHub hub, Broker broker, ChorusMetrics metrics) {
+    ChatSession session = new ChatSession(socket, hub, broker, metrics);
     hub.add(LOBBY, socket);
     socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(data -> socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason()));
+    socket.binaryMessageHandler(data -> {
+      metrics.error("unsupported_data");
+      socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason());
+    });
     socket.closeHandler(v -> session.onClose());
   }
 
   private void onText(String text) {
+    metrics.messageReceived();
     try {
       ClientMessage message = MessageCodec.decode(text);
       if (message instanceof ClientMessage.Join join) {
@@ -79,6 +88,7 @@ public final class ChatSession {
   }
 
   private void reply(ChatError error) {
+    metrics.error(error.name().toLowerCase(Locale.ROOT));
     if (!socket.isClosed()) {
       socket.writeFrame(TextFrames.of(error.encoded()));
     }

@@ -1,12 +1,13 @@
 package dev.chorus.config;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every setting of a node, immutable. Defaults live in conf/config.json (packaged in the jar) and are
  * documented in README.md; {@link SettingsLoader} reads them and applies environment overrides.
  */
-public record Settings(Http http, Cluster cluster, Server server) {
+public record Settings(Http http, Cluster cluster, Server server, Logging logging) {
 
   /** Where clients connect. */
   public record Http(String host, int port) {
@@ -35,5 +36,15 @@ public record Settings(Http http, Cluster cluster, Server server) {
    * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster
    */
   public record Server(int instances, int maxMessageBytes, int shutdownTimeoutSeconds) {
+  }
+
+  /**
+   * Log output.
+   *
+   * @param format {@code text}: one readable line per event; {@code json}: one JSON object per line
+   */
+  public record Logging(String format) {
+    /** The accepted values of {@code format}. */
+    public static final Set<String> FORMATS = Set.of("text", "json");
   }
 }

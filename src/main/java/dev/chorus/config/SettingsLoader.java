@@ -51,7 +51,8 @@ public final class SettingsLoader {
     new EnvOverride("EVENTBUS_PORT", "cluster.eventBusPort", Kind.INT),
     new EnvOverride("SERVER_INSTANCES", "server.instances", Kind.INT),
     new EnvOverride("MAX_MESSAGE_BYTES", "server.maxMessageBytes", Kind.INT),
-    new EnvOverride("SHUTDOWN_TIMEOUT_SECONDS", "server.shutdownTimeoutSeconds", Kind.INT));
+    new EnvOverride("SHUTDOWN_TIMEOUT_SECONDS", "server.shutdownTimeoutSeconds", Kind.INT),
+    new EnvOverride("LOG_FORMAT", "logging.format", Kind.STRING));
 
   private SettingsLoader() {
   }
@@ -160,13 +161,15 @@ public final class SettingsLoader {
     JsonNode http = tree.get("http");
     JsonNode cluster = tree.get("cluster");
     JsonNode server = tree.get("server");
+    JsonNode logging = tree.get("logging");
     return new Settings(
       new Settings.Http(text(http, "http.host"), integer(http, "http.port")),
       new Settings.Cluster(text(cluster, "cluster.name"), text(cluster, "cluster.host"),
         integer(cluster, "cluster.port"), textList(cluster, "cluster.members"),
         integer(cluster, "cluster.eventBusPort")),
       new Settings.Server(integer(server, "server.instances"), integer(server, "server.maxMessageBytes"),
-        integer(server, "server.shutdownTimeoutSeconds")));
+        integer(server, "server.shutdownTimeoutSeconds")),
+      new Settings.Logging(text(logging, "logging.format")));
   }
 
   private static String leaf(String path) {
@@ -226,6 +229,10 @@ public final class SettingsLoader {
     if (settings.server().shutdownTimeoutSeconds() < 0 || settings.server().shutdownTimeoutSeconds() > 3600) {
       throw new SettingsException("server.shutdownTimeoutSeconds (SHUTDOWN_TIMEOUT_SECONDS) must be 0 to 3600, got "
         + settings.server().shutdownTimeoutSeconds());
+    }
+    if (!Settings.Logging.FORMATS.contains(settings.logging().format())) {
+      throw new SettingsException("logging.format (LOG_FORMAT) must be text or json, got '"
+        + settings.logging().format() + "'");
     }
     return settings;
   }

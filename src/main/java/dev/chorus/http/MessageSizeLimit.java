@@ -1,5 +1,6 @@
 package dev.chorus.http;
 
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -23,9 +24,10 @@ public final class MessageSizeLimit {
   }
 
   /** Closes the socket with 1009 when a message overflows the limit. */
-  public static void enforce(ServerWebSocket socket) {
+  public static void enforce(ServerWebSocket socket, ChorusMetrics metrics) {
     socket.exceptionHandler(failure -> {
       if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+        metrics.error("message_too_big");
         socket.close(CloseCode.MESSAGE_TOO_BIG.code(), CloseCode.MESSAGE_TOO_BIG.reason());
       }
     });

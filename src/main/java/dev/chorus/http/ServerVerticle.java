@@ -6,6 +6,7 @@ import dev.chorus.chat.ChatSession;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,22 +29,26 @@ public final class ServerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final Readiness readiness;
+  private final NodeHealth health;
+  private final ChorusMetrics metrics;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, Readiness readiness) {
+  public ServerVerticle(Settings settings, Readiness readiness, NodeHealth health, ChorusMetrics metrics) {
     this.settings = settings;
     this.readiness = readiness;
+    this.health = health;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    LocalHub hub = new LocalHub();
-    broker = new EventBusBroker(vertx.eventBus(), hub);
+    LocalHub hub = new LocalHub(metrics);
+    broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, hub))
-      .requestHandler(HttpRoutes.create(vertx, readiness));
+      .requestHandler(HttpRoutes.create(vertx, health, metrics));
     return broker.subscribe().compose(v -> server.listen()
       .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
         settings.http().host(), settings.http().port(), failure.getMessage()))));
@@ -70,11 +75,14 @@ public final class ServerVerticle extends VerticleBase {
 
   private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
-    MessageSizeLimit.enforce(socket);
+    MessageSizeLimit.enforce(socket, metrics);
+    String endpoint = socket.path().substring(1);
+    metrics.connectionOpened(endpoint);
+    socket.endHandler(v -> metrics.connectionClosed(endpoint));
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, hub, broker);
+      ChatSession.attach(socket, hub, broker, metrics);
     }
   }
 

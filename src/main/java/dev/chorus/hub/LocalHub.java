@@ -1,5 +1,6 @@
 package dev.chorus.hub;
 
+import dev.chorus.metrics.ChorusMetrics;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.util.HashMap;
@@ -15,10 +16,18 @@ import java.util.Set;
 public final class LocalHub {
 
   private final Map<String, Set<ServerWebSocket>> rooms = new HashMap<>();
+  private final ChorusMetrics metrics;
+
+  public LocalHub(ChorusMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** Adds a socket to a room; it receives that room's deliveries until removed. */
   public void add(String room, ServerWebSocket socket) {
-    rooms.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(socket);
+    rooms.computeIfAbsent(room, r -> {
+      metrics.roomOpened(r);
+      return new LinkedHashSet<>();
+    }).add(socket);
   }
 
   /** Removes a socket from a room. */
@@ -26,20 +35,24 @@ public final class LocalHub {
     Set<ServerWebSocket> sockets = rooms.get(room);
     if (sockets != null && sockets.remove(socket) && sockets.isEmpty()) {
       rooms.remove(room);
+      metrics.roomClosed(room);
     }
   }
 
-  /** Writes one encoded message to every socket of the room on this event loop. */
-  public void deliver(String room, byte[] utf8Json) {
+  /** Writes one encoded message to every socket of the room on this event loop; returns how many. */
+  public int deliver(String room, byte[] utf8Json) {
     Set<ServerWebSocket> sockets = rooms.get(room);
     if (sockets == null) {
-      return;
+      return 0;
     }
+    int written = 0;
     for (ServerWebSocket socket : sockets) {
       if (!socket.isClosed()) {
         socket.writeFrame(TextFrames.of(utf8Json));
+        written++;
       }
     }
+    return written;
   }
 
   /** How many sockets are in the room on this event loop. */
