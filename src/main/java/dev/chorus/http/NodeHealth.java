@@ -45,6 +45,16 @@ public final class NodeHealth {
         new JsonObject().put("draining", state.isDraining()))));
   }
 
+  /** The liveness checks, for tests. */
+  HealthChecks livenessChecks() {
+    return liveness;
+  }
+
+  /** The readiness checks, for tests. */
+  HealthChecks readinessChecks() {
+    return readiness;
+  }
+
   /** GET /health. */
   public Handler<RoutingContext> livenessHandler() {
     return HealthCheckHandler.createWithHealthChecks(liveness);

@@ -115,9 +115,13 @@ public final class ChorusMetrics {
 
   /**
    * A published message was written to {@code sockets} sockets of one hub; {@code publishedAtMicros} is
-   * the publishing node's {@link #epochMicros()} at publish time, or a negative value when unknown.
+   * the publishing node's {@link #epochMicros()} at publish time, or a negative value when unknown. The
+   * latency is recorded once per hub that delivered to at least one socket.
    */
   public void delivered(int sockets, long publishedAtMicros) {
+    if (sockets == 0) {
+      return;
+    }
     deliveries.increment(sockets);
     if (publishedAtMicros >= 0) {
       publishToDeliver.record(Math.max(0, epochMicros() - publishedAtMicros), TimeUnit.MICROSECONDS);
