@@ -74,13 +74,14 @@ public final class ChorusNode {
   }
 
   /**
-   * Vert.x's HTTP, WebSocket and event-bus metrics in this node's registry. The registry name is unique so
+   * Vert.x's HTTP, WebSocket and event-bus metrics, and the JVM's, in this node's registry. The registry name is unique so
    * that several nodes in one JVM (tests) never share Vert.x's registry lookup.
    */
   private static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setRegistryName("chorus-" + UUID.randomUUID())
+      .setJvmMetricsEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
