@@ -61,7 +61,7 @@ public final class ChorusNode {
         vertx = started;
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
         NodeHealth health = new NodeHealth(started, readiness, clusterManager);
-        return started.deployVerticle(() -> new ServerVerticle(settings, readiness, health, metrics),
+        return started.deployVerticle(() -> new ServerVerticle(settings, health, metrics),
           deploymentOptions(options));
       })
       .map(deploymentId -> {
@@ -74,8 +74,8 @@ public final class ChorusNode {
   }
 
   /**
-   * Vert.x's HTTP, WebSocket and event-bus metrics, and the JVM's, in this node's registry. The registry name is unique so
-   * that several nodes in one JVM (tests) never share Vert.x's registry lookup.
+   * Vert.x's HTTP, WebSocket and event-bus metrics, and the JVM's, in this node's registry. The registry
+   * name is unique so that several nodes in one JVM (tests) never share Vert.x's registry lookup.
    */
   private static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()

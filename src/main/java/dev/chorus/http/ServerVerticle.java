@@ -28,15 +28,13 @@ public final class ServerVerticle extends VerticleBase {
   public static final String CHAT_PATH = "/chat";
 
   private final Settings settings;
-  private final Readiness readiness;
   private final NodeHealth health;
   private final ChorusMetrics metrics;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, Readiness readiness, NodeHealth health, ChorusMetrics metrics) {
+  public ServerVerticle(Settings settings, NodeHealth health, ChorusMetrics metrics) {
     this.settings = settings;
-    this.readiness = readiness;
     this.health = health;
     this.metrics = metrics;
   }

@@ -152,7 +152,8 @@ class BrowserClientIT {
 
   /** The client served by {@code node}, joining the lobby at once as {@code name}, failing over to {@code nodes}. */
   private static String pageUrl(NodeProcess node, String name, String nodes) {
-    String url = "http://" + endpoint(node) + "/?join=1&room=lobby&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    String url = "http://" + endpoint(node) + "/?join=1&room=lobby&name="
+      + URLEncoder.encode(name, StandardCharsets.UTF_8);
     return nodes.isEmpty() ? url : url + "&nodes=" + URLEncoder.encode(nodes, StandardCharsets.UTF_8);
   }
 }

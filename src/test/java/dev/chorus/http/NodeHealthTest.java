@@ -59,6 +59,7 @@ class NodeHealthTest {
 
   private static JsonObject check(JsonObject outcome, String id) {
     return outcome.getJsonArray("checks").stream().map(JsonObject.class::cast)
-      .filter(c -> id.equals(c.getString("id"))).findFirst().orElseThrow(() -> new AssertionError("no check " + id + " in " + outcome));
+      .filter(c -> id.equals(c.getString("id"))).findFirst()
+      .orElseThrow(() -> new AssertionError("no check " + id + " in " + outcome));
   }
 }

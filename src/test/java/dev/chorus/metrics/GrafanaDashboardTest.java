@@ -46,7 +46,8 @@ class GrafanaDashboardTest {
     }
     assertTrue(queried.size() >= 8, "the dashboard shows Chorus's metrics: " + queried);
     for (String series : queried) {
-      assertTrue(Pattern.compile("(?m)^" + series + "[{ ]").matcher(scrape).find(), series + " is not exposed:\n" + scrape);
+      assertTrue(Pattern.compile("(?m)^" + series + "[{ ]").matcher(scrape).find(),
+        series + " is not exposed:\n" + scrape);
     }
   }
 }
