@@ -54,7 +54,14 @@
     }
   });
 
-  ui.cluster.addEventListener('toggle', () => ui.cluster.open && loadCluster());
+  let clusterTimer = null;
+  ui.cluster.addEventListener('toggle', () => {
+    clearInterval(clusterTimer);
+    if (ui.cluster.open) {
+      loadCluster();
+      clusterTimer = setInterval(loadCluster, 5000);
+    }
+  });
 
   function join(name, room) {
     ui.messages.replaceChildren();
