@@ -1,8 +1,13 @@
 package dev.chorus;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.config.Settings;
 import dev.chorus.http.NodeHealth;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
 import dev.chorus.metrics.ChorusMetrics;
@@ -39,6 +44,7 @@ public final class ChorusNode {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ChorusMetrics metrics = new ChorusMetrics(registry);
   private volatile Vertx vertx;
+  private volatile RoomHistory history;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -48,8 +54,10 @@ public final class ChorusNode {
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
-    HazelcastClusterManager clusterManager =
-      new HazelcastClusterManager(ClusterConfigFactory.create(cluster, workingDir));
+    Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
+    HazelcastRoomHistory.configure(hazelcastConfig, settings.history().size());
+    HazelcastPresence.configure(hazelcastConfig);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
@@ -59,9 +67,13 @@ public final class ChorusNode {
       .withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
+        HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+        RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
+        this.history = history;
+        HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
         NodeHealth health = new NodeHealth(started, readiness, clusterManager);
-        return started.deployVerticle(() -> new ServerVerticle(settings, health, metrics),
+        return started.deployVerticle(() -> new ServerVerticle(settings, history, presence, health, metrics),
           deploymentOptions(options));
       })
       .map(deploymentId -> {
@@ -104,6 +116,11 @@ public final class ChorusNode {
   /** The node's Vert.x instance, once started. */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The cluster's room history as this node reaches it, once started (for tools and tests). */
+  public RoomHistory history() {
+    return history;
   }
 
   public Readiness readiness() {

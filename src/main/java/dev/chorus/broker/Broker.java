@@ -11,7 +11,10 @@ import io.vertx.core.Future;
  */
 public interface Broker {
 
-  /** Publishes to the clients in the room on every node, this one included. */
+  /**
+   * Publishes to the clients in the room on every node, this one included. A chat message must carry its
+   * seq from history (see {@code chat.RoomPublisher}); receivers hand chat messages out in seq order.
+   */
   void publish(String room, ServerMessage message);
 
   /** Starts delivering the cluster's messages to this node's sockets; completes when registered cluster-wide. */

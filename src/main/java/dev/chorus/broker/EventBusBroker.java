@@ -15,7 +15,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 /**
  * {@link Broker} over Vert.x's clustered event bus: one publish per message to {@link Addresses#ROOM_BROADCAST},
  * which every verticle instance of every node consumes, handing the bytes to its {@link LocalHub}.
- * The body is the message's UTF-8 JSON, so receivers write it without decoding.
+ * The body is the message's UTF-8 JSON, so receivers write it without decoding; a chat message's seq
+ * travels in a header too, for ordering and deduplication.
  */
 public final class EventBusBroker implements Broker {
 
@@ -35,6 +36,9 @@ public final class EventBusBroker implements Broker {
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
       .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
     metrics.messagePublished();
+    if (message instanceof ServerMessage.Chat chat) {
+      options.addHeader(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
+    }
     eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
   }
 
@@ -46,8 +50,17 @@ public final class EventBusBroker implements Broker {
 
   private void deliver(Message<Buffer> message) {
     String room = message.headers().get(Addresses.ROOM_HEADER);
-    if (room != null) {
-      metrics.delivered(hub.deliver(room, message.body().getBytes()), publishedAt(message));
+    if (room == null) {
+      return;
+    }
+    if (hub.size(room) > 0) {
+      metrics.publishToDeliver(publishedAt(message));
+    }
+    String seq = message.headers().get(Addresses.SEQ_HEADER);
+    try {
+      hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.body().getBytes());
+    } catch (NumberFormatException e) {
+      // Not from a Chorus node of this version: ignored.
     }
   }
 

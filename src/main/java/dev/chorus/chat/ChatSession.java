@@ -1,96 +1,245 @@
 package dev.chorus.chat;
 
-import dev.chorus.broker.Broker;
-import dev.chorus.hub.LocalHub;
+import dev.chorus.history.HistoryEntry;
+import dev.chorus.hub.Subscriber;
 import dev.chorus.hub.TextFrames;
-import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
+import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * One /chat connection, from upgrade to close: join, chat, leave. It receives the room's broadcasts from
- * the moment it connects (as the seed's server does), may chat once joined, and its leaving is announced
- * if it had joined. Runs on its socket's event loop.
+ * One /chat connection, from upgrade to close: join rooms, chat, leave, ask who is there. Until its first
+ * join it receives the lobby's broadcasts (as the seed's server does); from then on only its rooms'. Its
+ * name is fixed by its first join. Runs on its socket's event loop.
+ * <p>Ordering: one connection's chat messages are sequenced one after the other, so they keep their order;
+ * its presence changes, join/leave notices and presence queries also run one after the other, so a "who"
+ * after a join includes the joiner and a leave notice never precedes its join notice.
  */
 public final class ChatSession {
 
   /** The room of the seed protocol, which has no rooms. */
-  public static final String LOBBY = "lobby";
+  public static final String LOBBY = RoomName.LOBBY;
 
   private final ServerWebSocket socket;
-  private final LocalHub hub;
-  private final Broker broker;
-  private final ChorusMetrics metrics;
+  private final ChatRooms rooms;
+  private final String connection;
+  private final Subscriber lobbyListener;
+  private final Map<String, Subscriber> joined = new LinkedHashMap<>();
+  private boolean listeningToLobby;
   private String name;
+  private Future<?> sending = Future.succeededFuture();
+  private Future<?> presenceChanges = Future.succeededFuture();
 
-  private ChatSession(ServerWebSocket socket, LocalHub hub, Broker broker, ChorusMetrics metrics) {
+  private ChatSession(ServerWebSocket socket, ChatRooms rooms) {
     this.socket = socket;
-    this.hub = hub;
-    this.broker = broker;
-    this.metrics = metrics;
+    this.rooms = rooms;
+    this.connection = rooms.presence().newConnectionId();
+    this.lobbyListener = Subscriber.live(socket);
   }
 
   /** Attaches a session to a freshly accepted socket. */
-  public static void attach(ServerWebSocket socket, LocalHub hub, Broker broker, ChorusMetrics metrics) {
-    ChatSession session = new ChatSession(socket, hub, broker, metrics);
-    hub.add(LOBBY, socket);
+  public static void attach(ServerWebSocket socket, ChatRooms rooms) {
+    ChatSession session = new ChatSession(socket, rooms);
+    session.listeningToLobby = true;
+    rooms.hub().subscribe(LOBBY, session.lobbyListener);
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(data -> {
-      metrics.error("unsupported_data");
+      rooms.metrics().error("unsupported_data");
       socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason());
     });
     socket.closeHandler(v -> session.onClose());
   }
 
   private void onText(String text) {
-    metrics.messageReceived();
+    rooms.metrics().messageReceived();
     try {
       ClientMessage message = MessageCodec.decode(text);
       if (message instanceof ClientMessage.Join join) {
         onJoin(join);
       } else if (message instanceof ClientMessage.Chat chat) {
         onChat(chat);
+      } else if (message instanceof ClientMessage.Leave leave) {
+        onLeave(leave);
+      } else if (message instanceof ClientMessage.Who who) {
+        onWho(who);
       }
     } catch (ProtocolException e) {
-      reply(e.error());
+      reply(error(e.error(), null));
     }
   }
 
   private void onJoin(ClientMessage.Join join) {
-    if (name != null) {
-      reply(ChatError.ALREADY_JOINED);
+    String room = join.room() == null ? LOBBY : join.room();
+    if (joined.containsKey(room)) {
+      reply(error(ChatError.ALREADY_JOINED, room));
       return;
     }
-    name = join.name();
-    broker.publish(LOBBY, ServerMessage.Status.joined(name));
+    if (name == null) {
+      name = join.name();
+    }
+    if (listeningToLobby) {
+      rooms.hub().unsubscribe(LOBBY, lobbyListener);
+      listeningToLobby = false;
+    }
+    Long since = join.since();
+    Subscriber subscriber = since == null ? Subscriber.live(socket) : Subscriber.holding(socket);
+    joined.put(room, subscriber);
+    Future<Long> position = rooms.hub().subscribe(room, subscriber);
+    if (since != null) {
+      position.onSuccess(live -> replay(room, subscriber, since, live));
+    }
+    // The join notice goes out once the subscription has its position: every chat message sequenced after
+    // the joiner sees its notice reaches it.
+    String member = name;
+    presenceChanges = presenceChanges.transform(v -> position)
+      .transform(v -> rooms.presence().add(room, connection, member))
+      .onComplete(v -> rooms.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
+  }
+
+  /**
+   * Sends the retained messages with since < seq <= live, then releases the live ones held meanwhile
+   * (seq > live): each message once, in seq order. A since beyond the room's newest seq means the
+   * history was reset (the whole cluster restarted): the client is told and gets everything retained.
+   */
+  private void replay(String room, Subscriber subscriber, long since, long live) {
+    if (since < live) {
+      replayRange(room, subscriber, since, live);
+      return;
+    }
+    if (since == live) {
+      subscriber.release(since);
+      return;
+    }
+    // This node may not have received the newest messages yet: ask the history itself.
+    rooms.history().lastSeq(room).onComplete(last -> {
+      if (joined.get(room) != subscriber) {
+        return;
+      }
+      if (last.succeeded() && last.result() < since) {
+        subscriber.write(error(ChatError.HISTORY_RESET, room));
+        replayRange(room, subscriber, 0, live);
+      } else {
+        subscriber.release(since);
+      }
+    });
+  }
+
+  private void replayRange(String room, Subscriber subscriber, long since, long live) {
+    if (since >= live) {
+      subscriber.release(live);
+      return;
+    }
+    rooms.history().read(room, since, live, Integer.MAX_VALUE).onComplete(read -> {
+      if (joined.get(room) != subscriber) {
+        return;
+      }
+      if (read.failed()) {
+        subscriber.write(error(ChatError.HISTORY_GAP, room));
+      } else {
+        List<HistoryEntry> entries = read.result();
+        if (entries.isEmpty() || entries.get(0).seq() > since + 1) {
+          subscriber.write(error(ChatError.HISTORY_GAP, room));
+        }
+        for (HistoryEntry entry : entries) {
+          subscriber.write(HistorySequenceSource.encode(room, entry));
+        }
+      }
+      subscriber.release(live);
+    });
   }
 
   private void onChat(ClientMessage.Chat chat) {
-    if (name == null) {
-      reply(ChatError.INVALID_MESSAGE);
+    String room = joinedRoom(chat.room());
+    if (room == null) {
       return;
     }
-    broker.publish(LOBBY, new ServerMessage.Chat(name, chat.message()));
+    String sender = name;
+    sending = sending.transform(v -> rooms.publisher().publishChat(room, sender, chat.message()))
+      .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));
+  }
+
+  private void onLeave(ClientMessage.Leave leave) {
+    String room = joinedRoom(leave.room());
+    if (room == null) {
+      return;
+    }
+    rooms.hub().unsubscribe(room, joined.remove(room));
+    ServerMessage.Status left = ServerMessage.Status.left(room, name);
+    reply(MessageCodec.encode(left));
+    presenceChanges = presenceChanges.transform(v -> rooms.presence().remove(room, connection))
+      .onComplete(v -> rooms.publisher().publishStatus(left));
+  }
+
+  private void onWho(ClientMessage.Who who) {
+    String room = who.room();
+    if (room == null) {
+      if (joined.size() > 1) {
+        reply(error(ChatError.ROOM_REQUIRED, null));
+        return;
+      }
+      room = joined.isEmpty() ? LOBBY : joined.keySet().iterator().next();
+    }
+    String asked = room;
+    presenceChanges = presenceChanges.transform(v -> rooms.presence().members(asked))
+      .onComplete(members -> reply(members.succeeded()
+        ? MessageCodec.encode(new ServerMessage.Presence(asked, members.result()))
+        : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
+  }
+
+  /**
+   * The room a chat or leave is about: the named one if joined, else the only joined one; null after
+   * replying with the error.
+   */
+  private String joinedRoom(String named) {
+    if (named != null) {
+      if (!joined.containsKey(named)) {
+        reply(name == null ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.NOT_IN_ROOM, named));
+        return null;
+      }
+      return named;
+    }
+    if (joined.size() == 1) {
+      return joined.keySet().iterator().next();
+    }
+    reply(joined.isEmpty() ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.ROOM_REQUIRED, null));
+    return null;
   }
 
   private void onClose() {
-    hub.remove(LOBBY, socket);
-    if (name != null) {
-      broker.publish(LOBBY, ServerMessage.Status.left(name));
+    if (listeningToLobby) {
+      rooms.hub().unsubscribe(LOBBY, lobbyListener);
+      listeningToLobby = false;
     }
+    for (Map.Entry<String, Subscriber> room : joined.entrySet()) {
+      rooms.hub().unsubscribe(room.getKey(), room.getValue());
+      String left = room.getKey();
+      String member = name;
+      presenceChanges = presenceChanges.transform(v -> rooms.presence().remove(left, connection))
+        .onComplete(v -> rooms.publisher().publishStatus(ServerMessage.Status.left(left, member)));
+    }
+    joined.clear();
   }
 
-  private void reply(ChatError error) {
-    metrics.error(error.name().toLowerCase(Locale.ROOT));
+  /** An error reply, counted by kind in the metrics; {@code room} null for none. */
+  private byte[] error(ChatError error, String room) {
+    rooms.metrics().error(error.name().toLowerCase(Locale.ROOT));
+    return room == null ? error.encoded() : error.encoded(room);
+  }
+
+  private void reply(byte[] json) {
     if (!socket.isClosed()) {
-      socket.writeFrame(TextFrames.of(error.encoded()));
+      socket.writeFrame(TextFrames.of(json));
     }
   }
 }

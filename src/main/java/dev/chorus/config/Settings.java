@@ -7,7 +7,8 @@ import java.util.Set;
  * Every setting of a node, immutable. Defaults live in conf/config.json (packaged in the jar) and are
  * documented in README.md; {@link SettingsLoader} reads them and applies environment overrides.
  */
-public record Settings(Http http, Cluster cluster, Server server, Logging logging) {
+public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin,
+                       Logging logging) {
 
   /** Where clients connect. */
   public record Http(String host, int port) {
@@ -36,6 +37,31 @@ public record Settings(Http http, Cluster cluster, Server server, Logging loggin
    * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster
    */
   public record Server(int instances, int maxMessageBytes, int shutdownTimeoutSeconds) {
+  }
+
+  /**
+   * Room history.
+   *
+   * @param size chat messages retained per room, replicated once; resume with {@code since} reaches this far
+   *             back. Every node of a cluster must use the same value.
+   */
+  public record History(int size) {
+  }
+
+  /**
+   * The admin HTTP API under /api.
+   *
+   * @param token bearer token the API requires; empty turns the API off (every call answers 403)
+   */
+  public record Admin(String token) {
+    public boolean enabled() {
+      return !token.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Admin[token=" + (enabled() ? "(set)" : "(none)") + "]";
+    }
   }
 
   /**

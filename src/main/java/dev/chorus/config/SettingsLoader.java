@@ -32,6 +32,8 @@ public final class SettingsLoader {
   /** Environment variable naming the settings file. */
   public static final String CONFIG_FILE_ENV = "CHORUS_CONFIG";
   static final Path DEFAULT_CONFIG_FILE = Path.of("conf", "config.json");
+  /** Largest history.size: rooms x size x 2 copies must fit in memory. */
+  static final int MAX_HISTORY_SIZE = 100_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,6 +54,8 @@ public final class SettingsLoader {
     new EnvOverride("SERVER_INSTANCES", "server.instances", Kind.INT),
     new EnvOverride("MAX_MESSAGE_BYTES", "server.maxMessageBytes", Kind.INT),
     new EnvOverride("SHUTDOWN_TIMEOUT_SECONDS", "server.shutdownTimeoutSeconds", Kind.INT),
+    new EnvOverride("HISTORY_SIZE", "history.size", Kind.INT),
+    new EnvOverride("ADMIN_TOKEN", "admin.token", Kind.STRING),
     new EnvOverride("LOG_FORMAT", "logging.format", Kind.STRING));
 
   private SettingsLoader() {
@@ -161,6 +165,8 @@ public final class SettingsLoader {
     JsonNode http = tree.get("http");
     JsonNode cluster = tree.get("cluster");
     JsonNode server = tree.get("server");
+    JsonNode history = tree.get("history");
+    JsonNode admin = tree.get("admin");
     JsonNode logging = tree.get("logging");
     return new Settings(
       new Settings.Http(text(http, "http.host"), integer(http, "http.port")),
@@ -169,6 +175,8 @@ public final class SettingsLoader {
         integer(cluster, "cluster.eventBusPort")),
       new Settings.Server(integer(server, "server.instances"), integer(server, "server.maxMessageBytes"),
         integer(server, "server.shutdownTimeoutSeconds")),
+      new Settings.History(integer(history, "history.size")),
+      new Settings.Admin(text(admin, "admin.token")),
       new Settings.Logging(text(logging, "logging.format")));
   }
 
@@ -229,6 +237,15 @@ public final class SettingsLoader {
     if (settings.server().shutdownTimeoutSeconds() < 0 || settings.server().shutdownTimeoutSeconds() > 3600) {
       throw new SettingsException("server.shutdownTimeoutSeconds (SHUTDOWN_TIMEOUT_SECONDS) must be 0 to 3600, got "
         + settings.server().shutdownTimeoutSeconds());
+    }
+    if (settings.history().size() < 1 || settings.history().size() > MAX_HISTORY_SIZE) {
+      throw new SettingsException("history.size (HISTORY_SIZE) must be 1 to " + MAX_HISTORY_SIZE + ", got "
+        + settings.history().size());
+    }
+    String token = settings.admin().token();
+    if (!token.isEmpty() && (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw new SettingsException("admin.token (ADMIN_TOKEN) must be empty (API off) or at least 16 printable "
+        + "ASCII characters without spaces");
     }
     if (!Settings.Logging.FORMATS.contains(settings.logging().format())) {
       throw new SettingsException("logging.format (LOG_FORMAT) must be text or json, got '"

@@ -2,11 +2,16 @@ package dev.chorus.http;
 
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
+import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
+import dev.chorus.chat.HistorySequenceSource;
+import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
+import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.presence.Presence;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,6 +19,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.ext.web.Router;
 
 import java.util.concurrent.TimeUnit;
 
@@ -28,25 +34,34 @@ public final class ServerVerticle extends VerticleBase {
   public static final String CHAT_PATH = "/chat";
 
   private final Settings settings;
+  private final RoomHistory history;
+  private final Presence presence;
   private final NodeHealth health;
   private final ChorusMetrics metrics;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, NodeHealth health, ChorusMetrics metrics) {
+  public ServerVerticle(Settings settings, RoomHistory history, Presence presence, NodeHealth health,
+                        ChorusMetrics metrics) {
     this.settings = settings;
+    this.history = history;
+    this.presence = presence;
     this.health = health;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    LocalHub hub = new LocalHub(metrics);
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
+    RoomPublisher publisher = new RoomPublisher(history, broker);
+    ChatRooms rooms = new ChatRooms(hub, publisher, history, presence, metrics);
+    Router router = HttpRoutes.create(vertx, health, metrics);
+    AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
-      .webSocketHandler(socket -> onWebSocket(socket, hub))
-      .requestHandler(HttpRoutes.create(vertx, health, metrics));
+      .webSocketHandler(socket -> onWebSocket(socket, rooms))
+      .requestHandler(router);
     return broker.subscribe().compose(v -> server.listen()
       .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
         settings.http().host(), settings.http().port(), failure.getMessage()))));
@@ -71,7 +86,7 @@ public final class ServerVerticle extends VerticleBase {
     }
   }
 
-  private void onWebSocket(ServerWebSocket socket, LocalHub hub) {
+  private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     MessageSizeLimit.enforce(socket, metrics);
     String endpoint = socket.path().substring(1);
@@ -80,7 +95,7 @@ public final class ServerVerticle extends VerticleBase {
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, hub, broker, metrics);
+      ChatSession.attach(socket, rooms);
     }
   }
 

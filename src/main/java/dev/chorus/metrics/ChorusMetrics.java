@@ -22,11 +22,12 @@ import java.util.function.Supplier;
  *   <li>{@code chorus_rooms}: rooms with at least one socket on this node</li>
  *   <li>{@code chorus_messages_received_total}: chat-protocol messages received from clients</li>
  *   <li>{@code chorus_messages_published_total}: messages this node published to the cluster</li>
- *   <li>{@code chorus_deliveries_total}: messages written to this node's sockets (one per socket)</li>
+ *   <li>{@code chorus_deliveries_total}: messages handed to this node's sockets (one per socket)</li>
  *   <li>{@code chorus_slow_client_disconnects_total}: sockets closed for not reading fast enough</li>
  *   <li>{@code chorus_errors_total{kind}}: error replies and protocol closes, by kind</li>
  *   <li>{@code chorus_publish_to_deliver_seconds}: histogram of the time from publish on any node to
- *       delivery to the sockets of this node (cross-host figures include clock skew)</li>
+ *       arrival at a hub of this node with sockets in the room, before in-order hand-out (cross-host
+ *       figures include clock skew)</li>
  *   <li>{@code chorus_cluster_members}: members of the cluster as this node sees it</li>
  * </ul>
  */
@@ -51,12 +52,12 @@ public final class ChorusMetrics {
       .register(registry);
     published = Counter.builder("chorus.messages.published").description("Messages published to the cluster")
       .register(registry);
-    deliveries = Counter.builder("chorus.deliveries").description("Messages written to this node's sockets")
+    deliveries = Counter.builder("chorus.deliveries").description("Messages handed to this node's sockets")
       .register(registry);
     slowClientDisconnects = Counter.builder("chorus.slow.client.disconnects")
       .description("Sockets closed because the client did not read fast enough").register(registry);
     publishToDeliver = Timer.builder("chorus.publish.to.deliver")
-      .description("Time from publish on any node to delivery to this node's sockets")
+      .description("Time from publish on any node to arrival at a hub of this node with sockets in the room")
       .publishPercentileHistogram()
       .minimumExpectedValue(Duration.ofNanos(100_000))
       .maximumExpectedValue(Duration.ofSeconds(10))
@@ -113,16 +114,18 @@ public final class ChorusMetrics {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
-  /**
-   * A published message was written to {@code sockets} sockets of one hub; {@code publishedAtMicros} is
-   * the publishing node's {@link #epochMicros()} at publish time, or a negative value when unknown. The
-   * latency is recorded once per hub that delivered to at least one socket.
-   */
-  public void delivered(int sockets, long publishedAtMicros) {
-    if (sockets == 0) {
-      return;
+  /** A message was handed to {@code sockets} sockets of one hub. */
+  public void delivered(int sockets) {
+    if (sockets > 0) {
+      deliveries.increment(sockets);
     }
-    deliveries.increment(sockets);
+  }
+
+  /**
+   * A published message reached a hub of this node with sockets in its room; {@code publishedAtMicros} is
+   * the publishing node's {@link #epochMicros()} at publish time, or negative when unknown (not recorded).
+   */
+  public void publishToDeliver(long publishedAtMicros) {
     if (publishedAtMicros >= 0) {
       publishToDeliver.record(Math.max(0, epochMicros() - publishedAtMicros), TimeUnit.MICROSECONDS);
     }

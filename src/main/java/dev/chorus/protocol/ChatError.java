@@ -10,7 +10,24 @@ public enum ChatError {
   /** Valid JSON that is not a known message, has fields of the wrong type, or is a chat before a join. */
   INVALID_MESSAGE("Invalid message format or not joined."),
   /** A second join on a connection that has already joined. */
-  ALREADY_JOINED("Already joined.");
+  ALREADY_JOINED("Already joined."),
+  /** A room name that is not 1-64 letters, digits, '-', '_' or '.'. */
+  INVALID_ROOM("Invalid room name."),
+  /** A chat or leave naming a room the connection has not joined. */
+  NOT_IN_ROOM("Not in that room."),
+  /** A chat, leave or who without a room on a connection that is in several rooms. */
+  ROOM_REQUIRED("Room required: the connection is in several rooms."),
+  /** The message could not be sequenced (cluster trouble); it was not delivered to anyone. */
+  NOT_DELIVERED("Message not delivered, try again."),
+  /** A resume asked for messages older than the room retains: some missed messages are lost to this client. */
+  HISTORY_GAP("Some missed messages are no longer retained."),
+  /**
+   * A resume from a seq the room never reached: its history was reset (the whole cluster restarted) and
+   * seqs started again at 1. Everything retained follows; the client should forget its old positions.
+   */
+  HISTORY_RESET("The room's history was reset; seqs started again."),
+  /** Presence could not be read (cluster trouble). */
+  PRESENCE_UNAVAILABLE("Presence unavailable, try again.");
 
   private final String text;
   private final byte[] encoded;
@@ -28,5 +45,10 @@ public enum ChatError {
   /** The reply as UTF-8 JSON, shared: never modify. */
   public byte[] encoded() {
     return encoded;
+  }
+
+  /** The reply naming the room it concerns, as UTF-8 JSON. */
+  public byte[] encoded(String room) {
+    return MessageCodec.encode(new ServerMessage.Error(text, room));
   }
 }

@@ -1,14 +1,39 @@
 package dev.chorus.protocol;
 
-/** A message a client sends on /chat, decoded by {@link MessageCodec}. */
+/**
+ * A message a client sends on /chat, decoded by {@link MessageCodec}. A {@code room} of null means "not
+ * given": the session resolves it (see README, "Rooms").
+ */
 public sealed interface ClientMessage {
 
-  /** {@code {"type":"join","name":"alice"}}: the seed's default name is "Anonymous". */
-  record Join(String name) implements ClientMessage {
+  /**
+   * {@code {"type":"join","name":"alice","room":"dev","since":41}}: the seed's default name is "Anonymous",
+   * no room is "lobby"; {@code since} (null when absent) asks for the retained chat messages with a greater
+   * seq before the live ones.
+   */
+  record Join(String name, String room, Long since) implements ClientMessage {
     public static final String DEFAULT_NAME = "Anonymous";
+
+    /** The seed's join: a name only. */
+    public Join(String name) {
+      this(name, null, null);
+    }
   }
 
-  /** {@code {"type":"chat","message":"hi"}}: a missing message is the empty string, as in the seed. */
-  record Chat(String message) implements ClientMessage {
+  /** {@code {"type":"chat","room":"dev","message":"hi"}}: a missing message is the empty string, as in the seed. */
+  record Chat(String room, String message) implements ClientMessage {
+
+    /** The seed's chat: no room. */
+    public Chat(String message) {
+      this(null, message);
+    }
+  }
+
+  /** {@code {"type":"leave","room":"dev"}} */
+  record Leave(String room) implements ClientMessage {
+  }
+
+  /** {@code {"type":"who","room":"dev"}}: asks for the room's presence. */
+  record Who(String room) implements ClientMessage {
   }
 }

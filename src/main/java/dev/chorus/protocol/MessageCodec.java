@@ -3,6 +3,7 @@ package dev.chorus.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +15,9 @@ import java.io.UncheckedIOException;
 public final class MessageCodec {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonFactory FACTORY = JSON.getFactory();
+  /** Characters outside the BMP are written as UTF-8, not as escaped surrogate pairs. */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   private MessageCodec() {
   }
@@ -32,16 +35,43 @@ public final class MessageCodec {
     } catch (JsonProcessingException e) {
       throw new ProtocolException(ChatError.INVALID_JSON);
     }
-    if (node == null || !node.isObject()) {
-      throw new ProtocolException(node == null ? ChatError.INVALID_JSON : ChatError.INVALID_MESSAGE);
+    if (node == null || node.isMissingNode()) {
+      throw new ProtocolException(ChatError.INVALID_JSON);
+    }
+    if (!node.isObject()) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
     JsonNode type = node.get("type");
     String kind = type != null && type.isTextual() ? type.textValue() : "";
     return switch (kind) {
-      case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME));
-      case "chat" -> new ClientMessage.Chat(optionalText(node, "message", ""));
+      case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME),
+        optionalRoom(node), optionalSince(node));
+      case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
+      case "leave" -> new ClientMessage.Leave(optionalRoom(node));
+      case "who" -> new ClientMessage.Who(optionalRoom(node));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
     };
+  }
+
+  /** The room, or null when absent; a room that is not a valid name is refused. */
+  private static String optionalRoom(JsonNode node) throws ProtocolException {
+    String room = optionalText(node, "room", null);
+    if (room != null && !RoomName.isValid(room)) {
+      throw new ProtocolException(ChatError.INVALID_ROOM);
+    }
+    return room;
+  }
+
+  /** A resume position: a non-negative integer, or null when absent. */
+  private static Long optionalSince(JsonNode node) throws ProtocolException {
+    JsonNode value = node.get("since");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    return value.longValue();
   }
 
   private static String optionalText(JsonNode node, String field, String absent) throws ProtocolException {
@@ -55,7 +85,7 @@ public final class MessageCodec {
     return value.textValue();
   }
 
-  /** The message as UTF-8 JSON with {@code type} first and the seed's field order. */
+  /** The message as UTF-8 JSON with {@code type} first, the seed's fields in its order, then room, name, seq, ts. */
   public static byte[] encode(ServerMessage message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -63,13 +93,29 @@ public final class MessageCodec {
       if (message instanceof ServerMessage.Status status) {
         json.writeStringField("type", "status");
         json.writeStringField("message", status.message());
+        json.writeStringField("room", status.room());
+        json.writeStringField("name", status.name());
       } else if (message instanceof ServerMessage.Chat chat) {
         json.writeStringField("type", "chat");
         json.writeStringField("sender", chat.sender());
         json.writeStringField("message", chat.message());
+        json.writeStringField("room", chat.room());
+        json.writeNumberField("seq", chat.seq());
+        json.writeNumberField("ts", chat.ts());
       } else if (message instanceof ServerMessage.Error error) {
         json.writeStringField("type", "error");
         json.writeStringField("message", error.message());
+        if (error.room() != null) {
+          json.writeStringField("room", error.room());
+        }
+      } else if (message instanceof ServerMessage.Presence presence) {
+        json.writeStringField("type", "presence");
+        json.writeStringField("room", presence.room());
+        json.writeArrayFieldStart("members");
+        for (String member : presence.members()) {
+          json.writeString(member);
+        }
+        json.writeEndArray();
       }
       json.writeEndObject();
     } catch (IOException e) {

@@ -1,24 +1,40 @@
 package dev.chorus.protocol;
 
+import java.util.List;
+
 /** A message the server sends on /chat, encoded by {@link MessageCodec}. */
 public sealed interface ServerMessage {
 
-  /** {@code {"type":"status","message":"alice joined the chat."}} */
-  record Status(String message) implements ServerMessage {
-    public static Status joined(String name) {
-      return new Status(name + " joined the chat.");
+  /** {@code {"type":"status","message":"alice joined the chat.","room":"dev","name":"alice"}} */
+  record Status(String room, String name, String message) implements ServerMessage {
+    public static Status joined(String room, String name) {
+      return new Status(room, name, name + " joined the chat.");
     }
 
-    public static Status left(String name) {
-      return new Status(name + " left the chat.");
+    public static Status left(String room, String name) {
+      return new Status(room, name, name + " left the chat.");
     }
   }
 
-  /** {@code {"type":"chat","sender":"alice","message":"hi"}} */
-  record Chat(String sender, String message) implements ServerMessage {
+  /**
+   * {@code {"type":"chat","sender":"alice","message":"hi","room":"dev","seq":42,"ts":1764000000000}}: seq
+   * is the message's position in its room (from 1, strictly increasing across the cluster), ts the server's
+   * epoch millis when it was sequenced.
+   */
+  record Chat(String room, long seq, long ts, String sender, String message) implements ServerMessage {
   }
 
-  /** {@code {"type":"error","message":"..."}}: sent to one client only. */
-  record Error(String message) implements ServerMessage {
+  /** {@code {"type":"error","message":"...","room":"dev"}}: sent to one client only; room when it concerns one. */
+  record Error(String message, String room) implements ServerMessage {
+    public Error(String message) {
+      this(message, null);
+    }
+  }
+
+  /** {@code {"type":"presence","room":"dev","members":["alice","bob"]}}: names in the room cluster-wide, sorted. */
+  record Presence(String room, List<String> members) implements ServerMessage {
+    public Presence {
+      members = List.copyOf(members);
+    }
   }
 }

@@ -6,7 +6,6 @@ import dev.chorus.support.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -110,8 +109,6 @@ class BrowserClientIT {
   }
 
   @Test
-  @Disabled("Needs issue 4's sequenced history and join with since: the seed protocol has no resume. "
-    + "Enable once rooms/history are merged.")
   void reconnectedPageShowsTheMessagesItMissedExactlyOnceInOrder() {
     try (NodeProcess nodeC = NodeProcess.start("browser-c2", TestNodes.environment(cluster, nodeA.clusterAddress()))) {
       nodeC.awaitReady(READY);

@@ -29,7 +29,8 @@ class GrafanaDashboardTest {
     metrics.roomOpened("lobby");
     metrics.messageReceived();
     metrics.messagePublished();
-    metrics.delivered(1, ChorusMetrics.epochMicros());
+    metrics.delivered(1);
+    metrics.publishToDeliver(ChorusMetrics.epochMicros());
     metrics.error("invalid_json");
     metrics.bindClusterMembers(() -> 1);
     String scrape = registry.scrape();

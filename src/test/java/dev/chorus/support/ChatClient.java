@@ -81,6 +81,21 @@ public final class ChatClient implements AutoCloseable {
     send(new JsonObject().put("type", "chat").put("message", message));
   }
 
+  /** Sends {"type":"join","name":name,"room":room}. */
+  public void join(String name, String room) {
+    send(new JsonObject().put("type", "join").put("name", name).put("room", room));
+  }
+
+  /** Sends {"type":"join","name":name,"room":room,"since":since}: resume after seq since. */
+  public void resume(String name, String room, long since) {
+    send(new JsonObject().put("type", "join").put("name", name).put("room", room).put("since", since));
+  }
+
+  /** Sends {"type":"chat","room":room,"message":message}. */
+  public void chat(String room, String message) {
+    send(new JsonObject().put("type", "chat").put("room", room).put("message", message));
+  }
+
   /** The next message, waiting up to the default time; fails the test if none comes. */
   public Received next() {
     return next(DEFAULT_WAIT);
@@ -115,7 +130,12 @@ public final class ChatClient implements AutoCloseable {
 
   /** Skips messages until one matches {@code expected}; fails if none does within the wait. */
   public JsonObject awaitJson(JsonObject expected) {
-    long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+    return awaitJson(expected, DEFAULT_WAIT);
+  }
+
+  /** Skips messages until one matches {@code expected}; fails if none does within {@code wait}. */
+  public JsonObject awaitJson(JsonObject expected, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       JsonObject json = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).json();
       if (Json.matches(expected, json)) {

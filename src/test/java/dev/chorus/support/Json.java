@@ -21,6 +21,22 @@ public final class Json {
     return new JsonObject().put("type", "chat").put("sender", sender).put("message", message);
   }
 
+  /** A status of a room: joined/left notices carry room and name. */
+  public static JsonObject status(String room, String name, String message) {
+    return status(message).put("room", room).put("name", name);
+  }
+
+  /** A chat message in a room. */
+  public static JsonObject chat(String room, String sender, String message) {
+    return chat(sender, message).put("room", room);
+  }
+
+  /** A presence answer. */
+  public static JsonObject presence(String room, String... members) {
+    return new JsonObject().put("type", "presence").put("room", room)
+      .put("members", new io.vertx.core.json.JsonArray(java.util.List.of(members)));
+  }
+
   public static JsonObject error(String message) {
     return new JsonObject().put("type", "error").put("message", message);
   }

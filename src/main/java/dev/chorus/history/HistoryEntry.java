@@ -1,0 +1,5 @@
+package dev.chorus.history;
+
+/** A retained chat message: its seq in the room, the server's epoch millis when sequenced, sender, text. */
+public record HistoryEntry(long seq, long ts, String sender, String message) {
+}

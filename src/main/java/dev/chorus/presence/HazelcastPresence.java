@@ -1,0 +1,143 @@
+package dev.chorus.presence;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * {@link Presence} in the Hazelcast map {@code chorus.presence} (one backup): room → (connection → name),
+ * changed by entry processors on the room's owner, so concurrent joins never overwrite each other.
+ * A connection id starts with its node's Hazelcast member UUID; when a member leaves the cluster, the
+ * oldest remaining member removes that node's connections from every room.
+ */
+public final class HazelcastPresence implements Presence {
+
+  /** The presence map's name. */
+  public static final String MAP = "chorus.presence";
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresence.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, HashMap<String, String>> rooms;
+
+  public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.rooms = hazelcast.getMap(MAP);
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        forgetNode(event.getMember());
+      }
+    });
+  }
+
+  /** Adds the presence map's configuration: one synchronous backup. */
+  public static Config configure(Config config) {
+    return config.addMapConfig(new MapConfig(MAP).setBackupCount(1));
+  }
+
+  @Override
+  public String newConnectionId() {
+    return hazelcast.getCluster().getLocalMember().getUuid() + "/" + UUID.randomUUID();
+  }
+
+  @Override
+  public Future<Void> add(String room, String connection, String name) {
+    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Put(connection, name)), vertx.getOrCreateContext())
+      .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> remove(String room, String connection) {
+    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Remove(connection)), vertx.getOrCreateContext())
+      .mapEmpty();
+  }
+
+  @Override
+  public Future<List<String>> members(String room) {
+    return Future.fromCompletionStage(rooms.getAsync(room), vertx.getOrCreateContext())
+      .map(connections -> connections == null ? List.of() : List.copyOf(new TreeSet<>(connections.values())));
+  }
+
+  @Override
+  public Future<Map<String, Integer>> rooms() {
+    // Walks the whole map: an operator's call, not a hot path.
+    return vertx.executeBlocking(() -> {
+      Map<String, Integer> counts = new TreeMap<>();
+      for (Map.Entry<String, HashMap<String, String>> room : rooms.entrySet()) {
+        counts.put(room.getKey(), new TreeSet<>(room.getValue().values()).size());
+      }
+      return counts;
+    }, false);
+  }
+
+  private void forgetNode(Member departed) {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
+    Member oldest = hazelcast.getCluster().getMembers().iterator().next();
+    if (!oldest.localMember()) {
+      return;
+    }
+    String prefix = departed.getUuid() + "/";
+    vertx.executeBlocking(() -> rooms.executeOnEntries(new RemoveNode(prefix)), false)
+      .onFailure(failure -> LOG.warn("Could not forget the members of departed node {}: {}",
+        departed.getUuid(), failure.getMessage()));
+  }
+
+  /** Adds one connection to a room. */
+  private record Put(String connection, String name) implements EntryProcessor<String, HashMap<String, String>, Object> {
+    @Override
+    public Object process(Map.Entry<String, HashMap<String, String>> entry) {
+      HashMap<String, String> connections = entry.getValue() == null ? new HashMap<>() : entry.getValue();
+      connections.put(connection, name);
+      entry.setValue(connections);
+      return null;
+    }
+  }
+
+  /** Removes one connection from a room; an empty room disappears. */
+  private record Remove(String connection) implements EntryProcessor<String, HashMap<String, String>, Object> {
+    @Override
+    public Object process(Map.Entry<String, HashMap<String, String>> entry) {
+      HashMap<String, String> connections = entry.getValue();
+      if (connections != null && connections.remove(connection) != null) {
+        entry.setValue(connections.isEmpty() ? null : connections);
+      }
+      return null;
+    }
+  }
+
+  /** Removes every connection of one node from a room. */
+  private record RemoveNode(String prefix) implements EntryProcessor<String, HashMap<String, String>, Object> {
+    @Override
+    public Object process(Map.Entry<String, HashMap<String, String>> entry) {
+      HashMap<String, String> connections = entry.getValue();
+      if (connections != null && connections.keySet().removeIf(connection -> connection.startsWith(prefix))) {
+        entry.setValue(connections.isEmpty() ? null : connections);
+      }
+      return null;
+    }
+  }
+}

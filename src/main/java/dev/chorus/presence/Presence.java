@@ -1,0 +1,33 @@
+package dev.chorus.presence;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who is in which room, cluster-wide. A member is a connection's name in a room; a name connected twice
+ * counts once.
+ * <p>Contract: an {@link #add} or {@link #remove} is visible to every node's reads once its future
+ * completes. A node that dies or is cut off has its members forgotten once the cluster removes it: at once
+ * for a process that exits (closed connection), after the failure-detection timeout
+ * ({@code hazelcast.max.no.heartbeat.seconds}, 10 s in cluster.xml) for a frozen or unreachable one, plus
+ * the clean-up's own round trip. Presence lives in cluster memory, replicated once.
+ */
+public interface Presence {
+
+  /** A new connection id, unique in the cluster and tied to this node so that its death forgets it. */
+  String newConnectionId();
+
+  /** Records that {@code connection} is in the room under {@code name}. */
+  Future<Void> add(String room, String connection, String name);
+
+  /** Forgets {@code connection} in the room. */
+  Future<Void> remove(String room, String connection);
+
+  /** The room's member names, sorted, without duplicates. */
+  Future<List<String>> members(String room);
+
+  /** Every room with members, by name, with its member count. */
+  Future<Map<String, Integer>> rooms();
+}

@@ -1,0 +1,93 @@
+package dev.chorus.bench;
+
+import dev.chorus.ChorusNode;
+import dev.chorus.broker.Broker;
+import dev.chorus.broker.EventBusBroker;
+import dev.chorus.chat.HistorySequenceSource;
+import dev.chorus.chat.RoomPublisher;
+import dev.chorus.hub.LocalHub;
+import dev.chorus.protocol.ServerMessage;
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import static dev.chorus.support.Json.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Prints the publish-to-deliver latency that sequencing and history add, against plain broadcast: one
+ * message at a time from node A to a WebSocket client on node B, alternating a plain broadcast (a status
+ * message: event bus only) and a chat message (ringbuffer append with its synchronous backup, then the
+ * same event-bus publish and the per-room ordering on B). Figures only; timings are not asserted (shared
+ * CI machines), delivery is.
+ */
+@Timeout(300)
+class SequencingLatencyIT {
+
+  private static final int WARMUP = 200;
+  private static final int MEASURED = 1000;
+
+  @Test
+  void reportsLatencyOfSequencedAgainstPlainBroadcast() {
+    String cluster = TestNodes.uniqueClusterName();
+    ChorusNode a = TestNodes.start(TestNodes.settings(TestNodes.environment(cluster, "")));
+    ChorusNode b = null;
+    Vertx clients = Vertx.vertx();
+    try {
+      b = TestNodes.start(TestNodes.settings(TestNodes.environment(cluster,
+        "127.0.0.1:" + a.settings().cluster().port())));
+      Vertx vertxA = a.vertx();
+      Broker broker = new EventBusBroker(vertxA.eventBus(),
+        new LocalHub(vertxA, new HistorySequenceSource(a.history()), a.metrics()), a.metrics());
+      RoomPublisher publisher = new RoomPublisher(a.history(), broker);
+      try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
+        client.join("listener", "bench");
+        client.awaitJson(status("bench", "listener", "listener joined the chat."));
+
+        long[] plain = new long[MEASURED];
+        long[] sequenced = new long[MEASURED];
+        for (int i = 0; i < WARMUP + MEASURED; i++) {
+          long plainNanos = roundTrip(client, "status", () -> vertxA.runOnContext(v ->
+            publisher.publishStatus(new ServerMessage.Status("bench", "ops", "tick"))));
+          long sequencedNanos = roundTrip(client, "chat", () -> vertxA.runOnContext(v ->
+            publisher.publishChat("bench", "ops", "tick")));
+          if (i >= WARMUP) {
+            plain[i - WARMUP] = plainNanos;
+            sequenced[i - WARMUP] = sequencedNanos;
+          }
+        }
+        Arrays.sort(plain);
+        Arrays.sort(sequenced);
+        System.out.printf("publish-to-deliver, node A -> WebSocket client on node B, %d messages each:%n", MEASURED);
+        System.out.printf("  plain broadcast      p50 %.3f ms  p99 %.3f ms%n", ms(plain, 50), ms(plain, 99));
+        System.out.printf("  sequenced + history  p50 %.3f ms  p99 %.3f ms%n", ms(sequenced, 50), ms(sequenced, 99));
+        System.out.printf("  added by sequencing  p50 %.3f ms  p99 %.3f ms%n",
+          ms(sequenced, 50) - ms(plain, 50), ms(sequenced, 99) - ms(plain, 99));
+      }
+    } finally {
+      clients.close().await();
+      TestNodes.stop(b);
+      TestNodes.stop(a);
+    }
+  }
+
+  private static long roundTrip(ChatClient client, String type, Runnable publish) {
+    long start = System.nanoTime();
+    publish.run();
+    JsonObject received = client.nextJson();
+    long elapsed = System.nanoTime() - start;
+    assertEquals(type, received.getString("type"), received.encode());
+    return elapsed;
+  }
+
+  private static double ms(long[] sorted, int percentile) {
+    int index = Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1);
+    return sorted[index] / 1_000_000.0;
+  }
+}

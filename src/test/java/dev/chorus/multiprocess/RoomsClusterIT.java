@@ -1,0 +1,193 @@
+package dev.chorus.multiprocess;
+
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.NodeProcess;
+import dev.chorus.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.presence;
+import static dev.chorus.support.Json.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Rooms, presence and history across separate JVMs: two steady nodes, plus a third per test that gets
+ * killed -9 where the test needs a node to die.
+ */
+@Timeout(300)
+class RoomsClusterIT {
+
+  private static String cluster;
+  private static NodeProcess first;
+  private static NodeProcess second;
+  private static Vertx clients;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = TestNodes.uniqueClusterName();
+    first = NodeProcess.start("rooms-first", TestNodes.environment(cluster, "")).awaitReady(Duration.ofSeconds(60));
+    second = NodeProcess.start("rooms-second", TestNodes.environment(cluster, first.clusterAddress()))
+      .awaitReady(Duration.ofSeconds(60));
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (clients != null) {
+      clients.close().await();
+    }
+    for (NodeProcess node : new NodeProcess[] {second, first}) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  private static NodeProcess startVictim(String name) {
+    return NodeProcess.start(name, TestNodes.environment(cluster, first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
+  }
+
+  private static ChatClient joined(NodeProcess node, String name, String room) {
+    ChatClient client = ChatClient.connect(clients, node.httpPort(), "/chat");
+    client.join(name, room);
+    client.awaitJson(status(room, name, name + " joined the chat."));
+    return client;
+  }
+
+  @Test
+  void roomsStayApartAcrossNodes() {
+    try (ChatClient alice = joined(first, "alice", "red"); ChatClient carol = joined(second, "carol", "red");
+         ChatClient bob = joined(second, "bob", "blue")) {
+      alice.chat("for red only");
+      carol.awaitJson(chat("red", "alice", "for red only"));
+      alice.awaitJson(chat("red", "alice", "for red only"));
+      assertTrue(bob.quietFor(Duration.ofMillis(300)), "red reached blue");
+      bob.chat("for blue only");
+      bob.awaitJson(chat("blue", "bob", "for blue only"));
+      assertTrue(carol.quietFor(Duration.ofMillis(500)), "blue reached red on the same node");
+      assertTrue(alice.quietFor(Duration.ofMillis(300)), "blue reached red on the other node");
+    }
+  }
+
+  @Test
+  void presenceIsClusterWide() {
+    try (ChatClient zoe = joined(first, "zoe", "team"); ChatClient adam = joined(second, "adam", "team")) {
+      zoe.awaitJson(status("team", "adam", "adam joined the chat."));
+      zoe.send(new JsonObject().put("type", "who").put("room", "team"));
+      zoe.awaitJson(presence("team", "adam", "zoe"));
+      adam.send(new JsonObject().put("type", "who"));
+      adam.awaitJson(presence("team", "adam", "zoe"));
+    }
+  }
+
+  @Test
+  void presenceForgetsTheMembersOfAKilledNode() {
+    try (NodeProcess victim = startVictim("rooms-presence-victim");
+         ChatClient alice = joined(first, "alice", "fragile")) {
+      ChatClient dave = joined(victim, "dave", "fragile");
+      alice.awaitJson(status("fragile", "dave", "dave joined the chat."));
+      assertEquals(new JsonArray().add("alice").add("dave"), who(alice, "fragile"));
+
+      long killed = System.nanoTime();
+      victim.kill();
+      Duration limit = Duration.ofSeconds(20);
+      while (!who(alice, "fragile").equals(new JsonArray().add("alice"))) {
+        if (System.nanoTime() - killed > limit.toNanos()) {
+          fail("dave still present " + limit + " after his node was killed");
+        }
+      }
+      System.out.printf("presence forgot the killed node's member after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+      dave.close();
+    }
+  }
+
+  /** Asks for the room's members; the answer is the next presence message. */
+  private static JsonArray who(ChatClient client, String room) {
+    client.send(new JsonObject().put("type", "who").put("room", room));
+    return client.awaitJson(new JsonObject().put("type", "presence").put("room", room)).getJsonArray("members");
+  }
+
+  @Test
+  void resumeAfterTheNodeWasKilledDeliversEveryMessageOnceInOrder() throws Exception {
+    int total = 300;
+    String room = "resume";
+    try (NodeProcess victim = startVictim("rooms-resume-victim");
+         ChatClient publisher = joined(first, "publisher", room)) {
+      ChatClient reader = joined(victim, "reader", room);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread sending = new Thread(() -> {
+        try {
+          for (int i = 0; i < total; i++) {
+            publisher.chat(room, "p-" + i);
+            Thread.sleep(15); // pacing, not waiting: a steady publisher
+          }
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      }, "steady-publisher");
+      sending.start();
+
+      List<JsonObject> received = new ArrayList<>();
+      while (received.size() < 60) {
+        collectChat(reader, received);
+      }
+      victim.kill();
+      reader.awaitClose(Duration.ofSeconds(30));
+      while (!reader.quietFor(Duration.ofMillis(1))) {
+        collectChat(reader, received);
+      }
+      long since = received.get(received.size() - 1).getLong("seq");
+
+      try (ChatClient resumed = ChatClient.connect(clients, second.httpPort(), "/chat")) {
+        resumed.resume("reader", room, since);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!("p-" + (total - 1)).equals(received.get(received.size() - 1).getString("message"))) {
+          if (System.nanoTime() > deadline) {
+            fail("the last message never arrived; got " + received.size());
+          }
+          collectChat(resumed, received);
+        }
+        sending.join();
+        assertNull(failure.get());
+        assertTrue(resumed.quietFor(Duration.ofMillis(500)) || !"chat".equals(resumed.nextJson().getString("type")),
+          "a chat message arrived after the last one");
+      }
+
+      long previousSeq = 0;
+      for (int i = 0; i < received.size(); i++) {
+        JsonObject message = received.get(i);
+        assertEquals("p-" + i, message.getString("message"), "message " + i + " of " + received.size()
+          + " (resumed after seq " + since + ")");
+        assertTrue(message.getLong("seq") > previousSeq, "seq not increasing at " + message.encode());
+        previousSeq = message.getLong("seq");
+      }
+      assertEquals(total, received.size());
+      System.out.printf("resume: %d messages exactly once, in order; killed after seq %d%n", total, since);
+    }
+  }
+
+  /** Takes the next message; keeps it if it is a chat message. */
+  private static void collectChat(ChatClient client, List<JsonObject> into) {
+    JsonObject message = client.next(Duration.ofSeconds(30)).json();
+    if ("chat".equals(message.getString("type"))) {
+      into.add(message);
+    } else if ("error".equals(message.getString("type"))) {
+      fail("error while collecting: " + message.encode());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.chorus.protocol;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The codec without Vert.x: decoding client messages, encoding server messages byte for byte. */
+class MessageCodecTest {
+
+  @Test
+  void decodesJoinAndChat() throws ProtocolException {
+    assertEquals(new ClientMessage.Join("alice"), MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\"}"));
+    assertEquals(new ClientMessage.Chat("hi"), MessageCodec.decode("{\"type\":\"chat\",\"message\":\"hi\"}"));
+  }
+
+  @Test
+  void seedDefaultsApplyToMissingFields() throws ProtocolException {
+    assertEquals(new ClientMessage.Join("Anonymous"), MessageCodec.decode("{\"type\":\"join\"}"));
+    assertEquals(new ClientMessage.Chat(""), MessageCodec.decode("{\"type\":\"chat\"}"));
+  }
+
+  @Test
+  void notJsonIsInvalidJson() {
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode("{oops"));
+    assertEquals(ChatError.INVALID_JSON, failure.error());
+  }
+
+  @Test
+  void emptyTextIsInvalidJson() {
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(""));
+    assertEquals(ChatError.INVALID_JSON, failure.error());
+  }
+
+  @Test
+  void unknownTypeIsInvalidMessage() {
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode("{\"type\":\"x\"}"));
+    assertEquals(ChatError.INVALID_MESSAGE, failure.error());
+  }
+
+  @Test
+  void decodesRoomsSinceLeaveAndWho() throws ProtocolException {
+    assertEquals(new ClientMessage.Join("alice", "dev", 41L),
+      MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"room\":\"dev\",\"since\":41}"));
+    assertEquals(new ClientMessage.Chat("dev", "hi"),
+      MessageCodec.decode("{\"type\":\"chat\",\"room\":\"dev\",\"message\":\"hi\"}"));
+    assertEquals(new ClientMessage.Leave("dev"), MessageCodec.decode("{\"type\":\"leave\",\"room\":\"dev\"}"));
+    assertEquals(new ClientMessage.Who(null), MessageCodec.decode("{\"type\":\"who\"}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "room with a space    | {\"type\":\"join\",\"room\":\"a b\"}                  | INVALID_ROOM",
+    "room too long        | {\"type\":\"chat\",\"room\":\"" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + "\"} | INVALID_ROOM",
+    "empty room           | {\"type\":\"who\",\"room\":\"\"}                     | INVALID_ROOM",
+    "room not a string    | {\"type\":\"leave\",\"room\":7}                     | INVALID_MESSAGE",
+    "negative since       | {\"type\":\"join\",\"since\":-1}                    | INVALID_MESSAGE",
+    "fractional since     | {\"type\":\"join\",\"since\":1.5}                   | INVALID_MESSAGE",
+    "since as text        | {\"type\":\"join\",\"since\":\"4\"}                   | INVALID_MESSAGE"})
+  void badRoomsAndPositionsAreRefused(String description, String text, ChatError expected) {
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(text));
+    assertEquals(expected, failure.error());
+  }
+
+  @Test
+  void encodesTheSeedsFieldsFirstThenRoomNameSeqAndTs() {
+    assertEquals("{\"type\":\"chat\",\"sender\":\"alice\",\"message\":\"hi \\\"there\\\"\",\"room\":\"lobby\",\"seq\":7,\"ts\":1000}",
+      new String(MessageCodec.encode(new ServerMessage.Chat("lobby", 7, 1000, "alice", "hi \"there\"")), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"status\",\"message\":\"alice joined the chat.\",\"room\":\"dev\",\"name\":\"alice\"}",
+      new String(MessageCodec.encode(ServerMessage.Status.joined("dev", "alice")), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"error\",\"message\":\"Invalid JSON format.\"}",
+      new String(ChatError.INVALID_JSON.encoded(), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\",\"bob\"]}",
+      new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice", "bob"))), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void encodesNonAsciiAsUtf8() {
+    byte[] encoded = MessageCodec.encode(new ServerMessage.Chat("r", 1, 2, "\u00e9", "\uD83D\uDE00"));
+    assertEquals("{\"type\":\"chat\",\"sender\":\"\u00e9\",\"message\":\"\uD83D\uDE00\",\"room\":\"r\",\"seq\":1,\"ts\":2}",
+      new String(encoded, StandardCharsets.UTF_8));
+  }
+}
