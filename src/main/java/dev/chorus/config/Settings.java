@@ -10,8 +10,20 @@ import java.util.Set;
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin,
                        Logging logging) {
 
-  /** Where clients connect. */
-  public record Http(String host, int port) {
+  /**
+   * Where clients connect.
+   *
+   * @param host       address the HTTP/WebSocket server binds
+   * @param port       HTTP/WebSocket port
+   * @param publicHost the host other nodes and operators reach this node's HTTP port on, as /api/cluster
+   *                   reports it; empty means {@link Cluster#host()}
+   */
+  public record Http(String host, int port, String publicHost) {
+
+    /** {@link #publicHost()}, or the cluster host when it is empty. */
+    public String advertisedHost(Cluster cluster) {
+      return publicHost.isBlank() ? cluster.host() : publicHost;
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ public final class SettingsLoader {
   private static final List<EnvOverride> ENV_OVERRIDES = List.of(
     new EnvOverride("HTTP_HOST", "http.host", Kind.STRING),
     new EnvOverride("HTTP_PORT", "http.port", Kind.INT),
+    new EnvOverride("HTTP_PUBLIC_HOST", "http.publicHost", Kind.STRING),
     new EnvOverride("CLUSTER_NAME", "cluster.name", Kind.STRING),
     new EnvOverride("CLUSTER_HOST", "cluster.host", Kind.STRING),
     new EnvOverride("CLUSTER_PORT", "cluster.port", Kind.INT),
@@ -169,7 +170,7 @@ public final class SettingsLoader {
     JsonNode admin = tree.get("admin");
     JsonNode logging = tree.get("logging");
     return new Settings(
-      new Settings.Http(text(http, "http.host"), integer(http, "http.port")),
+      new Settings.Http(text(http, "http.host"), integer(http, "http.port"), text(http, "http.publicHost")),
       new Settings.Cluster(text(cluster, "cluster.name"), text(cluster, "cluster.host"),
         integer(cluster, "cluster.port"), textList(cluster, "cluster.members"),
         integer(cluster, "cluster.eventBusPort")),

@@ -6,12 +6,14 @@ import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
 import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
+import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.presence.Presence;
+import dev.chorus.hub.NodeSockets;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,16 +38,20 @@ public final class ServerVerticle extends VerticleBase {
   private final Settings settings;
   private final RoomHistory history;
   private final Presence presence;
+  private final NodeSockets nodeSockets;
+  private final MemberDirectory members;
   private final NodeHealth health;
   private final ChorusMetrics metrics;
   private HttpServer server;
   private Broker broker;
 
-  public ServerVerticle(Settings settings, RoomHistory history, Presence presence, NodeHealth health,
-                        ChorusMetrics metrics) {
+  public ServerVerticle(Settings settings, RoomHistory history, Presence presence, NodeSockets nodeSockets,
+                        MemberDirectory members, NodeHealth health, ChorusMetrics metrics) {
     this.settings = settings;
     this.history = history;
     this.presence = presence;
+    this.nodeSockets = nodeSockets;
+    this.members = members;
     this.health = health;
     this.metrics = metrics;
   }
@@ -56,7 +62,7 @@ public final class ServerVerticle extends VerticleBase {
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
     RoomPublisher publisher = new RoomPublisher(history, broker);
     ChatRooms rooms = new ChatRooms(hub, publisher, history, presence, metrics);
-    Router router = HttpRoutes.create(vertx, health, metrics);
+    Router router = HttpRoutes.create(vertx, health, metrics, members);
     AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
@@ -87,6 +93,7 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
+    nodeSockets.add(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     MessageSizeLimit.enforce(socket, metrics);
     String endpoint = socket.path().substring(1);

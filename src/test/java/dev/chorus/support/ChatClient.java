@@ -114,6 +114,16 @@ public final class ChatClient implements AutoCloseable {
     }
   }
 
+  /** The next message within {@code wait}, or null if none comes. */
+  public Received poll(Duration wait) {
+    try {
+      return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** The next message as JSON. */
   public JsonObject nextJson() {
     Received received = next();

@@ -26,11 +26,13 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final Map<String, String> env;
+  private final String httpHost;
 
-  private NodeProcess(Process process, Path log, Map<String, String> env) {
+  private NodeProcess(Process process, Path log, Map<String, String> env, String httpHost) {
     this.process = process;
     this.log = log;
     this.env = env;
+    this.httpHost = httpHost;
   }
 
   /** The fat jar under test: -Dchorus.jar (set by the build), else target/chat-server.jar. */
@@ -44,15 +46,25 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts a node with these environment variables added to the test's own. */
   public static NodeProcess start(String name, Map<String, String> env) {
+    return start(name, env, List.of(), "127.0.0.1");
+  }
+
+  /**
+   * Starts a node whose command line is prefixed by {@code wrapper} (for example {@code ip netns exec ns}),
+   * reached by the test on {@code httpHost}. The wrapper must exec the JVM so that killing the process
+   * kills the node.
+   */
+  public static NodeProcess start(String name, Map<String, String> env, List<String> wrapper, String httpHost) {
     try {
       Path dir = Files.createDirectories(Path.of("target", "nodes"));
       Path workDir = Files.createTempDirectory(dir, name + "-");
       Path log = workDir.resolve("node.log");
-      List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString()));
+      List<String> command = new ArrayList<>(wrapper);
+      command.addAll(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString()));
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
-      return new NodeProcess(builder.start(), log, Map.copyOf(env));
+      return new NodeProcess(builder.start(), log, Map.copyOf(env), httpHost);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -62,8 +74,14 @@ public final class NodeProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /** The host the test reaches this node's HTTP port on. */
+  public String httpHost() {
+    return httpHost;
+  }
+
+  /** HTTP_PORT, or the default 8080 when the node was started without it. */
   public int httpPort() {
-    return Integer.parseInt(env.get("HTTP_PORT"));
+    return Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"));
   }
 
   public String clusterAddress() {
@@ -77,15 +95,31 @@ public final class NodeProcess implements AutoCloseable {
   /** GET a path on this node; -1 when nothing answers. */
   public int httpStatus(String path) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(get(path), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** The body of a 200 answer to GET path, or null when the node answers otherwise or not at all. */
+  public String httpBody(String path) {
+    try {
+      HttpResponse<String> response = HTTP.send(get(path), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + httpHost + ":" + httpPort() + path))
+      .timeout(Duration.ofSeconds(2)).GET().build();
   }
 
   /** Waits until /ready answers 200; fails with the node's log if it exits or takes too long. */

@@ -1,0 +1,118 @@
+package dev.chorus.deploy;
+
+import dev.chorus.support.ComposeFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docker-compose.yml, docker/haproxy.cfg and the Dockerfile: valid for their tools, and wired as README
+ * "Operating a cluster" describes. The tools' own checks run where the tools are installed (.ci/run installs
+ * them; on CI a missing tool fails instead of skipping).
+ */
+class DeploymentFilesTest {
+
+  private static final String MEMBERS = "172.28.0.11:5701,172.28.0.12:5701,172.28.0.13:5701";
+
+  @Test
+  void composeFileIsValidForDockerCompose() {
+    requireTool("docker-compose");
+    Result result = run(List.of("docker-compose", "-f", ComposeFile.PATH.toString(), "config", "-q"));
+    assertEquals(0, result.status(), "docker-compose config -q:\n" + result.output());
+  }
+
+  @Test
+  void haproxyConfigIsValidForHaproxy() {
+    requireTool("haproxy");
+    Result result = run(List.of("haproxy", "-c", "-f", "docker/haproxy.cfg"));
+    assertEquals(0, result.status(), "haproxy -c:\n" + result.output());
+  }
+
+  @ParameterizedTest(name = "node{0} binds and advertises its fixed address and publishes 808{0}")
+  @ValueSource(ints = {1, 2, 3})
+  void fixedNodesAdvertiseTheirOwnAddress(int index) {
+    ComposeFile compose = ComposeFile.load();
+    String service = "node" + index;
+    String address = "172.28.0.1" + index;
+    Map<String, String> env = compose.environment(service);
+    assertEquals(address, compose.ipv4Address(service, "chorus"));
+    assertEquals(address, env.get("CLUSTER_HOST"));
+    assertEquals(MEMBERS, env.get("CLUSTER_MEMBERS"));
+    assertEquals("5801", env.get("EVENTBUS_PORT"));
+    assertEquals(List.of("808" + index + ":8080"), compose.ports(service));
+  }
+
+  @Test
+  void extraNodesStartAtZeroAndTakeTheirAddressAtStart() {
+    ComposeFile compose = ComposeFile.load();
+    Map<String, String> env = compose.environment("extra");
+    assertEquals(0, compose.service("extra").get("scale"));
+    assertNull(env.get("CLUSTER_HOST"), "extras must not share a fixed address");
+    assertEquals(MEMBERS, env.get("CLUSTER_MEMBERS"));
+    assertEquals(List.of("8080"), compose.ports("extra"));
+  }
+
+  @Test
+  void loadBalancerPublishesTheClientPortAndHealthChecksEveryNode() throws IOException {
+    ComposeFile compose = ComposeFile.load();
+    assertEquals(List.of("8080:8080"), compose.ports("lb"));
+    String haproxy = Files.readString(Path.of("docker", "haproxy.cfg"));
+    assertTrue(haproxy.contains("option httpchk GET /ready"), haproxy);
+    assertTrue(haproxy.contains("default-server check"), haproxy);
+    assertTrue(haproxy.contains("timeout tunnel"), "WebSocket tunnels need their own timeout");
+    for (String server : List.of("server node1 node1:8080", "server node2 node2:8080", "server node3 node3:8080",
+      "server-template extra 1-20 extra:8080")) {
+      assertTrue(haproxy.contains(server), "haproxy.cfg lacks " + server);
+    }
+  }
+
+  @Test
+  void dockerfileRunsAsNonRootWithAReadinessHealthCheck() throws IOException {
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    assertTrue(dockerfile.contains("USER chorus"), dockerfile);
+    assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("GET /ready"), dockerfile);
+    assertFalse(dockerfile.contains("\"sh\", \"-c\", \"exec 3<>/dev/tcp"), "/dev/tcp needs bash, not sh");
+    assertTrue(Files.isExecutable(Path.of("docker", "entrypoint.sh")), "docker/entrypoint.sh must be executable");
+  }
+
+  private static void requireTool(String tool) {
+    boolean present = run(List.of("sh", "-c", "command -v " + tool)).status() == 0;
+    if (!present && System.getenv("CI") != null) {
+      throw new AssertionError(tool + " is not installed: .ci/run must install it");
+    }
+    Assumptions.assumeTrue(present, "SKIPPED: " + tool + " is not installed (.ci/run installs it)");
+  }
+
+  private record Result(int status, String output) {
+  }
+
+  private static Result run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, String.join(" ", command) + " timed out");
+      }
+      return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return new Result(-1, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "interrupted");
+    }
+  }
+}
