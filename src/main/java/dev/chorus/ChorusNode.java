@@ -5,7 +5,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
+import dev.chorus.guard.NodeGuards;
 import dev.chorus.http.NodeHealth;
+import dev.chorus.http.NodeServices;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
@@ -14,7 +16,6 @@ import dev.chorus.http.ServerVerticle;
 import dev.chorus.metrics.ChorusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.chorus.hub.NodeSockets;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,7 @@ public final class ChorusNode {
   /** This node's own registry: Vert.x's metrics and Chorus's, scraped at GET /metrics. */
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ChorusMetrics metrics = new ChorusMetrics(registry);
-  private final NodeSockets nodeSockets = new NodeSockets();
+  private final NodeGuards guards;
   private volatile Vertx vertx;
   private volatile RoomHistory history;
   private volatile MemberDirectory members;
@@ -53,6 +54,7 @@ public final class ChorusNode {
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
     this.workingDir = workingDir;
+    this.guards = new NodeGuards(settings.limits(), metrics);
   }
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
@@ -79,10 +81,9 @@ public final class ChorusNode {
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
         NodeHealth health = new NodeHealth(started, readiness, clusterManager);
         members = new MemberDirectory(started, clusterManager,
-          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), nodeSockets::count);
-        return started.deployVerticle(
-          () -> new ServerVerticle(settings, history, presence, nodeSockets, members, health, metrics),
-          deploymentOptions(options));
+          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), guards.connections()::count);
+        NodeServices services = new NodeServices(guards, history, presence, members, health, metrics);
+        return started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options));
       })
       .compose(deploymentId -> members.start())
       .map(published -> {
@@ -143,5 +144,10 @@ public final class ChorusNode {
   /** Chorus's own metrics of this node. */
   public ChorusMetrics metrics() {
     return metrics;
+  }
+
+  /** Open connections and what the limits refused or closed on this node. */
+  public NodeGuards guards() {
+    return guards;
   }
 }

@@ -1,5 +1,6 @@
 package dev.chorus.chat;
 
+import dev.chorus.guard.ConnectionGuard;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.hub.TextFrames;
@@ -21,7 +22,9 @@ import java.util.Map;
 /**
  * One /chat connection, from upgrade to close: join rooms, chat, leave, ask who is there. Until its first
  * join it receives the lobby's broadcasts (as the seed's server does); from then on only its rooms'. Its
- * name is fixed by its first join. Runs on its socket's event loop.
+ * name is fixed by its first join (a verified token's name wins over it when JWT is enabled). Every message
+ * passes the connection's {@link ConnectionGuard} first: rate limit, authentication, name rules, chat
+ * length and the number of rooms. Runs on its socket's event loop.
  * <p>Ordering: one connection's chat messages are sequenced one after the other, so they keep their order;
  * its presence changes, join/leave notices and presence queries also run one after the other, so a "who"
  * after a join includes the joiner and a leave notice never precedes its join notice.
@@ -33,6 +36,7 @@ public final class ChatSession {
 
   private final ServerWebSocket socket;
   private final ChatRooms rooms;
+  private final ConnectionGuard guard;
   private final String connection;
   private final Subscriber lobbyListener;
   private final Map<String, Subscriber> joined = new LinkedHashMap<>();
@@ -41,16 +45,17 @@ public final class ChatSession {
   private Future<?> sending = Future.succeededFuture();
   private Future<?> presenceChanges = Future.succeededFuture();
 
-  private ChatSession(ServerWebSocket socket, ChatRooms rooms) {
+  private ChatSession(ServerWebSocket socket, ChatRooms rooms, ConnectionGuard guard) {
     this.socket = socket;
     this.rooms = rooms;
+    this.guard = guard;
     this.connection = rooms.presence().newConnectionId();
-    this.lobbyListener = Subscriber.live(socket);
+    this.lobbyListener = rooms.hub().liveSubscriber(socket);
   }
 
-  /** Attaches a session to a freshly accepted socket. */
-  public static void attach(ServerWebSocket socket, ChatRooms rooms) {
-    ChatSession session = new ChatSession(socket, rooms);
+  /** Attaches a session to a freshly accepted socket, within the limits of {@code guard}. */
+  public static void attach(ServerWebSocket socket, ChatRooms rooms, ConnectionGuard guard) {
+    ChatSession session = new ChatSession(socket, rooms, guard);
     session.listeningToLobby = true;
     rooms.hub().subscribe(LOBBY, session.lobbyListener);
     socket.textMessageHandler(session::onText);
@@ -59,12 +64,21 @@ public final class ChatSession {
       socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason());
     });
     socket.closeHandler(v -> session.onClose());
+    guard.start();
   }
 
   private void onText(String text) {
     rooms.metrics().messageReceived();
+    if (!guard.admit()) {
+      return;
+    }
     try {
       ClientMessage message = MessageCodec.decode(text);
+      if (message instanceof ClientMessage.Auth auth) {
+        guard.authenticate(auth.token());
+        return;
+      }
+      guard.requireAuthenticated();
       if (message instanceof ClientMessage.Join join) {
         onJoin(join);
       } else if (message instanceof ClientMessage.Chat chat) {
@@ -79,21 +93,27 @@ public final class ChatSession {
     }
   }
 
-  private void onJoin(ClientMessage.Join join) {
+  private void onJoin(ClientMessage.Join join) throws ProtocolException {
     String room = join.room() == null ? LOBBY : join.room();
     if (joined.containsKey(room)) {
       reply(error(ChatError.ALREADY_JOINED, room));
       return;
     }
+    // Every join's name must pass the rules; only the first one's is kept.
+    String requested = guard.nameFor(join.name());
+    if (!guard.mayJoinAnotherRoom(joined.size())) {
+      reply(error(ChatError.TOO_MANY_ROOMS, room));
+      return;
+    }
     if (name == null) {
-      name = join.name();
+      name = requested;
     }
     if (listeningToLobby) {
       rooms.hub().unsubscribe(LOBBY, lobbyListener);
       listeningToLobby = false;
     }
     Long since = join.since();
-    Subscriber subscriber = since == null ? Subscriber.live(socket) : Subscriber.holding(socket);
+    Subscriber subscriber = since == null ? rooms.hub().liveSubscriber(socket) : rooms.hub().holdingSubscriber(socket);
     joined.put(room, subscriber);
     Future<Long> position = rooms.hub().subscribe(room, subscriber);
     if (since != null) {
@@ -159,11 +179,12 @@ public final class ChatSession {
     });
   }
 
-  private void onChat(ClientMessage.Chat chat) {
+  private void onChat(ClientMessage.Chat chat) throws ProtocolException {
     String room = joinedRoom(chat.room());
     if (room == null) {
       return;
     }
+    guard.checkChat(chat.message());
     String sender = name;
     sending = sending.transform(v -> rooms.publisher().publishChat(room, sender, chat.message()))
       .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));

@@ -57,6 +57,22 @@ public final class SettingsLoader {
     new EnvOverride("SHUTDOWN_TIMEOUT_SECONDS", "server.shutdownTimeoutSeconds", Kind.INT),
     new EnvOverride("HISTORY_SIZE", "history.size", Kind.INT),
     new EnvOverride("ADMIN_TOKEN", "admin.token", Kind.STRING),
+    new EnvOverride("MAX_CONNECTIONS", "limits.maxConnections", Kind.INT),
+    new EnvOverride("MAX_CHAT_CHARS", "limits.maxChatChars", Kind.INT),
+    new EnvOverride("MAX_NAME_CHARS", "limits.maxNameChars", Kind.INT),
+    new EnvOverride("MAX_ROOMS_PER_CONNECTION", "limits.maxRoomsPerConnection", Kind.INT),
+    new EnvOverride("RATE_MESSAGES_PER_SECOND", "limits.messagesPerSecond", Kind.INT),
+    new EnvOverride("RATE_BURST", "limits.messageBurst", Kind.INT),
+    new EnvOverride("RATE_ABUSE_REJECTIONS", "limits.abuseRejections", Kind.INT),
+    new EnvOverride("WRITE_QUEUE_MAX_BYTES", "limits.writeQueueMaxBytes", Kind.INT),
+    new EnvOverride("SLOW_CONSUMER_TIMEOUT_MS", "limits.slowConsumerTimeoutMillis", Kind.INT),
+    new EnvOverride("PING_INTERVAL_SECONDS", "limits.pingIntervalSeconds", Kind.INT),
+    new EnvOverride("IDLE_TIMEOUT_SECONDS", "limits.idleTimeoutSeconds", Kind.INT),
+    new EnvOverride("ALLOWED_ORIGINS", "security.allowedOrigins", Kind.LIST),
+    new EnvOverride("JWT_SECRET", "security.jwtSecret", Kind.STRING),
+    new EnvOverride("JWT_PUBLIC_KEY_PATH", "security.jwtPublicKeyPath", Kind.STRING),
+    new EnvOverride("TLS_KEY_PATH", "security.tlsKeyPath", Kind.STRING),
+    new EnvOverride("TLS_CERT_PATH", "security.tlsCertPath", Kind.STRING),
     new EnvOverride("LOG_FORMAT", "logging.format", Kind.STRING));
 
   private SettingsLoader() {
@@ -168,6 +184,8 @@ public final class SettingsLoader {
     JsonNode server = tree.get("server");
     JsonNode history = tree.get("history");
     JsonNode admin = tree.get("admin");
+    JsonNode limits = tree.get("limits");
+    JsonNode security = tree.get("security");
     JsonNode logging = tree.get("logging");
     return new Settings(
       new Settings.Http(text(http, "http.host"), integer(http, "http.port"), text(http, "http.publicHost")),
@@ -178,6 +196,15 @@ public final class SettingsLoader {
         integer(server, "server.shutdownTimeoutSeconds")),
       new Settings.History(integer(history, "history.size")),
       new Settings.Admin(text(admin, "admin.token")),
+      new Settings.Limits(integer(limits, "limits.maxConnections"), integer(limits, "limits.maxChatChars"),
+        integer(limits, "limits.maxNameChars"), integer(limits, "limits.maxRoomsPerConnection"),
+        integer(limits, "limits.messagesPerSecond"), integer(limits, "limits.messageBurst"),
+        integer(limits, "limits.abuseRejections"), integer(limits, "limits.writeQueueMaxBytes"),
+        integer(limits, "limits.slowConsumerTimeoutMillis"), integer(limits, "limits.pingIntervalSeconds"),
+        integer(limits, "limits.idleTimeoutSeconds")),
+      new Settings.Security(textList(security, "security.allowedOrigins"), text(security, "security.jwtSecret"),
+        text(security, "security.jwtPublicKeyPath"), text(security, "security.tlsKeyPath"),
+        text(security, "security.tlsCertPath")),
       new Settings.Logging(text(logging, "logging.format")));
   }
 
@@ -248,11 +275,66 @@ public final class SettingsLoader {
       throw new SettingsException("admin.token (ADMIN_TOKEN) must be empty (API off) or at least 16 printable "
         + "ASCII characters without spaces");
     }
+    validateLimits(settings.limits());
+    validateSecurity(settings.security());
     if (!Settings.Logging.FORMATS.contains(settings.logging().format())) {
       throw new SettingsException("logging.format (LOG_FORMAT) must be text or json, got '"
         + settings.logging().format() + "'");
     }
     return settings;
+  }
+
+  private static void validateLimits(Settings.Limits limits) {
+    requireRange(limits.maxConnections(), 1, 1_000_000, "limits.maxConnections (MAX_CONNECTIONS)");
+    requireRange(limits.maxChatChars(), 1, 1_000_000, "limits.maxChatChars (MAX_CHAT_CHARS)");
+    requireRange(limits.maxNameChars(), 1, 1000, "limits.maxNameChars (MAX_NAME_CHARS)");
+    requireRange(limits.maxRoomsPerConnection(), 1, 10_000, "limits.maxRoomsPerConnection (MAX_ROOMS_PER_CONNECTION)");
+    requireRange(limits.messagesPerSecond(), 1, 100_000, "limits.messagesPerSecond (RATE_MESSAGES_PER_SECOND)");
+    requireRange(limits.messageBurst(), 1, 100_000, "limits.messageBurst (RATE_BURST)");
+    requireRange(limits.abuseRejections(), 1, 1_000_000, "limits.abuseRejections (RATE_ABUSE_REJECTIONS)");
+    requireRange(limits.writeQueueMaxBytes(), 1024, 1 << 30, "limits.writeQueueMaxBytes (WRITE_QUEUE_MAX_BYTES)");
+    requireRange(limits.slowConsumerTimeoutMillis(), 100, 3_600_000, "limits.slowConsumerTimeoutMillis (SLOW_CONSUMER_TIMEOUT_MS)");
+    requireRange(limits.pingIntervalSeconds(), 1, 3600, "limits.pingIntervalSeconds (PING_INTERVAL_SECONDS)");
+    requireRange(limits.idleTimeoutSeconds(), 1, 86_400, "limits.idleTimeoutSeconds (IDLE_TIMEOUT_SECONDS)");
+    if (limits.idleTimeoutSeconds() <= limits.pingIntervalSeconds()) {
+      throw new SettingsException("limits.idleTimeoutSeconds (IDLE_TIMEOUT_SECONDS) must be greater than "
+        + "limits.pingIntervalSeconds (PING_INTERVAL_SECONDS), got " + limits.idleTimeoutSeconds());
+    }
+  }
+
+  private static void validateSecurity(Settings.Security security) {
+    for (String origin : security.allowedOrigins()) {
+      if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+        throw new SettingsException("security.allowedOrigins (ALLOWED_ORIGINS) must list scheme://host[:port] "
+          + "origins or *, got '" + origin + "'");
+      }
+    }
+    if (!security.jwtSecret().isEmpty() && !security.jwtPublicKeyPath().isEmpty()) {
+      throw new SettingsException("security.jwtSecret (JWT_SECRET) and security.jwtPublicKeyPath "
+        + "(JWT_PUBLIC_KEY_PATH) must not both be set");
+    }
+    if (!security.jwtSecret().isEmpty() && security.jwtSecret().length() < 32) {
+      throw new SettingsException("security.jwtSecret (JWT_SECRET) must be at least 32 characters");
+    }
+    requireReadable(security.jwtPublicKeyPath(), "security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH)");
+    if (security.tlsKeyPath().isEmpty() != security.tlsCertPath().isEmpty()) {
+      throw new SettingsException("security.tlsKeyPath (TLS_KEY_PATH) and security.tlsCertPath (TLS_CERT_PATH) "
+        + "must be set together");
+    }
+    requireReadable(security.tlsKeyPath(), "security.tlsKeyPath (TLS_KEY_PATH)");
+    requireReadable(security.tlsCertPath(), "security.tlsCertPath (TLS_CERT_PATH)");
+  }
+
+  private static void requireRange(int value, int min, int max, String name) {
+    if (value < min || value > max) {
+      throw new SettingsException(name + " must be " + min + " to " + max + ", got " + value);
+    }
+  }
+
+  private static void requireReadable(String path, String name) {
+    if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
+      throw new SettingsException(name + " must name a readable file, got '" + path + "'");
+    }
   }
 
   private static void requireText(String value, String name) {

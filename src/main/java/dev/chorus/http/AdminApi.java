@@ -2,6 +2,7 @@ package dev.chorus.http;
 
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
+import dev.chorus.guard.NameRules;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.Presence;
@@ -22,7 +23,8 @@ import java.util.Map;
  * The admin HTTP API under /api, for operators and integrations:
  * <ul>
  *   <li>POST /api/rooms/{room}/messages {@code {"sender":"ops","message":"..."}}: publishes a chat message
- *       (sequenced and retained like any other); 201 with its room, seq and ts</li>
+ *       (sequenced and retained like any other); 201 with its room, seq and ts. The sender follows the
+ *       clients' name rules and the message their length limit (limits.maxNameChars, limits.maxChatChars)</li>
  *   <li>GET /api/rooms: rooms with members and their member counts</li>
  *   <li>GET /api/rooms/{room}/members: the room's members, sorted</li>
  *   <li>GET /api/rooms/{room}/history?since=&amp;limit=: retained messages with seq &gt; since (default: the
@@ -40,21 +42,26 @@ public final class AdminApi {
   static final int DEFAULT_LIMIT = 100;
 
   private final byte[] token;
+  private final NameRules senders;
+  private final int maxChatChars;
   private final RoomPublisher publisher;
   private final RoomHistory history;
   private final Presence presence;
 
-  private AdminApi(Settings.Admin admin, RoomPublisher publisher, RoomHistory history, Presence presence) {
+  private AdminApi(Settings.Admin admin, Settings.Limits limits, RoomPublisher publisher, RoomHistory history,
+                   Presence presence) {
     this.token = admin.token().getBytes(StandardCharsets.UTF_8);
+    this.senders = new NameRules(limits.maxNameChars());
+    this.maxChatChars = limits.maxChatChars();
     this.publisher = publisher;
     this.history = history;
     this.presence = presence;
   }
 
   /** Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body. */
-  public static void mount(Router router, Settings.Admin admin, int maxBodyBytes, RoomPublisher publisher,
-                           RoomHistory history, Presence presence) {
-    AdminApi api = new AdminApi(admin, publisher, history, presence);
+  public static void mount(Router router, Settings.Admin admin, Settings.Limits limits, int maxBodyBytes,
+                           RoomPublisher publisher, RoomHistory history, Presence presence) {
+    AdminApi api = new AdminApi(admin, limits, publisher, history, presence);
     router.route(PREFIX + "/*").handler(api::authorize);
     router.post(PREFIX + "/rooms/:room/messages").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
       .handler(api::publish);
@@ -94,6 +101,14 @@ public final class AdminApi {
     Object message = body == null ? null : body.getValue("message");
     if (!(sender instanceof String name) || name.isEmpty() || !(message instanceof String text)) {
       error(ctx, 400, "body must be {\"sender\":\"<non-empty>\",\"message\":\"<text>\"}");
+      return;
+    }
+    if (!senders.isValid(name)) {
+      error(ctx, 400, "sender must follow the name rules (limits.maxNameChars, no control characters)");
+      return;
+    }
+    if (text.codePointCount(0, text.length()) > maxChatChars) {
+      error(ctx, 400, "message must be at most limits.maxChatChars characters");
       return;
     }
     respond(ctx, publisher.publishChat(room, name, text).map(chat ->

@@ -1,14 +1,11 @@
 package dev.chorus.http;
 
-import dev.chorus.metrics.ChorusMetrics;
-import dev.chorus.protocol.CloseCode;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
 
 /**
- * Enforces the largest accepted WebSocket message with close 1009 (message too big).
+ * The largest accepted WebSocket message, answered with close 1009 (message too big).
  * <p>Vert.x only reports an oversized message to the socket's exception handler and keeps the connection;
- * this closes it. Frames may be up to twice the limit so that a message just over it is read whole and the
+ * {@code dev.chorus.guard.FrameGuard} closes it. Frames may be up to twice the limit so that a message just over it is read whole and the
  * close frame reaches the client; a larger frame is refused by the frame decoder itself, also with 1009.
  */
 public final class MessageSizeLimit {
@@ -23,13 +20,11 @@ public final class MessageSizeLimit {
       .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes));
   }
 
-  /** Closes the socket with 1009 when a message overflows the limit. */
-  public static void enforce(ServerWebSocket socket, ChorusMetrics metrics) {
-    socket.exceptionHandler(failure -> {
-      if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
-        metrics.error("message_too_big");
-        socket.close(CloseCode.MESSAGE_TOO_BIG.code(), CloseCode.MESSAGE_TOO_BIG.reason());
-      }
-    });
+  /**
+   * Whether a socket's failure is Vert.x reporting a message over the limit ({@code FrameGuard} closes the
+   * socket with 1009 for it).
+   */
+  public static boolean isOverflow(Throwable failure) {
+    return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size");
   }
 }

@@ -6,14 +6,12 @@ import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
 import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
-import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
-import dev.chorus.history.RoomHistory;
+import dev.chorus.guard.Guards;
+import dev.chorus.guard.HandshakeGuard;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
-import dev.chorus.presence.Presence;
-import dev.chorus.hub.NodeSockets;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,6 +19,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
 import java.util.concurrent.TimeUnit;
@@ -36,34 +35,28 @@ public final class ServerVerticle extends VerticleBase {
   public static final String CHAT_PATH = "/chat";
 
   private final Settings settings;
-  private final RoomHistory history;
-  private final Presence presence;
-  private final NodeSockets nodeSockets;
-  private final MemberDirectory members;
-  private final NodeHealth health;
-  private final ChorusMetrics metrics;
+  private final NodeServices node;
   private HttpServer server;
   private Broker broker;
+  private Guards guards;
 
-  public ServerVerticle(Settings settings, RoomHistory history, Presence presence, NodeSockets nodeSockets,
-                        MemberDirectory members, NodeHealth health, ChorusMetrics metrics) {
+  public ServerVerticle(Settings settings, NodeServices node) {
     this.settings = settings;
-    this.history = history;
-    this.presence = presence;
-    this.nodeSockets = nodeSockets;
-    this.members = members;
-    this.health = health;
-    this.metrics = metrics;
+    this.node = node;
   }
 
   @Override
   public Future<?> start() {
-    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), metrics);
+    ChorusMetrics metrics = node.metrics();
+    guards = new Guards(vertx, context, settings, node.guards());
+    guards.start();
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(node.history()), metrics, guards::queueFull);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
-    RoomPublisher publisher = new RoomPublisher(history, broker);
-    ChatRooms rooms = new ChatRooms(hub, publisher, history, presence, metrics);
-    Router router = HttpRoutes.create(vertx, health, metrics, members);
-    AdminApi.mount(router, settings.admin(), settings.server().maxMessageBytes(), publisher, history, presence);
+    RoomPublisher publisher = new RoomPublisher(node.history(), broker);
+    ChatRooms rooms = new ChatRooms(hub, publisher, node.history(), node.presence(), metrics);
+    Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
+    AdminApi.mount(router, settings.admin(), settings.limits(), settings.server().maxMessageBytes(), publisher,
+      node.history(), node.presence());
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, rooms))
@@ -80,29 +73,34 @@ public final class ServerVerticle extends VerticleBase {
       // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    if (settings.security().tlsEnabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
+    }
     return MessageSizeLimit.apply(options, settings.server().maxMessageBytes());
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
     String path = handshake.path();
-    if (ECHO_PATH.equals(path) || CHAT_PATH.equals(path)) {
+    if (!ECHO_PATH.equals(path) && !CHAT_PATH.equals(path)) {
+      handshake.reject(404);
+      return;
+    }
+    int refusal = guards.refusal(handshake);
+    if (refusal == HandshakeGuard.ACCEPT) {
       handshake.accept();
     } else {
-      handshake.reject(404);
+      handshake.reject(refusal);
     }
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
-    nodeSockets.add(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
-    MessageSizeLimit.enforce(socket, metrics);
-    String endpoint = socket.path().substring(1);
-    metrics.connectionOpened(endpoint);
-    socket.endHandler(v -> metrics.connectionClosed(endpoint));
+    guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, rooms);
+      ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
   }
 
@@ -110,6 +108,9 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     long timeout = settings.server().shutdownTimeoutSeconds();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
-    return drained.eventually(() -> broker.unsubscribe());
+    return drained.eventually(() -> {
+      guards.stop();
+      return broker.unsubscribe();
+    });
   }
 }

@@ -4,11 +4,16 @@ import io.vertx.core.http.ServerWebSocket;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while its
  * session replays history, holds them; {@link #release} then writes the held ones that the replay did not
  * cover. Chat messages at or below the floor are never written: the client has them already.
+ * <p>Room deliveries are the one place where a full outbound queue is checked: a delivery to a socket whose
+ * queue is full is skipped and the socket reported to {@code whenQueueFull}. Replayed history, the deliveries
+ * held during the replay, and replies ({@link #write}) are written regardless: they are bounded (history.size
+ * and the replay's duration) and a resume must have no gap at its seam.
  * Confined to its socket's event loop.
  */
 public final class Subscriber {
@@ -18,22 +23,15 @@ public final class Subscriber {
   }
 
   private final ServerWebSocket socket;
+  private final Consumer<ServerWebSocket> whenQueueFull;
   private List<Held> held;
   private long floor;
 
-  private Subscriber(ServerWebSocket socket, boolean holding) {
+  /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#holdingSubscriber}. */
+  Subscriber(ServerWebSocket socket, boolean holding, Consumer<ServerWebSocket> whenQueueFull) {
     this.socket = socket;
     this.held = holding ? new ArrayList<>() : null;
-  }
-
-  /** A subscriber that writes every delivery at once. */
-  public static Subscriber live(ServerWebSocket socket) {
-    return new Subscriber(socket, false);
-  }
-
-  /** A subscriber that holds deliveries until {@link #release}. */
-  public static Subscriber holding(ServerWebSocket socket) {
-    return new Subscriber(socket, true);
+    this.whenQueueFull = whenQueueFull;
   }
 
   public ServerWebSocket socket() {
@@ -47,8 +45,12 @@ public final class Subscriber {
     }
     if (held != null) {
       held.add(new Held(seq, json));
-    } else {
-      write(json);
+    } else if (!socket.isClosed()) {
+      if (socket.writeQueueFull()) {
+        whenQueueFull.accept(socket);
+      } else {
+        socket.writeFrame(TextFrames.of(json));
+      }
     }
   }
 
@@ -66,7 +68,9 @@ public final class Subscriber {
     held = null;
     if (pending != null) {
       for (Held message : pending) {
-        deliver(message.seq(), message.json());
+        if (message.seq() < 0 || message.seq() > this.floor) {
+          write(message.json());
+        }
       }
     }
   }

@@ -24,7 +24,10 @@ import java.util.function.Supplier;
  *   <li>{@code chorus_messages_published_total}: messages this node published to the cluster</li>
  *   <li>{@code chorus_deliveries_total}: messages handed to this node's sockets (one per socket)</li>
  *   <li>{@code chorus_slow_client_disconnects_total}: sockets closed for not reading fast enough</li>
- *   <li>{@code chorus_errors_total{kind}}: error replies and protocol closes, by kind</li>
+ *   <li>{@code chorus_errors_total{kind}}: error replies and protocol closes, by kind (a {@code ChatError} or
+ *       {@code CloseCode} name in lower case)</li>
+ *   <li>{@code chorus_upgrades_refused_total{status}}: WebSocket upgrades refused by the handshake guard, by
+ *       HTTP status (400 bad handshake, 403 foreign origin, 503 connection limit)</li>
  *   <li>{@code chorus_publish_to_deliver_seconds}: histogram of the time from publish on any node to
  *       arrival at a hub of this node with sockets in the room, before in-order hand-out (cross-host
  *       figures include clock skew)</li>
@@ -38,6 +41,7 @@ public final class ChorusMetrics {
   /** Room name to the number of this node's hubs holding a socket in it. */
   private final Map<String, AtomicInteger> rooms = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> upgradesRefused = new ConcurrentHashMap<>();
   private final Counter received;
   private final Counter published;
   private final Counter deliveries;
@@ -140,6 +144,13 @@ public final class ChorusMetrics {
   public void error(String kind) {
     errors.computeIfAbsent(kind, k -> Counter.builder("chorus.errors").description("Error replies and protocol closes")
       .tag("kind", k).register(registry)).increment();
+  }
+
+  /** A WebSocket upgrade was refused with HTTP {@code status}. */
+  public void upgradeRefused(int status) {
+    upgradesRefused.computeIfAbsent(status, s -> Counter.builder("chorus.upgrades.refused")
+      .description("WebSocket upgrades refused by the handshake guard").tag("status", String.valueOf(s))
+      .register(registry)).increment();
   }
 
   /** Reports the cluster's member count, read at each scrape. */

@@ -11,6 +11,16 @@ public enum ChatError {
   INVALID_MESSAGE("Invalid message format or not joined."),
   /** A second join on a connection that has already joined. */
   ALREADY_JOINED("Already joined."),
+  /** A chat message longer than limits.maxChatChars. */
+  MESSAGE_TOO_LONG("Message too long."),
+  /** A name that is empty, too long (limits.maxNameChars) or holds control characters. */
+  INVALID_NAME("Invalid name."),
+  /** A message beyond the connection's rate limit; it was dropped. */
+  RATE_LIMITED("Too many messages: slow down."),
+  /** A join beyond limits.maxRoomsPerConnection. */
+  TOO_MANY_ROOMS("Too many rooms."),
+  /** A message other than auth before the connection has authenticated (JWT enabled). */
+  AUTH_REQUIRED("Authentication required."),
   /** A room name that is not 1-64 letters, digits, '-', '_' or '.'. */
   INVALID_ROOM("Invalid room name."),
   /** A chat or leave naming a room the connection has not joined. */

@@ -36,4 +36,8 @@ public sealed interface ClientMessage {
   /** {@code {"type":"who","room":"dev"}}: asks for the room's presence. */
   record Who(String room) implements ClientMessage {
   }
+
+  /** {@code {"type":"auth","token":"<JWT>"}}: authenticates a connection when JWT is enabled. */
+  record Auth(String token) implements ClientMessage {
+  }
 }

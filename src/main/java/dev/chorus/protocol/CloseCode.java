@@ -4,8 +4,20 @@ package dev.chorus.protocol;
 public enum CloseCode {
   /** The node is shutting down: reconnect, ideally to another node. */
   GOING_AWAY(1001, "server shutting down", true),
+  /** No frame or pong for limits.idleTimeoutSeconds: the peer is gone or stuck. */
+  IDLE_TIMEOUT(1001, "idle timeout", true),
+  /** A frame that breaks RFC 6455 (reserved opcode or bits, unmasked, bad fragmentation or control frame). */
+  PROTOCOL_ERROR(1002, "protocol error", false),
   /** A binary message on an endpoint that takes text only. */
   UNSUPPORTED_DATA(1003, "text messages only", false),
+  /** A text message that is not valid UTF-8. */
+  INVALID_PAYLOAD(1007, "invalid UTF-8", false),
+  /** Sustained sending beyond the rate limit. */
+  RATE_LIMIT_EXCEEDED(1008, "rate limit exceeded", false),
+  /** The client stopped reading: its outbound queue stayed full past limits.slowConsumerTimeoutMillis. */
+  SLOW_CONSUMER(1008, "slow consumer: outbound queue full", true),
+  /** A token that fails verification. */
+  AUTHENTICATION_FAILED(1008, "authentication failed", false),
   /** A message larger than the configured limit. */
   MESSAGE_TOO_BIG(1009, "message too big", false);
 

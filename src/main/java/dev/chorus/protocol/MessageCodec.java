@@ -3,7 +3,9 @@ package dev.chorus.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +16,19 @@ import java.io.UncheckedIOException;
 /** Decodes client messages and encodes server messages of the /chat protocol. Thread-safe. */
 public final class MessageCodec {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Deepest accepted JSON nesting: the protocol needs 1, so anything deeper is not a message. */
+  public static final int MAX_NESTING_DEPTH = 16;
+  /** Longest accepted JSON number literal, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 64;
+  /** Longest accepted JSON string, in characters; the message size limit usually binds first. */
+  public static final int MAX_STRING_LENGTH = 1 << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+      .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(MAX_STRING_LENGTH).build())
+    .build())
+    // As the seed's json.loads: "{...} x" is not JSON.
+    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   /** Characters outside the BMP are written as UTF-8, not as escaped surrogate pairs. */
   private static final JsonFactory FACTORY = JsonFactory.builder()
     .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
@@ -49,6 +63,7 @@ public final class MessageCodec {
       case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
+      case "auth" -> new ClientMessage.Auth(optionalText(node, "token", ""));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
     };
   }

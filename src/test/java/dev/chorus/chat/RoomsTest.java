@@ -39,7 +39,7 @@ class RoomsTest {
   @BeforeAll
   static void start() {
     clients = Vertx.vertx();
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    Map<String, String> env = TestNodes.withoutRateLimit(TestNodes.environment(TestNodes.uniqueClusterName(), ""));
     env.put("HISTORY_SIZE", String.valueOf(HISTORY_SIZE));
     node = TestNodes.start(TestNodes.settings(env));
   }

@@ -147,9 +147,18 @@ class AdminApiTest {
     "POST | /api/rooms/bad%20room/messages | {\"sender\":\"ops\",\"message\":\"x\"}",
     "POST | /api/rooms/dev/messages        | {\"message\":\"no sender\"}",
     "POST | /api/rooms/dev/messages        | not json",
+    "POST | /api/rooms/dev/messages        | {\"sender\":\"o\\u0007ps\",\"message\":\"bell in the sender\"}",
+    "POST | /api/rooms/dev/messages        | {\"sender\":\"a-sender-name-of-thirty-five-chars\",\"message\":\"x\"}",
     "GET  | /api/rooms/dev/history?limit=0 | ",
     "GET  | /api/rooms/dev/history?since=x | "})
   void badRequestsAre400(String method, String path, String body) {
     assertEquals(400, authorized(method, path, body).statusCode());
+  }
+
+  @Test
+  void messageOverTheChatLengthLimitIs400AndAtTheLimitIsPublished() {
+    String body = "{\"sender\":\"ops\",\"message\":\"%s\"}";
+    assertEquals(400, authorized("POST", "/api/rooms/long/messages", String.format(body, "x".repeat(4097))).statusCode());
+    assertEquals(201, authorized("POST", "/api/rooms/long/messages", String.format(body, "x".repeat(4096))).statusCode());
   }
 }

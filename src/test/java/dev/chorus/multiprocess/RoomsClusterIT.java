@@ -40,9 +40,8 @@ class RoomsClusterIT {
   @BeforeAll
   static void startCluster() {
     cluster = TestNodes.uniqueClusterName();
-    first = NodeProcess.start("rooms-first", TestNodes.environment(cluster, "")).awaitReady(Duration.ofSeconds(60));
-    second = NodeProcess.start("rooms-second", TestNodes.environment(cluster, first.clusterAddress()))
-      .awaitReady(Duration.ofSeconds(60));
+    first = NodeProcess.start("rooms-first", environment("")).awaitReady(Duration.ofSeconds(60));
+    second = NodeProcess.start("rooms-second", environment(first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
     clients = Vertx.vertx();
   }
 
@@ -58,8 +57,13 @@ class RoomsClusterIT {
     }
   }
 
+  /** A node of the test's cluster; its clients publish steadily, faster than the default rate limit. */
+  private static Map<String, String> environment(String members) {
+    return TestNodes.withoutRateLimit(TestNodes.environment(cluster, members));
+  }
+
   private static NodeProcess startVictim(String name) {
-    return NodeProcess.start(name, TestNodes.environment(cluster, first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
+    return NodeProcess.start(name, environment(first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
   }
 
   private static ChatClient joined(NodeProcess node, String name, String room) {

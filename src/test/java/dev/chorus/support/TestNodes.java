@@ -42,6 +42,16 @@ public final class TestNodes {
     return env;
   }
 
+  /**
+   * Lifts the per-connection rate limit in {@code env}, for tests that publish faster than a person types
+   * (RateLimitTest covers the limit itself). Returns {@code env}.
+   */
+  public static Map<String, String> withoutRateLimit(Map<String, String> env) {
+    env.put("RATE_MESSAGES_PER_SECOND", "10000");
+    env.put("RATE_BURST", "10000");
+    return env;
+  }
+
   /** Settings for that environment. */
   public static Settings settings(Map<String, String> env) {
     return SettingsLoader.load(env, NO_OVERRIDES);
