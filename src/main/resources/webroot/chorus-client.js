@@ -16,8 +16,12 @@
   const FIRST_DELAY_MS = 500;
   const MAX_DELAY_MS = 10000;
   const CONNECT_TIMEOUT_MS = 5000;
-  /** Closes after which reconnecting cannot help: binary data refused, policy (origin, auth) refused. */
+  /**
+   * Closes after which reconnecting cannot help: binary data refused, policy (origin, auth, rate limit)
+   * refused; except a 1008 "slow consumer" (a tab that stopped reading), which reconnects and resumes.
+   */
   const FINAL_CLOSES = new Set([1003, 1008]);
+  const RETRYABLE_REASON = /^slow consumer/;
   const JOINED = / joined the chat\.$/;
   const LEFT = / left the chat\.$/;
 
@@ -118,7 +122,7 @@
         if (this.stopped) {
           return;
         }
-        if (FINAL_CLOSES.has(event.code)) {
+        if (FINAL_CLOSES.has(event.code) && !RETRYABLE_REASON.test(event.reason || '')) {
           this.stopped = true;
           this.emit({ kind: 'error', message: 'Disconnected (' + event.code + (event.reason ? ': ' + event.reason : '') + ').' });
           this.emit({ kind: 'state', state: 'offline', endpoint });
