@@ -6,20 +6,30 @@ import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.guard.NodeGuards;
+import dev.chorus.http.NodeHealth;
+import dev.chorus.http.NodeServices;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.http.Readiness;
 import dev.chorus.http.ServerVerticle;
+import dev.chorus.metrics.ChorusMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.logging.Logger;
+import java.util.UUID;
 
 /**
  * A running Chorus node: joins the cluster, deploys the server verticles, and leaves in order on
@@ -28,11 +38,14 @@ import java.util.logging.Logger;
  */
 public final class ChorusNode {
 
-  private static final Logger LOG = Logger.getLogger(ChorusNode.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChorusNode.class);
 
   private final Settings settings;
   private final Path workingDir;
   private final Readiness readiness = new Readiness();
+  /** This node's own registry: Vert.x's metrics and Chorus's, scraped at GET /metrics. */
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ChorusMetrics metrics = new ChorusMetrics(registry);
   private final NodeGuards guards;
   private volatile Vertx vertx;
   private volatile RoomHistory history;
@@ -41,7 +54,7 @@ public final class ChorusNode {
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
     this.workingDir = workingDir;
-    this.guards = new NodeGuards(settings.limits());
+    this.guards = new NodeGuards(settings.limits(), metrics);
   }
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
@@ -55,29 +68,44 @@ public final class ChorusNode {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
-      .setClusterPublicHost(cluster.host()));
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+      .setClusterPublicHost(cluster.host()))
+      .setMetricsOptions(metricsOptions());
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+      .withClusterManager(clusterManager).buildClustered()
       .compose(started -> {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
         RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
+        metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
+        NodeHealth health = new NodeHealth(started, readiness, clusterManager);
         members = new MemberDirectory(started, clusterManager,
           settings.http().advertisedHost(cluster) + ":" + settings.http().port(), guards.connections()::count);
-        return started.deployVerticle(
-          () -> new ServerVerticle(settings, readiness, guards, history, presence, members),
-          deploymentOptions(options));
+        NodeServices services = new NodeServices(guards, history, presence, members, health, metrics);
+        return started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options));
       })
       .compose(deploymentId -> members.start())
       .map(published -> {
         readiness.markJoined();
-        LOG.info(() -> String.format("Chorus node %s ready: http %s:%d, cluster '%s' at %s:%d with %d member(s), %s transport",
+        LOG.info("Chorus node {} ready: http {}:{}, cluster '{}' at {}:{} with {} member(s), {} transport",
           clusterManager.getNodeId(), settings.http().host(), settings.http().port(), cluster.name(),
           cluster.host(), cluster.port(), clusterManager.getNodes().size(),
-          vertx.isNativeTransportEnabled() ? "epoll" : "NIO"));
+          vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
         return null;
       });
+  }
+
+  /**
+   * Vert.x's HTTP, WebSocket and event-bus metrics, and the JVM's, in this node's registry. The registry
+   * name is unique so that several nodes in one JVM (tests) never share Vert.x's registry lookup.
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setRegistryName("chorus-" + UUID.randomUUID())
+      .setJvmMetricsEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
   private DeploymentOptions deploymentOptions(VertxOptions options) {
@@ -111,6 +139,11 @@ public final class ChorusNode {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Chorus's own metrics of this node. */
+  public ChorusMetrics metrics() {
+    return metrics;
   }
 
   /** Open connections and what the limits refused or closed on this node. */

@@ -3,14 +3,12 @@ package dev.chorus;
 import dev.chorus.config.Settings;
 import dev.chorus.config.SettingsException;
 import dev.chorus.config.SettingsLoader;
+import dev.chorus.logging.LogSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
 
 /** Entry point of {@code java -jar chat-server.jar}: settings, then a node, then a shutdown hook. */
 public final class Main {
@@ -26,8 +24,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.setProperty("java.util.logging.manager", KeepLoggingOnShutdown.class.getName());
-    configureLogging();
     Settings settings;
     try {
       settings = SettingsLoader.load(System.getenv(), Path.of("").toAbsolutePath());
@@ -36,6 +32,7 @@ public final class Main {
       System.exit(EXIT_BAD_SETTING);
       return;
     }
+    LogSetup.apply(settings.logging());
     ChorusNode node = new ChorusNode(settings, Path.of("").toAbsolutePath());
     try {
       node.start().await();
@@ -54,7 +51,7 @@ public final class Main {
 
   /** On SIGTERM: drain and leave within the configured time, then exit 0 (the JVM would say 143). */
   private static void stopAndExit(ChorusNode node, Settings settings) {
-    Logger log = Logger.getLogger(Main.class.getName());
+    Logger log = LoggerFactory.getLogger(Main.class);
     log.info("Shutting down: closing connections with 1001, then leaving the cluster");
     long limit = settings.server().shutdownTimeoutSeconds() + LEAVE_GRACE_SECONDS;
     int status = 0;
@@ -62,7 +59,7 @@ public final class Main {
       node.stop().toCompletionStage().toCompletableFuture().get(limit, TimeUnit.SECONDS);
       log.info("Left the cluster; bye");
     } catch (Exception e) {
-      log.log(Level.WARNING, "Shutdown did not finish cleanly within " + limit + " s: " + rootMessage(e));
+      log.warn("Shutdown did not finish cleanly within {} s: {}", limit, rootMessage(e));
       status = EXIT_START_FAILED;
     }
     System.out.flush();
@@ -76,19 +73,5 @@ public final class Main {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
-  /** One line per event on stderr, Hazelcast reduced to warnings and membership changes. */
-  private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return;
-    }
-    try (InputStream in = Main.class.getClassLoader().getResourceAsStream("logging.properties")) {
-      if (in != null) {
-        LogManager.getLogManager().readConfiguration(in);
-      }
-    } catch (IOException e) {
-      System.err.println("chorus: logging.properties unreadable, using JDK defaults: " + e.getMessage());
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.chorus.broker;
 
 import dev.chorus.cluster.Addresses;
 import dev.chorus.hub.LocalHub;
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.Future;
@@ -21,16 +22,20 @@ public final class EventBusBroker implements Broker {
 
   private final EventBus eventBus;
   private final LocalHub hub;
+  private final ChorusMetrics metrics;
   private MessageConsumer<Buffer> consumer;
 
-  public EventBusBroker(EventBus eventBus, LocalHub hub) {
+  public EventBusBroker(EventBus eventBus, LocalHub hub, ChorusMetrics metrics) {
     this.eventBus = eventBus;
     this.hub = hub;
+    this.metrics = metrics;
   }
 
   @Override
   public void publish(String room, ServerMessage message) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room);
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
+      .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
+    metrics.messagePublished();
     if (message instanceof ServerMessage.Chat chat) {
       options.addHeader(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
     }
@@ -48,11 +53,23 @@ public final class EventBusBroker implements Broker {
     if (room == null) {
       return;
     }
+    if (hub.size(room) > 0) {
+      metrics.publishToDeliver(publishedAt(message));
+    }
     String seq = message.headers().get(Addresses.SEQ_HEADER);
     try {
       hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.body().getBytes());
     } catch (NumberFormatException e) {
       // Not from a Chorus node of this version: ignored.
+    }
+  }
+
+  private static long publishedAt(Message<Buffer> message) {
+    String micros = message.headers().get(Addresses.PUBLISHED_AT_HEADER);
+    try {
+      return micros == null ? -1 : Long.parseLong(micros);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

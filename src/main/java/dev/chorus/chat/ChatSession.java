@@ -16,6 +16,7 @@ import io.vertx.core.http.ServerWebSocket;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,12 +59,16 @@ public final class ChatSession {
     session.listeningToLobby = true;
     rooms.hub().subscribe(LOBBY, session.lobbyListener);
     socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(data -> socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason()));
+    socket.binaryMessageHandler(data -> {
+      rooms.metrics().error("unsupported_data");
+      socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason());
+    });
     socket.closeHandler(v -> session.onClose());
     guard.start();
   }
 
   private void onText(String text) {
+    rooms.metrics().messageReceived();
     if (!guard.admit()) {
       return;
     }
@@ -84,20 +89,20 @@ public final class ChatSession {
         onWho(who);
       }
     } catch (ProtocolException e) {
-      reply(e.error().encoded());
+      reply(error(e.error(), null));
     }
   }
 
   private void onJoin(ClientMessage.Join join) throws ProtocolException {
     String room = join.room() == null ? LOBBY : join.room();
     if (joined.containsKey(room)) {
-      reply(ChatError.ALREADY_JOINED.encoded(room));
+      reply(error(ChatError.ALREADY_JOINED, room));
       return;
     }
     // Every join's name must pass the rules; only the first one's is kept.
     String requested = guard.nameFor(join.name());
     if (!guard.mayJoinAnotherRoom(joined.size())) {
-      reply(ChatError.TOO_MANY_ROOMS.encoded(room));
+      reply(error(ChatError.TOO_MANY_ROOMS, room));
       return;
     }
     if (name == null) {
@@ -142,7 +147,7 @@ public final class ChatSession {
         return;
       }
       if (last.succeeded() && last.result() < since) {
-        subscriber.write(ChatError.HISTORY_RESET.encoded(room));
+        subscriber.write(error(ChatError.HISTORY_RESET, room));
         replayRange(room, subscriber, 0, live);
       } else {
         subscriber.release(since);
@@ -160,11 +165,11 @@ public final class ChatSession {
         return;
       }
       if (read.failed()) {
-        subscriber.write(ChatError.HISTORY_GAP.encoded(room));
+        subscriber.write(error(ChatError.HISTORY_GAP, room));
       } else {
         List<HistoryEntry> entries = read.result();
         if (entries.isEmpty() || entries.get(0).seq() > since + 1) {
-          subscriber.write(ChatError.HISTORY_GAP.encoded(room));
+          subscriber.write(error(ChatError.HISTORY_GAP, room));
         }
         for (HistoryEntry entry : entries) {
           subscriber.write(HistorySequenceSource.encode(room, entry));
@@ -182,7 +187,7 @@ public final class ChatSession {
     guard.checkChat(chat.message());
     String sender = name;
     sending = sending.transform(v -> rooms.publisher().publishChat(room, sender, chat.message()))
-      .onFailure(failure -> reply(ChatError.NOT_DELIVERED.encoded(room)));
+      .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));
   }
 
   private void onLeave(ClientMessage.Leave leave) {
@@ -201,7 +206,7 @@ public final class ChatSession {
     String room = who.room();
     if (room == null) {
       if (joined.size() > 1) {
-        reply(ChatError.ROOM_REQUIRED.encoded());
+        reply(error(ChatError.ROOM_REQUIRED, null));
         return;
       }
       room = joined.isEmpty() ? LOBBY : joined.keySet().iterator().next();
@@ -210,7 +215,7 @@ public final class ChatSession {
     presenceChanges = presenceChanges.transform(v -> rooms.presence().members(asked))
       .onComplete(members -> reply(members.succeeded()
         ? MessageCodec.encode(new ServerMessage.Presence(asked, members.result()))
-        : ChatError.PRESENCE_UNAVAILABLE.encoded(asked)));
+        : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
   }
 
   /**
@@ -220,7 +225,7 @@ public final class ChatSession {
   private String joinedRoom(String named) {
     if (named != null) {
       if (!joined.containsKey(named)) {
-        reply(name == null ? ChatError.INVALID_MESSAGE.encoded() : ChatError.NOT_IN_ROOM.encoded(named));
+        reply(name == null ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.NOT_IN_ROOM, named));
         return null;
       }
       return named;
@@ -228,7 +233,7 @@ public final class ChatSession {
     if (joined.size() == 1) {
       return joined.keySet().iterator().next();
     }
-    reply(joined.isEmpty() ? ChatError.INVALID_MESSAGE.encoded() : ChatError.ROOM_REQUIRED.encoded());
+    reply(joined.isEmpty() ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.ROOM_REQUIRED, null));
     return null;
   }
 
@@ -245,6 +250,12 @@ public final class ChatSession {
         .onComplete(v -> rooms.publisher().publishStatus(ServerMessage.Status.left(left, member)));
     }
     joined.clear();
+  }
+
+  /** An error reply, counted by kind in the metrics; {@code room} null for none. */
+  private byte[] error(ChatError error, String room) {
+    rooms.metrics().error(error.name().toLowerCase(Locale.ROOT));
+    return room == null ? error.encoded() : error.encoded(room);
   }
 
   private void reply(byte[] json) {

@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
-import java.util.logging.Logger;
 
 /**
  * The cluster's members as GET /api/cluster reports them: node id, HTTP address, connected clients, uptime.
@@ -39,7 +40,7 @@ public final class MemberDirectory {
   /** The member attribute where vertx-hazelcast keeps the Vert.x node id. */
   static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
-  private static final Logger LOG = Logger.getLogger(MemberDirectory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberDirectory.class);
 
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
@@ -79,7 +80,7 @@ public final class MemberDirectory {
       }
     });
     refreshTimer = vertx.setPeriodic(REFRESH_MILLIS, id -> publish()
-      .onFailure(e -> LOG.fine(() -> "member entry not refreshed: " + e.getMessage())));
+      .onFailure(e -> LOG.debug("Member entry not refreshed: {}", e.getMessage())));
     return publish();
   }
 
@@ -134,7 +135,7 @@ public final class MemberDirectory {
       }
       entries.removeAsync(clusterManager.getNodeId());
     } catch (RuntimeException e) {
-      LOG.fine(() -> "member entry not withdrawn: " + e.getMessage());
+      LOG.debug("Member entry not withdrawn: {}", e.getMessage());
     }
   }
 }

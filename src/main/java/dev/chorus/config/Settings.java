@@ -1,13 +1,14 @@
 package dev.chorus.config;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every setting of a node, immutable. Defaults live in conf/config.json (packaged in the jar) and are
  * documented in README.md; {@link SettingsLoader} reads them and applies environment overrides.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
-                       Security security) {
+                       Security security, Logging logging) {
 
   /**
    * Where clients connect.
@@ -125,5 +126,15 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       return "Security[allowedOrigins=" + allowedOrigins + ", jwtSecret=" + (jwtSecret.isEmpty() ? "(none)" : "(set)")
         + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath + "]";
     }
+  }
+
+  /**
+   * Log output.
+   *
+   * @param format {@code text}: one readable line per event; {@code json}: one JSON object per line
+   */
+  public record Logging(String format) {
+    /** The accepted values of {@code format}. */
+    public static final Set<String> FORMATS = Set.of("text", "json");
   }
 }

@@ -72,7 +72,8 @@ public final class SettingsLoader {
     new EnvOverride("JWT_SECRET", "security.jwtSecret", Kind.STRING),
     new EnvOverride("JWT_PUBLIC_KEY_PATH", "security.jwtPublicKeyPath", Kind.STRING),
     new EnvOverride("TLS_KEY_PATH", "security.tlsKeyPath", Kind.STRING),
-    new EnvOverride("TLS_CERT_PATH", "security.tlsCertPath", Kind.STRING));
+    new EnvOverride("TLS_CERT_PATH", "security.tlsCertPath", Kind.STRING),
+    new EnvOverride("LOG_FORMAT", "logging.format", Kind.STRING));
 
   private SettingsLoader() {
   }
@@ -185,6 +186,7 @@ public final class SettingsLoader {
     JsonNode admin = tree.get("admin");
     JsonNode limits = tree.get("limits");
     JsonNode security = tree.get("security");
+    JsonNode logging = tree.get("logging");
     return new Settings(
       new Settings.Http(text(http, "http.host"), integer(http, "http.port"), text(http, "http.publicHost")),
       new Settings.Cluster(text(cluster, "cluster.name"), text(cluster, "cluster.host"),
@@ -202,7 +204,8 @@ public final class SettingsLoader {
         integer(limits, "limits.idleTimeoutSeconds")),
       new Settings.Security(textList(security, "security.allowedOrigins"), text(security, "security.jwtSecret"),
         text(security, "security.jwtPublicKeyPath"), text(security, "security.tlsKeyPath"),
-        text(security, "security.tlsCertPath")));
+        text(security, "security.tlsCertPath")),
+      new Settings.Logging(text(logging, "logging.format")));
   }
 
   private static String leaf(String path) {
@@ -274,6 +277,10 @@ public final class SettingsLoader {
     }
     validateLimits(settings.limits());
     validateSecurity(settings.security());
+    if (!Settings.Logging.FORMATS.contains(settings.logging().format())) {
+      throw new SettingsException("logging.format (LOG_FORMAT) must be text or json, got '"
+        + settings.logging().format() + "'");
+    }
     return settings;
   }
 

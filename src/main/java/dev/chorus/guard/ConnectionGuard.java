@@ -55,7 +55,9 @@ public final class ConnectionGuard {
     }
     counters.rateLimited();
     if (rate.rejectedInWindow() >= abuseRejections) {
-      Channels.afterCloseFrame(socket, CloseCode.RATE_LIMIT_EXCEEDED);
+      if (Channels.afterCloseFrame(socket, CloseCode.RATE_LIMIT_EXCEEDED)) {
+        counters.closedFor(CloseCode.RATE_LIMIT_EXCEEDED);
+      }
     } else {
       reply(ChatError.RATE_LIMITED);
     }
@@ -112,8 +114,8 @@ public final class ConnectionGuard {
       if (result.succeeded()) {
         verifiedName = result.result();
         socket.resume();
-      } else {
-        Channels.afterCloseFrame(socket, CloseCode.AUTHENTICATION_FAILED);
+      } else if (Channels.afterCloseFrame(socket, CloseCode.AUTHENTICATION_FAILED)) {
+        counters.closedFor(CloseCode.AUTHENTICATION_FAILED);
       }
     });
   }

@@ -38,7 +38,7 @@ public final class FrameGuard {
     socket.exceptionHandler(failure -> {
       CloseCode code = closeCodeFor(failure);
       if (code != null && Channels.afterCloseFrame(socket, code)) {
-        counters.protocolViolation();
+        counters.protocolViolation(code);
       }
     });
   }

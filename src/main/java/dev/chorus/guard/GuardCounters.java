@@ -1,37 +1,62 @@
 package dev.chorus.guard;
 
+import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.CloseCode;
+
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Node-wide counts of what the guards refused or closed, for metrics and tests. Thread-safe; shared by all
- * verticle instances of a node.
+ * Node-wide counts of what the guards refused or closed, for tests and tools, each also recorded in the
+ * node's {@link ChorusMetrics}: refused upgrades by HTTP status, slow-consumer closes as
+ * chorus_slow_client_disconnects_total, and the rest as chorus_errors_total by kind (the lower-case name of
+ * the {@link CloseCode} or {@code rate_limited}). Thread-safe; shared by all verticle instances of a node.
  */
 public final class GuardCounters {
 
+  private final ChorusMetrics metrics;
   private final AtomicLong upgradesRefused = new AtomicLong();
   private final AtomicLong protocolViolations = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
   private final AtomicLong slowConsumersClosed = new AtomicLong();
   private final AtomicLong idleClosed = new AtomicLong();
 
-  void upgradeRefused() {
-    upgradesRefused.incrementAndGet();
+  public GuardCounters(ChorusMetrics metrics) {
+    this.metrics = metrics;
   }
 
-  void protocolViolation() {
+  void upgradeRefused(int status) {
+    upgradesRefused.incrementAndGet();
+    metrics.upgradeRefused(status);
+  }
+
+  void protocolViolation(CloseCode code) {
     protocolViolations.incrementAndGet();
+    metrics.error(kind(code));
   }
 
   void rateLimited() {
     rateLimited.incrementAndGet();
+    metrics.error("rate_limited");
+  }
+
+  /** A connection closed for what it sent (too many rate-limited messages, a token that failed). */
+  void closedFor(CloseCode code) {
+    metrics.error(kind(code));
   }
 
   void slowConsumerClosed() {
     slowConsumersClosed.incrementAndGet();
+    metrics.slowClientDisconnected();
   }
 
   void idleConnectionClosed() {
     idleClosed.incrementAndGet();
+    metrics.error(kind(CloseCode.IDLE_TIMEOUT));
+  }
+
+  private static String kind(CloseCode code) {
+    return code.name().toLowerCase(Locale.ROOT);
   }
 
   /** Upgrades answered with 400, 403 or 503 by the handshake guard. */

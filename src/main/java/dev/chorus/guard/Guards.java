@@ -51,11 +51,20 @@ public final class Guards {
     return handshakes.check(handshake.headers());
   }
 
-  /** Watches a freshly accepted socket until it closes. Sets the socket's exception and frame handlers. */
+  /**
+   * Watches a freshly accepted socket until it closes: counts it in the node's connections and in the
+   * metrics' open WebSockets by endpoint (its path without the slash), opened and closed together. Sets the
+   * socket's exception and frame handlers.
+   */
   public void opened(ServerWebSocket socket) {
     ConnectionLimiter connections = node.connections();
+    String endpoint = socket.path().substring(1);
     connections.opened();
-    Channels.whenClosed(socket, context, connections::closed);
+    node.metrics().connectionOpened(endpoint);
+    Channels.whenClosed(socket, context, () -> {
+      connections.closed();
+      node.metrics().connectionClosed(endpoint);
+    });
     FrameGuard.install(socket, node.counters());
     heartbeat.watch(socket);
     slowConsumers.watch(socket);

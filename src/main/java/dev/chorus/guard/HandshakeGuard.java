@@ -28,7 +28,7 @@ public final class HandshakeGuard {
   public int check(MultiMap headers) {
     int status = statusFor(headers);
     if (status != ACCEPT) {
-      counters.upgradeRefused();
+      counters.upgradeRefused(status);
     }
     return status;
   }

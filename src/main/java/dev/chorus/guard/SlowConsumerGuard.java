@@ -4,11 +4,12 @@ import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * Bounds what a client that stops reading can cost. Each socket's outbound queue is capped at
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  */
 final class SlowConsumerGuard {
 
-  private static final Logger LOG = Logger.getLogger(SlowConsumerGuard.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SlowConsumerGuard.class);
 
   private final Vertx vertx;
   private final Context context;
@@ -76,8 +77,8 @@ final class SlowConsumerGuard {
         long fullMillis = (now - entry.getValue()) / 1_000_000;
         if (Channels.now(socket, CloseCode.SLOW_CONSUMER)) {
           counters.slowConsumerClosed();
-          LOG.info(() -> String.format("closing slow consumer %s: outbound queue over %d bytes for %d ms",
-            socket.remoteAddress(), maxQueueBytes, fullMillis));
+          LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms", socket.remoteAddress(),
+            maxQueueBytes, fullMillis);
         }
       }
     }

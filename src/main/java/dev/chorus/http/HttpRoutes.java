@@ -1,35 +1,41 @@
 package dev.chorus.http;
 
 import dev.chorus.cluster.MemberDirectory;
+import dev.chorus.metrics.ChorusMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
- * The plain HTTP endpoints: GET /health, GET /ready, GET /api/cluster; everything else is 404 (Vert.x Web's
- * default).
+ * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
+ * (Prometheus text format), GET /api/cluster, and the browser client's static files from webroot/ (GET / is
+ * its page); everything else is 404 (Vert.x Web's default).
  */
 public final class HttpRoutes {
+
+  /** Classpath directory of the browser client. */
+  public static final String WEBROOT = "webroot";
 
   private HttpRoutes() {
   }
 
-  /** A router serving the health endpoints for this node's readiness and the cluster view. */
-  public static Router create(Vertx vertx, Readiness readiness, MemberDirectory members) {
+  /** A router serving the health, metrics, cluster-view and static endpoints of this node. */
+  public static Router create(Vertx vertx, NodeHealth health, ChorusMetrics metrics, MemberDirectory members) {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
-    router.get("/ready").handler(ctx -> {
-      if (readiness.isReady()) {
-        json(ctx, 200, "{\"status\":\"READY\"}");
-      } else {
-        json(ctx, 503, "{\"status\":\"NOT_READY\"}");
-      }
-    });
+    router.get("/health").handler(health.livenessHandler());
+    router.get("/ready").handler(health.readinessHandler());
+    if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
     router.get("/api/cluster").handler(ctx -> members.view()
       .onSuccess(view -> json(ctx, 200, view.encode()))
       .onFailure(failure -> json(ctx, 503, new JsonObject()
         .put("error", "cluster view unavailable: " + failure.getMessage()).encode())));
+    router.get("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     return router;
   }
 

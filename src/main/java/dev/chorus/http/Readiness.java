@@ -23,4 +23,14 @@ public final class Readiness {
   public boolean isReady() {
     return joined && !draining;
   }
+
+  /** Whether the node's subscriptions are registered cluster-wide (it stays true while draining). */
+  public boolean isJoined() {
+    return joined;
+  }
+
+  /** Whether shutdown has started. */
+  public boolean isDraining() {
+    return draining;
+  }
 }

@@ -6,15 +6,12 @@ import dev.chorus.chat.ChatRooms;
 import dev.chorus.chat.ChatSession;
 import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
-import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
 import dev.chorus.guard.Guards;
 import dev.chorus.guard.HandshakeGuard;
-import dev.chorus.guard.NodeGuards;
-import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.LocalHub;
-import dev.chorus.presence.Presence;
+import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,36 +35,28 @@ public final class ServerVerticle extends VerticleBase {
   public static final String CHAT_PATH = "/chat";
 
   private final Settings settings;
-  private final Readiness readiness;
-  private final NodeGuards nodeGuards;
-  private final RoomHistory history;
-  private final Presence presence;
-  private final MemberDirectory members;
+  private final NodeServices node;
   private HttpServer server;
   private Broker broker;
   private Guards guards;
 
-  public ServerVerticle(Settings settings, Readiness readiness, NodeGuards nodeGuards, RoomHistory history,
-                        Presence presence, MemberDirectory members) {
+  public ServerVerticle(Settings settings, NodeServices node) {
     this.settings = settings;
-    this.readiness = readiness;
-    this.nodeGuards = nodeGuards;
-    this.history = history;
-    this.presence = presence;
-    this.members = members;
+    this.node = node;
   }
 
   @Override
   public Future<?> start() {
-    guards = new Guards(vertx, context, settings, nodeGuards);
+    ChorusMetrics metrics = node.metrics();
+    guards = new Guards(vertx, context, settings, node.guards());
     guards.start();
-    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), guards::queueFull);
-    broker = new EventBusBroker(vertx.eventBus(), hub);
-    RoomPublisher publisher = new RoomPublisher(history, broker);
-    ChatRooms rooms = new ChatRooms(hub, publisher, history, presence);
-    Router router = HttpRoutes.create(vertx, readiness, members);
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(node.history()), metrics, guards::queueFull);
+    broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
+    RoomPublisher publisher = new RoomPublisher(node.history(), broker);
+    ChatRooms rooms = new ChatRooms(hub, publisher, node.history(), node.presence(), metrics);
+    Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
     AdminApi.mount(router, settings.admin(), settings.limits(), settings.server().maxMessageBytes(), publisher,
-      history, presence);
+      node.history(), node.presence());
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, rooms))

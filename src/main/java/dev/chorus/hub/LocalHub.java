@@ -1,9 +1,12 @@
 package dev.chorus.hub;
 
+import dev.chorus.metrics.ChorusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * The sockets of one verticle instance by room, and delivery to them: LOCAL fan-out only. A message for
@@ -30,7 +32,7 @@ public final class LocalHub {
 
   /** How long a chat message waits for a missing earlier one before the gap is read from history. */
   public static final long GAP_WAIT_MS = 500;
-  private static final Logger LOG = Logger.getLogger(LocalHub.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
 
   /** One room on this event loop: its subscribers and its ordered feed. */
   private final class Channel {
@@ -46,27 +48,30 @@ public final class LocalHub {
         for (Subscriber subscriber : subscribers) {
           subscriber.deliver(seq, json);
         }
+        metrics.delivered(subscribers.size());
       });
     }
   }
 
   private final Vertx vertx;
   private final SequenceSource source;
+  private final ChorusMetrics metrics;
   private final Consumer<ServerWebSocket> whenQueueFull;
   private final Map<String, Channel> rooms = new HashMap<>();
 
   /** A hub whose subscribers write every delivery, however full the socket's outbound queue. */
-  public LocalHub(Vertx vertx, SequenceSource source) {
-    this(vertx, source, socket -> { });
+  public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics) {
+    this(vertx, source, metrics, socket -> { });
   }
 
   /**
    * A hub whose subscribers skip a delivery to a socket with a full outbound queue and report the socket to
    * {@code whenQueueFull}: a client that stops reading misses messages instead of growing memory.
    */
-  public LocalHub(Vertx vertx, SequenceSource source, Consumer<ServerWebSocket> whenQueueFull) {
+  public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics, Consumer<ServerWebSocket> whenQueueFull) {
     this.vertx = vertx;
     this.source = source;
+    this.metrics = metrics;
     this.whenQueueFull = whenQueueFull;
   }
 
@@ -89,6 +94,7 @@ public final class LocalHub {
     if (channel == null) {
       channel = new Channel(room);
       rooms.put(room, channel);
+      metrics.roomOpened(room);
       start(channel);
     }
     channel.subscribers.add(subscriber);
@@ -106,7 +112,7 @@ public final class LocalHub {
         return;
       }
       if (result.failed()) {
-        LOG.warning("Cannot read the position of room " + channel.room + ", retrying: " + result.cause().getMessage());
+        LOG.warn("Cannot read the position of room {}, retrying: {}", channel.room, result.cause().getMessage());
         vertx.setTimer(GAP_WAIT_MS, id -> {
           if (rooms.get(channel.room) == channel) {
             start(channel);
@@ -129,6 +135,7 @@ public final class LocalHub {
     Channel channel = rooms.get(room);
     if (channel != null && channel.subscribers.remove(subscriber) && channel.subscribers.isEmpty()) {
       rooms.remove(room);
+      metrics.roomClosed(room);
       List<Promise<Long>> waiting = channel.awaitingStart;
       channel.awaitingStart = List.of();
       for (Promise<Long> position : waiting) {
@@ -147,6 +154,7 @@ public final class LocalHub {
       for (Subscriber subscriber : channel.subscribers) {
         subscriber.deliver(-1, utf8Json);
       }
+      metrics.delivered(channel.subscribers.size());
       return;
     }
     channel.feed.offer(seq, utf8Json);
@@ -169,7 +177,7 @@ public final class LocalHub {
         if (read.succeeded()) {
           channel.feed.fill(read.result(), upTo);
         } else {
-          LOG.warning("Cannot fill a gap in room " + channel.room + " from history, retrying: " + read.cause().getMessage());
+          LOG.warn("Cannot fill a gap in room {} from history, retrying: {}", channel.room, read.cause().getMessage());
         }
         watchGap(channel);
       });

@@ -10,6 +10,8 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@link Presence} in the Hazelcast map {@code chorus.presence} (one backup): room → (connection → name),
@@ -30,7 +30,7 @@ public final class HazelcastPresence implements Presence {
 
   /** The presence map's name. */
   public static final String MAP = "chorus.presence";
-  private static final Logger LOG = Logger.getLogger(HazelcastPresence.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresence.class);
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -102,8 +102,8 @@ public final class HazelcastPresence implements Presence {
     }
     String prefix = departed.getUuid() + "/";
     vertx.executeBlocking(() -> rooms.executeOnEntries(new RemoveNode(prefix)), false)
-      .onFailure(failure -> LOG.log(Level.WARNING, "Could not forget the members of departed node "
-        + departed.getUuid() + ": " + failure.getMessage()));
+      .onFailure(failure -> LOG.warn("Could not forget the members of departed node {}: {}",
+        departed.getUuid(), failure.getMessage()));
   }
 
   /** Adds one connection to a room. */

@@ -43,7 +43,8 @@ class SequencingLatencyIT {
       b = TestNodes.start(TestNodes.settings(TestNodes.environment(cluster,
         "127.0.0.1:" + a.settings().cluster().port())));
       Vertx vertxA = a.vertx();
-      Broker broker = new EventBusBroker(vertxA.eventBus(), new LocalHub(vertxA, new HistorySequenceSource(a.history())));
+      Broker broker = new EventBusBroker(vertxA.eventBus(),
+        new LocalHub(vertxA, new HistorySequenceSource(a.history()), a.metrics()), a.metrics());
       RoomPublisher publisher = new RoomPublisher(a.history(), broker);
       try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
         client.join("listener", "bench");

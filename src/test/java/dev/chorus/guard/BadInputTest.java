@@ -5,6 +5,8 @@ import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNodes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -118,6 +120,20 @@ class BadInputTest {
     bystander.awaitJson(chat(LOBBY, "speaker", line));
     Await.until(() -> node.guards().connections().count() == 2, Duration.ofSeconds(15),
       "connection count back to 2 (is " + node.guards().connections().count() + ")");
+    Await.until(() -> openChatSocketsMetric() == 2, Duration.ofSeconds(5),
+      "chorus_connections{endpoint=chat} back to 2 (is " + openChatSocketsMetric() + ")");
+  }
+
+  /** chorus_connections{endpoint="chat"}: counted with the node's connection count, at open and at close. */
+  private static double openChatSocketsMetric() {
+    Gauge gauge = node.metrics().registry().find("chorus.connections").tag("endpoint", "chat").gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
+  /** A counter of the node's metrics, 0 before its first increment. */
+  private static double counted(String name, String... tags) {
+    Counter counter = node.metrics().registry().find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static int port() {
@@ -236,9 +252,21 @@ class BadInputTest {
   @ParameterizedTest(name = "frame: {0} -> close {2}")
   @MethodSource("badFrames")
   void badFrameGetsExactCloseCode(String description, byte[] frames, int expected) {
+    String kind = switch (expected) {
+      case 1002 -> "protocol_error";
+      case 1003 -> "unsupported_data";
+      case 1007 -> "invalid_payload";
+      case 1009 -> "message_too_big";
+      default -> null;
+    };
+    double before = kind == null ? 0 : counted("chorus.errors", "kind", kind);
     try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
       raw.send(frames);
       assertEquals(expected, raw.awaitCloseCode());
+    }
+    if (kind != null) {
+      Await.until(() -> counted("chorus.errors", "kind", kind) == before + 1, Duration.ofSeconds(5),
+        "chorus_errors_total{kind=" + kind + "} up by one (is " + counted("chorus.errors", "kind", kind) + ")");
     }
   }
 
@@ -392,6 +420,7 @@ class BadInputTest {
   @Test
   void clientThatNeverReadsIsClosedWhileTheBystanderKeepsReceiving() {
     long before = node.guards().counters().slowConsumersClosed();
+    double metricBefore = counted("chorus.slow.client.disconnects");
     List<ChatClient> flooders = new ArrayList<>();
     try (RawWebSocket slow = RawWebSocket.upgraded(port(), "/chat")) {
       slow.sendText("{\"type\":\"join\",\"name\":\"slow\"}");
@@ -418,6 +447,8 @@ class BadInputTest {
       flooders.forEach(ChatClient::close);
     }
     assertEquals(before + 1, node.guards().counters().slowConsumersClosed());
+    Await.until(() -> counted("chorus.slow.client.disconnects") == metricBefore + 1, Duration.ofSeconds(5),
+      "chorus_slow_client_disconnects_total up by one (is " + counted("chorus.slow.client.disconnects") + ")");
     Await.until(() -> who(bystander, LOBBY).equals(List.of("bystander", "speaker")), Duration.ofSeconds(10),
       "the slow client and the flooders gone from the lobby's presence");
   }

@@ -1,5 +1,7 @@
 package dev.chorus.guard;
 
+import dev.chorus.metrics.ChorusMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class HandshakeGuardTest {
 
   private final ConnectionLimiter connections = new ConnectionLimiter(1);
-  private final GuardCounters counters = new GuardCounters();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final GuardCounters counters = new GuardCounters(new ChorusMetrics(registry));
   private final HandshakeGuard guard = new HandshakeGuard(new OriginPolicy(List.of()), connections, counters);
 
   private static MultiMap headers() {
@@ -34,11 +37,13 @@ class HandshakeGuardTest {
     assertEquals(400, guard.check(headers().set("Sec-WebSocket-Key", "c2hvcnQ=")));
     assertEquals(400, guard.check(headers().remove("Sec-WebSocket-Version")));
     assertEquals(4, counters.upgradesRefused());
+    assertEquals(4, registry.get("chorus.upgrades.refused").tag("status", "400").counter().count());
   }
 
   @Test
   void foreignOriginIs403() {
     assertEquals(403, guard.check(headers().add("Origin", "https://evil.example")));
+    assertEquals(1, registry.get("chorus.upgrades.refused").tag("status", "403").counter().count());
   }
 
   @Test

@@ -142,6 +142,21 @@ public final class NodeProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** Sends SIGSTOP: the process freezes, its connections stay open (a hung node). */
+  public void freeze() {
+    try {
+      Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start();
+      if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+        throw new AssertionError("kill -STOP " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Sends SIGKILL. */
   public void kill() {
     process.destroyForcibly();
