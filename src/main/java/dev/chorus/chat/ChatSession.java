@@ -56,8 +56,7 @@ public final class ChatSession {
   /** Attaches a session to a freshly accepted socket, within the limits of {@code guard}. */
   public static void attach(ServerWebSocket socket, ChatRooms rooms, ConnectionGuard guard) {
     ChatSession session = new ChatSession(socket, rooms, guard);
-    session.listeningToLobby = true;
-    rooms.hub().subscribe(LOBBY, session.lobbyListener);
+    guard.whenAuthenticated(session::listenToLobby);
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(data -> {
       rooms.metrics().error("unsupported_data");
@@ -65,6 +64,14 @@ public final class ChatSession {
     });
     socket.closeHandler(v -> session.onClose());
     guard.start();
+  }
+
+  /** Until its first join, a connection hears the lobby, as the seed's clients expect. */
+  private void listenToLobby() {
+    if (joined.isEmpty() && !socket.isClosed()) {
+      listeningToLobby = true;
+      rooms.hub().subscribe(LOBBY, lobbyListener);
+    }
   }
 
   private void onText(String text) {

@@ -25,6 +25,7 @@ public final class ConnectionGuard {
   private final GuardCounters counters;
   private String verifiedName;
   private boolean authenticating;
+  private Runnable onAuthenticated;
 
   ConnectionGuard(ServerWebSocket socket, Settings.Limits limits, JwtAuthenticator jwt, GuardCounters counters) {
     this.socket = socket;
@@ -62,6 +63,18 @@ public final class ConnectionGuard {
       reply(ChatError.RATE_LIMITED);
     }
     return false;
+  }
+
+  /**
+   * Runs {@code action} once the connection may take part: at once when JWT is off or already verified,
+   * else when its token is verified (never, if it fails). Keeps unauthenticated connections from hearing rooms.
+   */
+  public void whenAuthenticated(Runnable action) {
+    if (jwt == null || verifiedName != null) {
+      action.run();
+    } else {
+      onAuthenticated = action;
+    }
   }
 
   /** Fails with {@link ChatError#AUTH_REQUIRED} when JWT is enabled and the connection is not authenticated. */
@@ -113,6 +126,11 @@ public final class ConnectionGuard {
       authenticating = false;
       if (result.succeeded()) {
         verifiedName = result.result();
+        if (onAuthenticated != null) {
+          Runnable action = onAuthenticated;
+          onAuthenticated = null;
+          action.run();
+        }
         socket.resume();
       } else if (Channels.afterCloseFrame(socket, CloseCode.AUTHENTICATION_FAILED)) {
         counters.closedFor(CloseCode.AUTHENTICATION_FAILED);

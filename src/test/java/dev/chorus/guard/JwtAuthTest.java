@@ -2,6 +2,7 @@ package dev.chorus.guard;
 
 import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.Json;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNodes;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import static dev.chorus.support.Json.error;
 import static dev.chorus.support.Json.presence;
 import static dev.chorus.support.Json.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JWT enabled with an HS256 secret: tokens in ?token= or a first auth message; the token's name wins. */
 @Timeout(60)
@@ -93,6 +95,29 @@ class JwtAuthTest {
       client.send(new JsonObject().put("type", "auth").put("token", token(issuer, "verified-bob", 60)));
       client.join("anything");
       client.awaitJson(status("verified-bob joined the chat."));
+    }
+  }
+
+  @Test
+  void unauthenticatedConnectionHearsNothingUntilItAuthenticates() {
+    try (ChatClient eavesdropper = connect("");
+         ChatClient speaker = connect("?token=" + token(issuer, "verified-dan", 60))) {
+      speaker.join("dan");
+      speaker.awaitJson(status("verified-dan joined the chat."));
+      speaker.chat("secret");
+      speaker.awaitJson(chat("verified-dan", "secret"));
+      eavesdropper.assertQuietFor(java.time.Duration.ofMillis(500), "an unauthenticated connection heard the lobby");
+
+      eavesdropper.send(new JsonObject().put("type", "auth").put("token", token(issuer, "verified-erin", 60)));
+      // The lobby subscription starts asynchronously after verification: speak until it is heard.
+      long deadline = System.nanoTime() + ChatClient.DEFAULT_WAIT.toNanos();
+      boolean heard = false;
+      while (!heard && System.nanoTime() < deadline) {
+        speaker.chat("now you may");
+        ChatClient.Received received = eavesdropper.poll(java.time.Duration.ofMillis(250));
+        heard = received != null && Json.matches(chat("verified-dan", "now you may"), received.json());
+      }
+      assertTrue(heard, "an authenticated connection never heard the lobby");
     }
   }
 
