@@ -46,8 +46,13 @@ final class Heartbeat {
   /** Starts watching a freshly accepted socket; any frame it sends counts as a sign of life. */
   void watch(ServerWebSocket socket) {
     lastHeard.put(socket, System.nanoTime());
-    socket.frameHandler(frame -> lastHeard.put(socket, System.nanoTime()));
+    socket.frameHandler(frame -> heard(socket));
     Channels.whenClosed(socket, context, () -> lastHeard.remove(socket));
+  }
+
+  /** A frame arrived from a watched socket, for sockets whose frame handler is someone else's. */
+  void heard(ServerWebSocket socket) {
+    lastHeard.put(socket, System.nanoTime());
   }
 
   private void tick() {
