@@ -43,13 +43,6 @@ public final class FrameGuard {
     });
   }
 
-  /** Closes with 1009 a socket whose message grew over the limit where Vert.x does not see it. */
-  static void tooBig(ServerWebSocket socket, GuardCounters counters) {
-    if (Channels.afterCloseFrame(socket, CloseCode.MESSAGE_TOO_BIG)) {
-      counters.protocolViolation(CloseCode.MESSAGE_TOO_BIG);
-    }
-  }
-
   /** The close a failure reported by the socket deserves; null for failures that need none. */
   static CloseCode closeCodeFor(Throwable failure) {
     if (failure instanceof CorruptedWebSocketFrameException corrupted) {

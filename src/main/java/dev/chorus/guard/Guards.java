@@ -70,19 +70,6 @@ public final class Guards {
     slowConsumers.watch(socket);
   }
 
-  /**
-   * For a socket that replaces the frame handler {@link #opened} set: call for every frame it receives, so
-   * that the heartbeat still hears it.
-   */
-  public void heard(ServerWebSocket socket) {
-    heartbeat.heard(socket);
-  }
-
-  /** Closes a socket whose message is over the size limit with 1009, counted like the frame decoder's. */
-  public void messageTooBig(ServerWebSocket socket) {
-    FrameGuard.tooBig(socket, node.counters());
-  }
-
   /** The hub dropped a delivery for this socket because its outbound queue is full. */
   public void queueFull(ServerWebSocket socket) {
     slowConsumers.queueFull(socket);

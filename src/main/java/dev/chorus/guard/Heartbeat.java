@@ -46,13 +46,8 @@ final class Heartbeat {
   /** Starts watching a freshly accepted socket; any frame it sends counts as a sign of life. */
   void watch(ServerWebSocket socket) {
     lastHeard.put(socket, System.nanoTime());
-    socket.frameHandler(frame -> heard(socket));
+    socket.frameHandler(frame -> lastHeard.put(socket, System.nanoTime()));
     Channels.whenClosed(socket, context, () -> lastHeard.remove(socket));
-  }
-
-  /** A frame arrived from a watched socket, for sockets whose frame handler is someone else's. */
-  void heard(ServerWebSocket socket) {
-    lastHeard.put(socket, System.nanoTime());
   }
 
   private void tick() {

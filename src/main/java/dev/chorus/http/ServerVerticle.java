@@ -98,7 +98,7 @@ public final class ServerVerticle extends VerticleBase {
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
-      EchoHandler.attach(socket, settings.server().maxMessageBytes(), guards);
+      EchoHandler.attach(socket);
     } else {
       ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
