@@ -65,7 +65,11 @@ public final class ChorusNode {
     HazelcastPresence.configure(hazelcastConfig);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     // Netty's epoll transport where it loads (Linux x86_64), else NIO: fewer allocations and syscalls per write.
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
+    // One event loop (and one server verticle) per core unless server.instances says otherwise: Vert.x's
+    // default of 2 x cores costs more CPU per message on small machines (README "Performance").
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+      .setEventLoopPoolSize(eventLoops(settings.server().instances()))
+      .setEventBusOptions(new EventBusOptions()
       .setHost(cluster.host())
       .setPort(cluster.eventBusPort())
       .setClusterPublicHost(cluster.host()))
@@ -109,8 +113,12 @@ public final class ChorusNode {
   }
 
   private DeploymentOptions deploymentOptions(VertxOptions options) {
-    int instances = settings.server().instances();
-    return new DeploymentOptions().setInstances(instances > 0 ? instances : options.getEventLoopPoolSize());
+    return new DeploymentOptions().setInstances(options.getEventLoopPoolSize());
+  }
+
+  /** Event loops, one server verticle on each: server.instances, or one per available core for 0. */
+  static int eventLoops(int instances) {
+    return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
   }
 
   /** Leaves in order; completes when the cluster has been left. */

@@ -44,7 +44,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * The WebSocket server.
    *
-   * @param instances              verticle instances sharing the HTTP port; 0 means one per event-loop thread
+   * @param instances              event loops, one server verticle on each sharing the HTTP port; 0 means one per core
    * @param maxMessageBytes        largest WebSocket message (and frame) accepted
    * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster
    */

@@ -255,7 +255,7 @@ public final class SettingsLoader {
       requireMember(member);
     }
     if (settings.server().instances() < 0 || settings.server().instances() > 256) {
-      throw new SettingsException("server.instances (SERVER_INSTANCES) must be 0 (one per event loop) to 256, got "
+      throw new SettingsException("server.instances (SERVER_INSTANCES) must be 0 (one per core) to 256, got "
         + settings.server().instances());
     }
     if (settings.server().maxMessageBytes() < 125 || settings.server().maxMessageBytes() > 16 * 1024 * 1024) {

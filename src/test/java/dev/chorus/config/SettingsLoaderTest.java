@@ -83,7 +83,7 @@ class SettingsLoaderTest {
     "CLUSTER_HOST     | no.such.host.invalid | cluster.host (CLUSTER_HOST) must be a resolvable address, got 'no.such.host.invalid'",
     "CLUSTER_MEMBERS  | 10.0.0.1:x  | cluster.members (CLUSTER_MEMBERS) must list host[:port] entries, got '10.0.0.1:x'",
     "CLUSTER_NAME     | ' '         | cluster.name (CLUSTER_NAME) must not be empty",
-    "SERVER_INSTANCES | -2          | server.instances (SERVER_INSTANCES) must be 0 (one per event loop) to 256, got -2",
+    "SERVER_INSTANCES | -2          | server.instances (SERVER_INSTANCES) must be 0 (one per core) to 256, got -2",
     "MAX_MESSAGE_BYTES | 10         | server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got 10"})
   void badEnvironmentValueNamesTheSetting(String variable, String value, String message) {
     SettingsException failure = assertThrows(SettingsException.class,
