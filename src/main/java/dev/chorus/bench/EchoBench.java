@@ -30,9 +30,7 @@ final class EchoBench {
   private final LatencyStats latency = new LatencyStats();
   private final LongAdder answered = new LongAdder();
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
-  private volatile boolean sending = true;
-  private volatile long windowStart = Long.MAX_VALUE;
-  private volatile long windowEnd = Long.MAX_VALUE;
+  private final MeasurementWindow window = new MeasurementWindow();
 
   EchoBench(Vertx vertx, BenchOptions options, ServerProbe probe) {
     this.vertx = vertx;
@@ -57,17 +55,8 @@ final class EchoBench {
     for (Connection c : connections) {
       c.context.runOnContext(v -> c.start(start, perConnectionRate));
     }
-    Progress.run("warmup", options.warmup().toMillis() / 1000.0, (s, t) -> line(latency.tick(false)));
-    windowStart = System.nanoTime();
-    latency.tick(false);
-    ServerProbe.Sample before = probe.active() ? probe.sample() : null;
-    long answeredBefore = answered.sum();
-    long window = Progress.run("echo", options.duration().toMillis() / 1000.0,
-      (s, t) -> line(latency.tick(true)));
-    windowEnd = System.nanoTime();
-    long messages = answered.sum() - answeredBefore;
-    ServerProbe.Sample after = probe.active() ? probe.sample() : null;
-    sending = false;
+    MeasurementWindow.Measured measured = window.run("echo", options, latency, probe, answered::sum, this::line);
+    long messages = measured.counted();
     Progress.awaitQuiet(answered::sum, 300, 3000);
     latency.tick(true);
     client.close();
@@ -79,13 +68,13 @@ final class EchoBench {
     figures.put("connect_failures", failures.get());
     figures.put("payload_bytes", options.payloadBytes());
     figures.put(Result.RATE, options.closedLoop() ? "closed loop" : options.rate());
-    figures.put("duration_s", window / 1e9);
+    figures.put("duration_s", measured.nanos() / 1e9);
     figures.put(Result.MESSAGES, messages);
-    figures.put(Result.THROUGHPUT, messages / (window / 1e9));
+    figures.put(Result.THROUGHPUT, messages / (measured.nanos() / 1e9));
     Figures.latency(figures, total);
     long unanswered = connections.stream().mapToLong(c -> c.pending.size()).sum();
     figures.put("unanswered", unanswered);
-    Figures.server(figures, before, after, messages);
+    Figures.server(figures, measured.before(), measured.after(), messages);
     return new Result("echo", options.scenario(), options.label(), figures, LatencyStats.spectrum(total));
   }
 
@@ -119,7 +108,7 @@ final class EchoBench {
       long[] due = {start + (long) (Math.random() * interval)};
       long period = Math.max(1, Math.min(10, interval / 1_000_000));
       vertx.setPeriodic(period, id -> {
-        if (!sending || socket.isClosed()) {
+        if (!window.sending() || socket.isClosed()) {
           vertx.cancelTimer(id);
           return;
         }
@@ -144,13 +133,13 @@ final class EchoBench {
         return;
       }
       long now = System.nanoTime();
-      if (sentAt < windowEnd) {
+      if (sentAt < window.end()) {
         latency.record(now - sentAt);
       }
-      if (now >= windowStart && now < windowEnd) {
+      if (now >= window.start() && now < window.end()) {
         answered.increment();
       }
-      if (options.closedLoop() && sending) {
+      if (options.closedLoop() && window.sending()) {
         send(now);
       }
     }

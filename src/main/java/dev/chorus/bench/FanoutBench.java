@@ -32,9 +32,7 @@ final class FanoutBench {
   private final LongAdder windowDeliveries = new LongAdder();
   private final DeliveryLedger ledger;
   private final AtomicReferenceArray<Client> clients;
-  private volatile boolean sending = true;
-  private volatile long windowStart = Long.MAX_VALUE;
-  private volatile long windowEnd = Long.MAX_VALUE;
+  private final MeasurementWindow window = new MeasurementWindow();
 
   FanoutBench(Vertx vertx, BenchOptions options, ServerProbe probe) {
     this.vertx = vertx;
@@ -67,17 +65,8 @@ final class FanoutBench {
       Client sender = clients.get(s);
       sender.context.runOnContext(v -> sender.startSending(start, perSenderRate));
     }
-    Progress.run("warmup", options.warmup().toMillis() / 1000.0, (s, t) -> line(latency.tick(false)));
-    windowStart = System.nanoTime();
-    latency.tick(false);
-    ServerProbe.Sample before = probe.active() ? probe.sample() : null;
-    long deliveredBefore = ledger.delivered();
-    long window = Progress.run("fanout", options.duration().toMillis() / 1000.0,
-      (s, t) -> line(latency.tick(true)));
-    windowEnd = System.nanoTime();
-    ServerProbe.Sample after = probe.active() ? probe.sample() : null;
-    long deliveredInWindow = ledger.delivered() - deliveredBefore;
-    sending = false;
+    MeasurementWindow.Measured measured = window.run("fanout", options, latency, probe, ledger::delivered, this::line);
+    long deliveredInWindow = measured.counted();
     // Messages due in the window may still be on their way: wait for deliveries to stop, then count.
     Progress.awaitQuiet(ledger::delivered, 1000, 15_000);
     latency.tick(true);
@@ -92,15 +81,15 @@ final class FanoutBench {
     figures.put("room", options.room());
     figures.put(Result.RATE, options.rate());
     figures.put("offered_deliveries_per_s", options.rate() * opened);
-    figures.put("duration_s", window / 1e9);
+    figures.put("duration_s", measured.nanos() / 1e9);
     figures.put("published", ledger.published());
     figures.put(Result.MESSAGES, deliveries);
-    figures.put(Result.THROUGHPUT, deliveries / (window / 1e9));
+    figures.put(Result.THROUGHPUT, deliveries / (measured.nanos() / 1e9));
     Figures.latency(figures, total);
     figures.put(Result.LOST, ledger.lost());
     figures.put("duplicates", ledger.duplicates());
     figures.put("out_of_order", ledger.outOfOrder());
-    Figures.server(figures, before, after, deliveredInWindow);
+    Figures.server(figures, measured.before(), measured.after(), deliveredInWindow);
     return new Result("fanout", options.scenario(), options.label(), figures, LatencyStats.spectrum(total));
   }
 
@@ -139,7 +128,7 @@ final class FanoutBench {
       long period = Math.max(1, Math.min(10, interval / 1_000_000));
       String padding = "x".repeat(Math.max(0, options.payloadBytes() - 40));
       vertx.setPeriodic(period, id -> {
-        if (!sending || socket.isClosed()) {
+        if (!window.sending() || socket.isClosed()) {
           vertx.cancelTimer(id);
           return;
         }
@@ -160,10 +149,10 @@ final class FanoutBench {
         statusMessages.increment();
         return;
       }
-      if (ledger.received(index, probe.sender(), probe.seq()) && probe.dueAt() < windowEnd) {
+      if (ledger.received(index, probe.sender(), probe.seq()) && probe.dueAt() < window.end()) {
         // Warm-up latencies are recorded too, for the progress line, and discarded at the window's start.
         latency.record(now - probe.dueAt());
-        if (probe.dueAt() >= windowStart) {
+        if (probe.dueAt() >= window.start()) {
           windowDeliveries.increment();
         }
       }

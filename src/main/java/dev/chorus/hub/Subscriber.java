@@ -49,7 +49,7 @@ public final class Subscriber {
       if (socket.writeQueueFull()) {
         whenQueueFull.accept(socket);
       } else {
-        socket.writeFrame(TextFrames.of(json));
+        write(json);
       }
     }
   }
