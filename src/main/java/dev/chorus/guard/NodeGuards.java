@@ -2,6 +2,10 @@ package dev.chorus.guard;
 
 import dev.chorus.config.Settings;
 import dev.chorus.metrics.ChorusMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.OptionalLong;
 
 /**
  * The guard state one node shares across its verticle instances: the open-connection count (the node's one
@@ -10,14 +14,26 @@ import dev.chorus.metrics.ChorusMetrics;
  */
 public final class NodeGuards {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NodeGuards.class);
+
   private final ConnectionLimiter connections;
   private final GuardCounters counters;
   private final ChorusMetrics metrics;
 
   public NodeGuards(Settings.Limits limits, ChorusMetrics metrics) {
-    this.connections = new ConnectionLimiter(limits.maxConnections());
+    this.connections = new ConnectionLimiter(connectionLimit(limits.maxConnections(), OpenFileLimit.current()));
     this.counters = new GuardCounters(metrics);
     this.metrics = metrics;
+  }
+
+  private static int connectionLimit(int configured, OptionalLong openFiles) {
+    int limit = OpenFileLimit.connectionLimit(configured, openFiles);
+    if (limit < configured) {
+      LOG.warn("limits.maxConnections (MAX_CONNECTIONS) is {} but the open-file limit is {}: this node accepts at most {} "
+        + "WebSockets (raise the limit with ulimit -n or the container's nofile setting)", configured,
+        openFiles.getAsLong(), limit);
+    }
+    return limit;
   }
 
   public ConnectionLimiter connections() {

@@ -72,7 +72,9 @@ public final class ServerVerticle extends VerticleBase {
       .setPort(settings.http().port())
       // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
       .setPerMessageWebSocketCompressionSupported(false)
-      .setPerFrameWebSocketCompressionSupported(false);
+      .setPerFrameWebSocketCompressionSupported(false)
+      // Responses are written on the connection's event loop only, so they skip Vert.x's write queue.
+      .setStrictThreadMode(true);
     if (settings.security().tlsEnabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
@@ -95,6 +97,7 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
+    EventLoopWrites.apply(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
