@@ -97,7 +97,7 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
-    EventLoopWrites.apply(socket);
+    LeanWebSockets.apply(socket);
     socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
     guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {

@@ -1,0 +1,85 @@
+package dev.chorus.http;
+
+import io.netty.channel.ChannelHandler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.VertxConnection;
+import io.vertx.core.net.impl.VertxHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+
+/**
+ * Two adjustments to the connection Vert.x 5.0 builds for an upgraded WebSocket, which together take about
+ * 7.5 KiB off every open connection (README "Performance"):
+ * <ul>
+ *   <li><b>Direct writes.</b> Vert.x's strict thread mode ({@code HttpServerOptions.setStrictThreadMode}, set
+ *   by {@link ServerVerticle}) lets an HTTP connection write straight to its channel, but is not passed on to
+ *   the connection an upgrade creates. That one keeps a multi-producer write queue whose first chunk alone
+ *   is 1,024 slots (about 4.6 KiB with the queue) though nothing is ever queued, and every frame takes a
+ *   trip through it. Chorus writes to a socket only on its event loop (the verticle that accepted it owns
+ *   its timers, hub and Hazelcast callbacks), which is what the direct queue needs; writes beyond the
+ *   socket's water mark then wait in Netty's outbound buffer, and {@code writeQueueFull} still tells when
+ *   the socket cannot keep up.</li>
+ *   <li><b>The upgrade request let go.</b> The WebSocket's channel handler keeps the factory that built its
+ *   connection, and with it the upgrade's HTTP request, response, headers and HTTP connection (about
+ *   3 KiB), for as long as the socket is open. The factory is never used again once the connection exists.</li>
+ * </ul>
+ * Both reach into Vert.x's internals (private members of {@code VertxConnection} and {@code VertxHandler}).
+ * If a Vert.x upgrade moves them, the node logs it once and keeps Vert.x's behaviour: larger, never wrong.
+ */
+final class LeanWebSockets {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeanWebSockets.class);
+  private static final Internals INTERNALS = Internals.find();
+
+  private LeanWebSockets() {
+  }
+
+  /** Adjusts {@code socket}; call on its event loop, first thing in the WebSocket handler. */
+  static void apply(ServerWebSocket socket) {
+    if (INTERNALS != null && socket instanceof WebSocketInternal internal) {
+      ChannelHandler handler = internal.channelHandlerContext().handler();
+      if (handler instanceof VertxHandler<?> vertx) {
+        INTERNALS.apply(vertx);
+      }
+    }
+  }
+
+  /** Whether this Vert.x version's internals matched, so that the adjustments are made. */
+  static boolean enabled() {
+    return INTERNALS != null;
+  }
+
+  private record Internals(Field writeQueue, Constructor<?> directQueue, Field connectionFactory) {
+
+    static Internals find() {
+      try {
+        Field writeQueue = VertxConnection.class.getDeclaredField("outboundMessageQueue");
+        Class<?> directType = Class.forName(VertxConnection.class.getName() + "$DirectOutboundMessageQueue");
+        Constructor<?> directQueue = directType.getDeclaredConstructor(VertxConnection.class);
+        Field connectionFactory = VertxHandler.class.getDeclaredField("connectionFactory");
+        writeQueue.setAccessible(true);
+        directQueue.setAccessible(true);
+        connectionFactory.setAccessible(true);
+        return new Internals(writeQueue, directQueue, connectionFactory);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.warn("WebSockets keep Vert.x's write queue and upgrade request: this Vert.x's internals differ ({})",
+          e.toString());
+        return null;
+      }
+    }
+
+    void apply(VertxHandler<?> handler) {
+      try {
+        VertxConnection connection = handler.getConnection();
+        writeQueue.set(connection, directQueue.newInstance(connection));
+        connectionFactory.set(handler, null);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot adjust a WebSocket connection", e);
+      }
+    }
+  }
+}
