@@ -79,7 +79,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * What one client may do and cost; README "Limits and security" lists each limit's answer.
    *
-   * @param maxConnections            open WebSockets per node; beyond, an upgrade is refused with 503
+   * @param maxConnections            open WebSockets per node (lowered to fit the open-file limit); beyond, an
+   *                                  upgrade is refused with 503
    * @param maxChatChars              longest chat message in characters; longer gets an error reply
    * @param maxNameChars              longest name in characters (at least 1, no control characters)
    * @param maxRoomsPerConnection     rooms one connection may be in at once

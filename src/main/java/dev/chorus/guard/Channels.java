@@ -13,7 +13,7 @@ import io.vertx.core.internal.http.WebSocketInternal;
  * Channel-level operations on a WebSocket that Vert.x's API lacks. Closes a connection without waiting for the client's close frame, for clients that broke the protocol,
  * stopped reading or went silent: {@code ServerWebSocket.close} would wait up to the closing timeout for an
  * answer that a corrupt decoder discards or a stuck client never sends. The close frame is written straight
- * to the channel (Vert.x 5's {@link WebSocketInternal}, the one use of its internals here); the socket's
+ * to the channel (Vert.x 5's {@link WebSocketInternal}); the socket's
  * close handler runs as usual once the channel is closed.
  */
 final class Channels {

@@ -9,8 +9,9 @@ import java.util.OptionalLong;
 
 /**
  * The guard state one node shares across its verticle instances: the open-connection count (the node's one
- * count of open WebSockets, also behind GET /api/cluster) and the counters of what was refused or closed, both
- * reported to the node's {@link ChorusMetrics}.
+ * count of open WebSockets, also behind GET /api/cluster; its limit is limits.maxConnections, lowered to fit
+ * the process's open-file limit) and the counters of what was refused or closed, both reported to the node's
+ * {@link ChorusMetrics}.
  */
 public final class NodeGuards {
 
@@ -30,7 +31,7 @@ public final class NodeGuards {
     int limit = OpenFileLimit.connectionLimit(configured, openFiles);
     if (limit < configured) {
       LOG.warn("limits.maxConnections (MAX_CONNECTIONS) is {} but the open-file limit is {}: this node accepts at most {} "
-        + "WebSockets (raise the limit with ulimit -n or the container's nofile setting)", configured,
+        + "WebSockets (raise the hard limit: ulimit -Hn, or the container's nofile hard value)", configured,
         openFiles.getAsLong(), limit);
     }
     return limit;

@@ -1,6 +1,7 @@
 package dev.chorus.hub;
 
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +57,15 @@ public final class Subscriber {
 
   /** Writes a message outside of room delivery (history replay, replies). */
   public void write(byte[] json) {
+    assert onEventLoop() : "a write to a WebSocket off its event loop";
     if (!socket.isClosed()) {
       socket.writeFrame(TextFrames.of(json));
     }
+  }
+
+  /** Sockets write straight to their channel (http.LeanWebSockets): only their event loop may write. */
+  private boolean onEventLoop() {
+    return !(socket instanceof WebSocketInternal internal) || internal.channelHandlerContext().executor().inEventLoop();
   }
 
   /** Ends holding: writes the held messages with seq above {@code floor} (and those without seq), then goes live. */

@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class OpenFileLimitTest {
 
@@ -20,17 +21,20 @@ class OpenFileLimitTest {
   }
 
   @Test
-  void aTinyOpenFileLimitStillAllowsOneConnection() {
-    assertEquals(1, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(512)));
+  void aSmallOpenFileLimitKeepsAQuarterForTheNode() {
+    assertEquals(768, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1024)));
+    assertEquals(1, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1)));
   }
 
   @Test
   void withoutAnOpenFileLimitTheConfiguredLimitStands() {
     assertEquals(5, OpenFileLimit.connectionLimit(5, OptionalLong.empty()));
+    assertEquals(5, OpenFileLimit.connectionLimit(5, OptionalLong.of(-1)));
   }
 
   @Test
   void thisProcessReportsItsOpenFileLimitOnLinux() {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"));
     assertTrue(OpenFileLimit.current().orElseThrow() > 0);
   }
 }
