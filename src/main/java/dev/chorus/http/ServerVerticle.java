@@ -109,6 +109,7 @@ public final class ServerVerticle extends VerticleBase {
     } else {
       ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
+    LeanWebSockets.releaseHeaders(socket);
   }
 
   @Override
