@@ -103,21 +103,7 @@ final class EchoBench {
         send(System.nanoTime());
         return;
       }
-      long interval = (long) (1e9 / rate);
-      // Spread the connections' schedules over one interval so they do not send in lockstep.
-      long[] due = {start + (long) (Math.random() * interval)};
-      long period = Math.max(1, Math.min(10, interval / 1_000_000));
-      vertx.setPeriodic(period, id -> {
-        if (!window.sending() || socket.isClosed()) {
-          vertx.cancelTimer(id);
-          return;
-        }
-        long now = System.nanoTime();
-        while (due[0] <= now) {
-          send(due[0]);
-          due[0] += interval;
-        }
-      });
+      FixedRate.start(vertx, window, socket, start, rate, this::send);
     }
 
     void send(long dueAt) {

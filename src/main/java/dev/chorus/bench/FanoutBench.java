@@ -123,22 +123,10 @@ final class FanoutBench {
     }
 
     void startSending(long start, double rate) {
-      long interval = (long) (1e9 / rate);
-      long[] due = {start + (long) (Math.random() * interval)};
-      long period = Math.max(1, Math.min(10, interval / 1_000_000));
       String padding = "x".repeat(Math.max(0, options.payloadBytes() - 40));
-      vertx.setPeriodic(period, id -> {
-        if (!window.sending() || socket.isClosed()) {
-          vertx.cancelTimer(id);
-          return;
-        }
-        long now = System.nanoTime();
-        while (due[0] <= now) {
-          long seq = ledger.sent(index);
-          socket.writeTextMessage("{\"type\":\"chat\",\"message\":\"" + Probe.encode(index, seq, due[0]) + padding
-            + "\"}");
-          due[0] += interval;
-        }
+      FixedRate.start(vertx, window, socket, start, rate, due -> {
+        long seq = ledger.sent(index);
+        socket.writeTextMessage("{\"type\":\"chat\",\"message\":\"" + Probe.encode(index, seq, due) + padding + "\"}");
       });
     }
 

@@ -16,7 +16,6 @@ import io.vertx.core.http.ServerWebSocket;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -261,13 +260,11 @@ public final class ChatSession {
 
   /** An error reply, counted by kind in the metrics; {@code room} null for none. */
   private byte[] error(ChatError error, String room) {
-    rooms.metrics().error(error.name().toLowerCase(Locale.ROOT));
+    rooms.metrics().error(error.metricKind());
     return room == null ? error.encoded() : error.encoded(room);
   }
 
   private void reply(byte[] json) {
-    if (!socket.isClosed()) {
-      socket.writeFrame(TextFrames.of(json));
-    }
+    TextFrames.write(socket, json);
   }
 }

@@ -139,9 +139,7 @@ public final class ConnectionGuard {
   }
 
   private void reply(ChatError error) {
-    if (!socket.isClosed()) {
-      socket.writeFrame(TextFrames.of(error.encoded()));
-    }
+    TextFrames.write(socket, error.encoded());
   }
 
   /** The value of {@code token} in a query string, or null. */

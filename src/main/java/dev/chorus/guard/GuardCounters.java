@@ -1,9 +1,9 @@
 package dev.chorus.guard;
 
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
 
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,17 +32,17 @@ public final class GuardCounters {
 
   void protocolViolation(CloseCode code) {
     protocolViolations.incrementAndGet();
-    metrics.error(kind(code));
+    metrics.error(code.metricKind());
   }
 
   void rateLimited() {
     rateLimited.incrementAndGet();
-    metrics.error("rate_limited");
+    metrics.error(ChatError.RATE_LIMITED.metricKind());
   }
 
   /** A connection closed for what it sent (too many rate-limited messages, a token that failed). */
   void closedFor(CloseCode code) {
-    metrics.error(kind(code));
+    metrics.error(code.metricKind());
   }
 
   void slowConsumerClosed() {
@@ -52,11 +52,7 @@ public final class GuardCounters {
 
   void idleConnectionClosed() {
     idleClosed.incrementAndGet();
-    metrics.error(kind(CloseCode.IDLE_TIMEOUT));
-  }
-
-  private static String kind(CloseCode code) {
-    return code.name().toLowerCase(Locale.ROOT);
+    metrics.error(CloseCode.IDLE_TIMEOUT.metricKind());
   }
 
   /** Upgrades answered with 400, 403 or 503 by the handshake guard. */

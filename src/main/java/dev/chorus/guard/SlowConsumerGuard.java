@@ -57,7 +57,9 @@ final class SlowConsumerGuard {
 
   /** The hub dropped a delivery because this socket's queue is full. */
   void queueFull(ServerWebSocket socket) {
-    if (fullSince.putIfAbsent(socket, System.nanoTime()) == null) {
+    // Called for every skipped delivery: only the first of a stall reads the clock and boxes it.
+    if (!fullSince.containsKey(socket)) {
+      fullSince.put(socket, System.nanoTime());
       socket.drainHandler(v -> fullSince.remove(socket));
     }
   }

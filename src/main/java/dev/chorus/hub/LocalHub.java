@@ -44,12 +44,15 @@ public final class LocalHub {
 
     Channel(String room) {
       this.room = room;
-      this.feed = new RoomFeed((json, seq) -> {
-        for (Subscriber subscriber : subscribers) {
-          subscriber.deliver(seq, json);
-        }
-        metrics.delivered(subscribers.size());
-      });
+      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json));
+    }
+
+    /** The same bytes to every subscriber of the room on this event loop. */
+    void fanOut(long seq, byte[] json) {
+      for (Subscriber subscriber : subscribers) {
+        subscriber.deliver(seq, json);
+      }
+      metrics.delivered(subscribers.size());
     }
   }
 
@@ -59,7 +62,7 @@ public final class LocalHub {
   private final Consumer<ServerWebSocket> whenQueueFull;
   private final Map<String, Channel> rooms = new HashMap<>();
 
-  /** A hub whose subscribers write every delivery, however full the socket's outbound queue. */
+  /** A hub without a slow-consumer hook: a delivery to a socket with a full outbound queue is skipped silently. */
   public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics) {
     this(vertx, source, metrics, socket -> { });
   }
@@ -151,10 +154,7 @@ public final class LocalHub {
       return;
     }
     if (seq < 0) {
-      for (Subscriber subscriber : channel.subscribers) {
-        subscriber.deliver(-1, utf8Json);
-      }
-      metrics.delivered(channel.subscribers.size());
+      channel.fanOut(-1, utf8Json);
       return;
     }
     channel.feed.offer(seq, utf8Json);

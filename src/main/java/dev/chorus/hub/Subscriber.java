@@ -58,9 +58,7 @@ public final class Subscriber {
   /** Writes a message outside of room delivery (history replay, replies). */
   public void write(byte[] json) {
     assert onEventLoop() : "a write to a WebSocket off its event loop";
-    if (!socket.isClosed()) {
-      socket.writeFrame(TextFrames.of(json));
-    }
+    TextFrames.write(socket, json);
   }
 
   /** Sockets write straight to their channel (http.LeanWebSockets): only their event loop may write. */

@@ -1,5 +1,6 @@
 package dev.chorus.hub;
 
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -18,5 +19,12 @@ public final class TextFrames {
   /** A final text frame over {@code utf8}; the array is shared, not copied, and must not change. */
   public static WebSocketFrame of(byte[] utf8) {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
+  }
+
+  /** Writes {@code utf8} to {@code socket} as one text frame, unless the socket is closed already. */
+  public static void write(ServerWebSocket socket, byte[] utf8) {
+    if (!socket.isClosed()) {
+      socket.writeFrame(of(utf8));
+    }
   }
 }

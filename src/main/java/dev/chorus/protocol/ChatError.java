@@ -1,5 +1,7 @@
 package dev.chorus.protocol;
 
+import java.util.Locale;
+
 /**
  * The error replies of /chat. The first two texts are the seed article's and a contract with its clients.
  * Each reply is encoded once, here.
@@ -41,10 +43,16 @@ public enum ChatError {
 
   private final String text;
   private final byte[] encoded;
+  private final String metricKind = name().toLowerCase(Locale.ROOT);
 
   ChatError(String text) {
     this.text = text;
     this.encoded = MessageCodec.encode(new ServerMessage.Error(text));
+  }
+
+  /** The error's kind in the metrics ({@code chorus_errors_total{kind}}): the constant's name in lower case. */
+  public String metricKind() {
+    return metricKind;
   }
 
   /** The human-readable message of the reply. */

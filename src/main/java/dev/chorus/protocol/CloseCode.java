@@ -1,5 +1,7 @@
 package dev.chorus.protocol;
 
+import java.util.Locale;
+
 /** RFC 6455 close codes Chorus sends, with their reasons (under 123 bytes) and whether to reconnect. */
 public enum CloseCode {
   /** The node is shutting down: reconnect, ideally to another node. */
@@ -24,6 +26,7 @@ public enum CloseCode {
   private final short code;
   private final String reason;
   private final boolean reconnect;
+  private final String metricKind = name().toLowerCase(Locale.ROOT);
 
   CloseCode(int code, String reason, boolean reconnect) {
     this.code = (short) code;
@@ -37,6 +40,11 @@ public enum CloseCode {
 
   public String reason() {
     return reason;
+  }
+
+  /** The close's kind in the metrics ({@code chorus_errors_total{kind}}): the constant's name in lower case. */
+  public String metricKind() {
+    return metricKind;
   }
 
   /** Whether a client should reconnect after this close. */

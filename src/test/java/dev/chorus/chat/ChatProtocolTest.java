@@ -171,7 +171,7 @@ class ChatProtocolTest {
   void clientThatNeverJoinedLeavesSilently() {
     try (ChatClient watcher = connect()) {
       connect().close();
-      assertTrue(watcher.quietFor(Duration.ofMillis(300)));
+      watcher.assertQuietFor(Duration.ofMillis(300), "a message about a client that never joined");
     }
   }
 

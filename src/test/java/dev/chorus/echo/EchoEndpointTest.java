@@ -83,7 +83,7 @@ class EchoEndpointTest {
       for (int i = 0; i < 200; i++) {
         assertEquals("m" + i, client.next().data().toString());
       }
-      assertTrue(client.quietFor(Duration.ofMillis(200)));
+      client.assertQuietFor(Duration.ofMillis(200), "an echo beyond the messages sent");
     }
   }
 

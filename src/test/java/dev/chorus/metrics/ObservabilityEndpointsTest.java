@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -56,7 +57,7 @@ class ObservabilityEndpointsTest {
       alice.chat("hi");
       alice.awaitJson(chat("alice", "hi"));
       alice.sendText("not json");
-      alice.next();
+      alice.awaitJson(error("Invalid JSON format."));
 
       String metrics = get("/metrics").body();
       assertEquals(1.0, value(metrics, "chorus_connections{endpoint=\"chat\"}"));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.error;
 import static dev.chorus.support.Json.status;
 
 /**
@@ -71,6 +72,7 @@ class TwoNodeClusterIT {
       speaker.awaitJson(chat(name, "hello from " + name));
 
       listener.chat("not joined yet");
+      listener.awaitJson(error("Invalid message format or not joined."));
       speaker.close();
       listener.awaitJson(status(name + " left the chat."));
     }

@@ -9,9 +9,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -34,7 +34,7 @@ public final class ChatClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket socket;
-  private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+  private final BlockingDeque<Received> inbox = new LinkedBlockingDeque<>();
   private final CompletableFuture<Short> closeStatus = new CompletableFuture<>();
 
   private ChatClient(WebSocketClient client, WebSocket socket) {
@@ -155,7 +155,6 @@ public final class ChatClient implements AutoCloseable {
     return fail("never received " + expected.encode());
   }
 
-  /** True if no message arrives within {@code wait}. */
   /** Fails, naming the message, if any message arrives within {@code wait}. */
   public void assertQuietFor(Duration wait, String what) {
     Received received = poll(wait);
@@ -164,11 +163,12 @@ public final class ChatClient implements AutoCloseable {
     }
   }
 
+  /** True if no message arrives within {@code wait}; a message that does stays first in line. */
   public boolean quietFor(Duration wait) {
     try {
       Received received = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
       if (received != null) {
-        inbox.add(received);
+        inbox.addFirst(received);
         return false;
       }
       return true;
