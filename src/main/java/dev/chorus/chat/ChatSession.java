@@ -3,7 +3,6 @@ package dev.chorus.chat;
 import dev.chorus.guard.ConnectionGuard;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.hub.Subscriber;
-import dev.chorus.hub.TextFrames;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
 import dev.chorus.protocol.CloseCode;
@@ -11,8 +10,8 @@ import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
+import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Future;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ public final class ChatSession {
   /** The room of the seed protocol, which has no rooms. */
   public static final String LOBBY = RoomName.LOBBY;
 
-  private final ServerWebSocket socket;
+  private final ClientSocket socket;
   private final ChatRooms rooms;
   private final ConnectionGuard guard;
   private final String connection;
@@ -44,7 +43,7 @@ public final class ChatSession {
   private Future<?> sending = Future.succeededFuture();
   private Future<?> presenceChanges = Future.succeededFuture();
 
-  private ChatSession(ServerWebSocket socket, ChatRooms rooms, ConnectionGuard guard) {
+  private ChatSession(ClientSocket socket, ChatRooms rooms, ConnectionGuard guard) {
     this.socket = socket;
     this.rooms = rooms;
     this.guard = guard;
@@ -53,21 +52,18 @@ public final class ChatSession {
   }
 
   /** Attaches a session to a freshly accepted socket, within the limits of {@code guard}. */
-  public static void attach(ServerWebSocket socket, ChatRooms rooms, ConnectionGuard guard) {
+  public static void attach(ClientSocket socket, ChatRooms rooms, ConnectionGuard guard) {
     ChatSession session = new ChatSession(socket, rooms, guard);
     guard.whenAuthenticated(session::listenToLobby);
-    socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(data -> {
-      rooms.metrics().error("unsupported_data");
-      socket.close(CloseCode.UNSUPPORTED_DATA.code(), CloseCode.UNSUPPORTED_DATA.reason());
-    });
-    socket.closeHandler(v -> session.onClose());
+    socket.onText(session::onText);
+    socket.onBinary(data -> socket.close(CloseCode.UNSUPPORTED_DATA));
+    socket.onClosed(session::onClose);
     guard.start();
   }
 
   /** Until its first join, a connection hears the lobby, as the seed's clients expect. */
   private void listenToLobby() {
-    if (joined.isEmpty() && !socket.isClosed()) {
+    if (joined.isEmpty() && socket.isOpen()) {
       listeningToLobby = true;
       rooms.hub().subscribe(LOBBY, lobbyListener);
     }
@@ -265,6 +261,6 @@ public final class ChatSession {
   }
 
   private void reply(byte[] json) {
-    TextFrames.write(socket, json);
+    socket.sendText(json);
   }
 }

@@ -1,6 +1,8 @@
 package dev.chorus.echo;
 
-import io.vertx.core.http.ServerWebSocket;
+import dev.chorus.transport.ClientSocket;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * /echo: every message back verbatim, text as text and binary as binary. Nothing else on its path, so it
@@ -12,21 +14,21 @@ public final class EchoHandler {
   }
 
   /** Attaches echo behaviour to a freshly accepted socket. */
-  public static void attach(ServerWebSocket socket) {
-    socket.textMessageHandler(text -> {
-      socket.writeTextMessage(text);
+  public static void attach(ClientSocket socket) {
+    socket.onDrained(socket::resume);
+    socket.onText(text -> {
+      socket.sendText(text.getBytes(StandardCharsets.UTF_8));
       pauseWhileFull(socket);
     });
-    socket.binaryMessageHandler(data -> {
-      socket.writeBinaryMessage(data);
+    socket.onBinary(data -> {
+      socket.sendBinary(data);
       pauseWhileFull(socket);
     });
   }
 
-  private static void pauseWhileFull(ServerWebSocket socket) {
-    if (!socket.isClosed() && socket.writeQueueFull()) {
+  private static void pauseWhileFull(ClientSocket socket) {
+    if (socket.congested()) {
       socket.pause();
-      socket.drainHandler(v -> socket.resume());
     }
   }
 }

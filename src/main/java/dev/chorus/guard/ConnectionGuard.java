@@ -1,11 +1,10 @@
 package dev.chorus.guard;
 
 import dev.chorus.config.Settings;
-import dev.chorus.hub.TextFrames;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.ProtocolException;
-import io.vertx.core.http.ServerWebSocket;
+import dev.chorus.transport.ClientSocket;
 
 /**
  * The limits of one /chat connection, called by its session: the rate limit before a message is decoded,
@@ -15,7 +14,7 @@ import io.vertx.core.http.ServerWebSocket;
  */
 public final class ConnectionGuard {
 
-  private final ServerWebSocket socket;
+  private final ClientSocket socket;
   private final RateLimiter rate;
   private final NameRules names;
   private final RoomLimit roomLimit;
@@ -27,7 +26,7 @@ public final class ConnectionGuard {
   private boolean authenticating;
   private Runnable onAuthenticated;
 
-  ConnectionGuard(ServerWebSocket socket, Settings.Limits limits, JwtAuthenticator jwt, GuardCounters counters) {
+  ConnectionGuard(ClientSocket socket, Settings.Limits limits, JwtAuthenticator jwt, GuardCounters counters) {
     this.socket = socket;
     this.rate = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst());
     this.names = new NameRules(limits.maxNameChars());
@@ -56,9 +55,7 @@ public final class ConnectionGuard {
     }
     counters.rateLimited();
     if (rate.rejectedInWindow() >= abuseRejections) {
-      if (Channels.afterCloseFrame(socket, CloseCode.RATE_LIMIT_EXCEEDED)) {
-        counters.closedFor(CloseCode.RATE_LIMIT_EXCEEDED);
-      }
+      socket.close(CloseCode.RATE_LIMIT_EXCEEDED);
     } else {
       reply(ChatError.RATE_LIMITED);
     }
@@ -132,14 +129,14 @@ public final class ConnectionGuard {
           action.run();
         }
         socket.resume();
-      } else if (Channels.afterCloseFrame(socket, CloseCode.AUTHENTICATION_FAILED)) {
-        counters.closedFor(CloseCode.AUTHENTICATION_FAILED);
+      } else {
+        socket.close(CloseCode.AUTHENTICATION_FAILED);
       }
     });
   }
 
   private void reply(ChatError error) {
-    TextFrames.write(socket, error.encoded());
+    socket.sendText(error.encoded());
   }
 
   /** The value of {@code token} in a query string, or null. */

@@ -3,16 +3,18 @@ package dev.chorus.guard;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
+import dev.chorus.transport.CloseListener;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Node-wide counts of what the guards refused or closed, for tests and tools, each also recorded in the
- * node's {@link ChorusMetrics}: refused upgrades by HTTP status, slow-consumer closes as
+ * Node-wide counts of what the guards refused and the server closed, for tests and tools, each also recorded
+ * in the node's {@link ChorusMetrics}: refused upgrades by HTTP status, slow-consumer closes as
  * chorus_slow_client_disconnects_total, and the rest as chorus_errors_total by kind (the lower-case name of
- * the {@link CloseCode} or {@code rate_limited}). Thread-safe; shared by all verticle instances of a node.
+ * the {@link CloseCode} or {@code rate_limited}); shutdown's 1001 is not an error. Thread-safe; shared by all
+ * verticle instances of a node.
  */
-public final class GuardCounters {
+public final class GuardCounters implements CloseListener {
 
   private final ChorusMetrics metrics;
   private final AtomicLong upgradesRefused = new AtomicLong();
@@ -30,29 +32,29 @@ public final class GuardCounters {
     metrics.upgradeRefused(status);
   }
 
-  void protocolViolation(CloseCode code) {
-    protocolViolations.incrementAndGet();
-    metrics.error(code.metricKind());
-  }
-
   void rateLimited() {
     rateLimited.incrementAndGet();
     metrics.error(ChatError.RATE_LIMITED.metricKind());
   }
 
-  /** A connection closed for what it sent (too many rate-limited messages, a token that failed). */
-  void closedFor(CloseCode code) {
-    metrics.error(code.metricKind());
-  }
-
-  void slowConsumerClosed() {
-    slowConsumersClosed.incrementAndGet();
-    metrics.slowClientDisconnected();
-  }
-
-  void idleConnectionClosed() {
-    idleClosed.incrementAndGet();
-    metrics.error(CloseCode.IDLE_TIMEOUT.metricKind());
+  @Override
+  public void serverClosed(CloseCode code) {
+    switch (code) {
+      case GOING_AWAY -> { }
+      case SLOW_CONSUMER -> {
+        slowConsumersClosed.incrementAndGet();
+        metrics.slowClientDisconnected();
+      }
+      case IDLE_TIMEOUT -> {
+        idleClosed.incrementAndGet();
+        metrics.error(code.metricKind());
+      }
+      case PROTOCOL_ERROR, INVALID_PAYLOAD, MESSAGE_TOO_BIG -> {
+        protocolViolations.incrementAndGet();
+        metrics.error(code.metricKind());
+      }
+      default -> metrics.error(code.metricKind());
+    }
   }
 
   /** Upgrades answered with 400, 403 or 503 by the handshake guard. */

@@ -12,7 +12,8 @@ import dev.chorus.guard.Guards;
 import dev.chorus.guard.HandshakeGuard;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
-import dev.chorus.protocol.CloseCode;
+import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -39,6 +40,7 @@ public final class ServerVerticle extends VerticleBase {
   private HttpServer server;
   private Broker broker;
   private Guards guards;
+  private Transport transport;
 
   public ServerVerticle(Settings settings, NodeServices node) {
     this.settings = settings;
@@ -48,9 +50,10 @@ public final class ServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ChorusMetrics metrics = node.metrics();
-    guards = new Guards(vertx, context, settings, node.guards());
-    guards.start();
-    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(node.history()), metrics, guards::queueFull);
+    guards = new Guards(vertx, settings, node.guards());
+    transport = new Transport(vertx, settings.limits(), settings.server().maxMessageBytes(), node.guards().counters());
+    transport.start();
+    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(node.history()), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
     RoomPublisher publisher = new RoomPublisher(node.history(), broker);
     ChatRooms rooms = new ChatRooms(hub, publisher, node.history(), node.presence(), metrics);
@@ -70,11 +73,8 @@ public final class ServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
       .setHost(settings.http().host())
       .setPort(settings.http().port())
-      // Broadcast traffic: per-connection compression state costs memory and CPU for every socket.
-      .setPerMessageWebSocketCompressionSupported(false)
-      .setPerFrameWebSocketCompressionSupported(false)
       // HTTP connections write straight to the channel instead of through a 4.7 KB write queue each (the
-      // upgraded WebSockets get the same from LeanWebSockets). Vert.x marks the option experimental: a
+      // upgraded WebSockets get the same from the transport). Vert.x marks the option experimental: a
       // response written off the connection's event loop now throws IllegalStateException; every handler
       // here answers on the request's context (Hazelcast results come back through executeBlocking or
       // fromCompletionStage(stage, context)).
@@ -83,7 +83,7 @@ public final class ServerVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
     }
-    return MessageSizeLimit.apply(options, settings.server().maxMessageBytes());
+    return Transport.configure(options, settings.server().maxMessageBytes());
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
@@ -100,16 +100,14 @@ public final class ServerVerticle extends VerticleBase {
     }
   }
 
-  private void onWebSocket(ServerWebSocket socket, ChatRooms rooms) {
-    LeanWebSockets.apply(socket);
-    socket.shutdownHandler(v -> socket.close(CloseCode.GOING_AWAY.code(), CloseCode.GOING_AWAY.reason()));
+  private void onWebSocket(ServerWebSocket webSocket, ChatRooms rooms) {
+    ClientSocket socket = transport.accept(webSocket);
     guards.opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
       ChatSession.attach(socket, rooms, guards.forChat(socket));
     }
-    LeanWebSockets.releaseHeaders(socket);
   }
 
   @Override
@@ -117,7 +115,7 @@ public final class ServerVerticle extends VerticleBase {
     long timeout = settings.server().shutdownTimeoutSeconds();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
     return drained.eventually(() -> {
-      guards.stop();
+      transport.stop();
       return broker.unsubscribe();
     });
   }

@@ -4,7 +4,7 @@ import dev.chorus.metrics.ChorusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
+import dev.chorus.transport.ClientSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The sockets of one verticle instance by room, and delivery to them: LOCAL fan-out only. A message for
@@ -24,8 +23,7 @@ import java.util.function.Consumer;
  * {@link #GAP_WAIT_MS} (a publish lost with its node) is filled from the {@link SequenceSource}. Status
  * messages have no seq and go out as they arrive.
  * <p>A socket whose outbound queue is full (its write-queue limit reached) misses deliveries instead of
- * growing memory: its {@link Subscriber} skips the write and reports the socket to the hub's
- * {@code whenQueueFull} hook (the slow-consumer guard).
+ * growing memory ({@link ClientSocket#offer}; the transport closes it if it stays full).
  * Confined to its verticle's event loop: not thread-safe, by design.
  */
 public final class LocalHub {
@@ -59,33 +57,22 @@ public final class LocalHub {
   private final Vertx vertx;
   private final SequenceSource source;
   private final ChorusMetrics metrics;
-  private final Consumer<ServerWebSocket> whenQueueFull;
   private final Map<String, Channel> rooms = new HashMap<>();
 
-  /** A hub without a slow-consumer hook: a delivery to a socket with a full outbound queue is skipped silently. */
   public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics) {
-    this(vertx, source, metrics, socket -> { });
-  }
-
-  /**
-   * A hub whose subscribers skip a delivery to a socket with a full outbound queue and report the socket to
-   * {@code whenQueueFull}: a client that stops reading misses messages instead of growing memory.
-   */
-  public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics, Consumer<ServerWebSocket> whenQueueFull) {
     this.vertx = vertx;
     this.source = source;
     this.metrics = metrics;
-    this.whenQueueFull = whenQueueFull;
   }
 
   /** A subscriber for {@code socket} that writes every delivery at once. */
-  public Subscriber liveSubscriber(ServerWebSocket socket) {
-    return new Subscriber(socket, false, whenQueueFull);
+  public Subscriber liveSubscriber(ClientSocket socket) {
+    return new Subscriber(socket, false);
   }
 
   /** A subscriber for {@code socket} that holds deliveries until {@link Subscriber#release}. */
-  public Subscriber holdingSubscriber(ServerWebSocket socket) {
-    return new Subscriber(socket, true, whenQueueFull);
+  public Subscriber holdingSubscriber(ClientSocket socket) {
+    return new Subscriber(socket, true);
   }
 
   /**

@@ -1,18 +1,16 @@
 package dev.chorus.hub;
 
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import dev.chorus.transport.ClientSocket;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while its
  * session replays history, holds them; {@link #release} then writes the held ones that the replay did not
  * cover. Chat messages at or below the floor are never written: the client has them already.
- * <p>Room deliveries are the one place where a full outbound queue is checked: a delivery to a socket whose
- * queue is full is skipped and the socket reported to {@code whenQueueFull}. Replayed history, the deliveries
+ * <p>Room deliveries are the one place where a full outbound queue is checked: they are offered
+ * ({@link ClientSocket#offer}), so a socket whose queue is full misses them. Replayed history, the deliveries
  * held during the replay, and replies ({@link #write}) are written regardless: they are bounded (history.size
  * and the replay's duration) and a resume must have no gap at its seam.
  * Confined to its socket's event loop.
@@ -23,19 +21,17 @@ public final class Subscriber {
   private record Held(long seq, byte[] json) {
   }
 
-  private final ServerWebSocket socket;
-  private final Consumer<ServerWebSocket> whenQueueFull;
+  private final ClientSocket socket;
   private List<Held> held;
   private long floor;
 
   /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#holdingSubscriber}. */
-  Subscriber(ServerWebSocket socket, boolean holding, Consumer<ServerWebSocket> whenQueueFull) {
+  Subscriber(ClientSocket socket, boolean holding) {
     this.socket = socket;
     this.held = holding ? new ArrayList<>() : null;
-    this.whenQueueFull = whenQueueFull;
   }
 
-  public ServerWebSocket socket() {
+  public ClientSocket socket() {
     return socket;
   }
 
@@ -46,24 +42,14 @@ public final class Subscriber {
     }
     if (held != null) {
       held.add(new Held(seq, json));
-    } else if (!socket.isClosed()) {
-      if (socket.writeQueueFull()) {
-        whenQueueFull.accept(socket);
-      } else {
-        write(json);
-      }
+    } else {
+      socket.offer(json);
     }
   }
 
   /** Writes a message outside of room delivery (history replay, replies). */
   public void write(byte[] json) {
-    assert onEventLoop() : "a write to a WebSocket off its event loop";
-    TextFrames.write(socket, json);
-  }
-
-  /** Sockets write straight to their channel (http.LeanWebSockets): only their event loop may write. */
-  private boolean onEventLoop() {
-    return !(socket instanceof WebSocketInternal internal) || internal.channelHandlerContext().executor().inEventLoop();
+    socket.sendText(json);
   }
 
   /** Ends holding: writes the held messages with seq above {@code floor} (and those without seq), then goes live. */

@@ -1,0 +1,70 @@
+package dev.chorus.transport;
+
+import dev.chorus.protocol.CloseCode;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.function.Consumer;
+
+/**
+ * The port through which everything above the transport talks to one accepted WebSocket: whole messages in,
+ * pre-encoded text out, congestion, and the one way to close. Below it, the transport owns the frames
+ * (fragments, sizes, UTF-8, control frames), the close handshake, pings and slow consumers.
+ * <p><b>The close contract.</b> {@link #close} sends exactly one Close frame with the code and reason of the
+ * {@link CloseCode}; nothing is written after it; input is read and discarded until the client's Close
+ * arrives or {@link Transport#LINGER_MILLIS} pass; then the TCP connection is closed. Closes the transport
+ * starts itself (protocol violations, idle timeout, slow consumer, shutdown) follow the same contract.
+ * <p>Every method must be called on the socket's event loop (its verticle's context); the handlers run there.
+ */
+public interface ClientSocket {
+
+  /** The upgrade's path: {@code /chat} or {@code /echo}. */
+  String path();
+
+  /** The upgrade's query string, or null. */
+  String query();
+
+  /** The client's address, for operators' logs. */
+  String remoteAddress();
+
+  /** Receives each complete text message (any fragmentation undone, valid UTF-8). */
+  void onText(Consumer<String> handler);
+
+  /** Receives each complete binary message. */
+  void onBinary(Consumer<Buffer> handler);
+
+  /** Runs {@code action} once the connection is closed, however it closes; any number may be registered. */
+  void onClosed(Runnable action);
+
+  /** Runs {@code action} when the outbound queue, once full, has room again. */
+  void onDrained(Runnable action);
+
+  /**
+   * Writes a reply or a replayed message, pre-encoded UTF-8 JSON, as one text frame, whatever the queue
+   * holds; nothing once the socket is closing. The array is shared, not copied, and must not change.
+   */
+  void sendText(byte[] utf8);
+
+  /**
+   * Writes a room delivery unless the outbound queue is full (limits.writeQueueMaxBytes): then the delivery
+   * is dropped, false is returned, and a queue that stays full past limits.slowConsumerTimeoutMillis closes
+   * the socket with {@link CloseCode#SLOW_CONSUMER}. Nobody else waits for a slow client.
+   */
+  boolean offer(byte[] utf8);
+
+  /** Writes a binary message. */
+  void sendBinary(Buffer data);
+
+  /** Whether the outbound queue is full. */
+  boolean congested();
+
+  /** Stops reading (the client's messages wait in TCP) until {@link #resume}. */
+  void pause();
+
+  void resume();
+
+  /** Closes under the contract above; only the first close of a connection acts. */
+  void close(CloseCode code);
+
+  /** Whether the socket is open and not closing. */
+  boolean isOpen();
+}

@@ -1,0 +1,334 @@
+package dev.chorus.transport;
+
+import dev.chorus.protocol.CloseCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The frame level of one WebSocket, in the Netty pipeline between the frame codec and Vert.x's handler:
+ * <ul>
+ *   <li><b>Messages.</b> Fragmented text and binary messages are joined here, so Vert.x only ever sees whole
+ *   messages as single final frames (its own aggregator drops a message whose first fragment is empty, and
+ *   every later one of that type). Empty fragments anywhere, any number of continuations up to the size
+ *   limit, control frames between fragments. A message over the limit: 1009. Text is validated as UTF-8
+ *   across its fragments, failing at the first invalid byte: 1007.</li>
+ *   <li><b>Protocol violations</b> found by Netty's decoder (reserved bits or opcodes, unmasked, bad
+ *   fragmentation, control frames that are fragmented or too long, bad Close frames, frames over the limit):
+ *   1002, 1007 or 1009 as the decoder classifies them. The decoder has then lost its place in the stream, so
+ *   it is replaced by a sink that discards all further input.</li>
+ *   <li><b>The close contract</b> ({@link ClientSocket}): one Close frame, nothing after it, input discarded
+ *   until the client's Close or the linger, then TCP closed. Writes from Vert.x after the Close (its own
+ *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
+ *   adds no Close of its own and only sees the channel go inactive.</li>
+ *   <li><b>Direct writes</b> of pre-encoded text frames, flushed once per read when written while one is in
+ *   progress (replies), at once otherwise (deliveries).</li>
+ * </ul>
+ * A Close the client starts is answered with its status code (RFC 6455 §5.5.1) and passed on to Vert.x, which
+ * records it; the TCP connection is closed once the answer is written. Confined to the channel's event loop.
+ */
+final class FrameHandler extends ChannelDuplexHandler implements Wire {
+
+  private static final byte[] PING = {'c', 'h', 'o', 'r', 'u', 's'};
+
+  private final int maxMessageBytes;
+  private final long lingerMillis;
+  private final CloseListener listener;
+  private final Utf8Validator utf8 = new Utf8Validator();
+  private ChannelHandlerContext ctx;
+  private ByteBuf fragments;
+  private boolean fragmentsText;
+  private boolean closeSent;
+  private ChannelFuture closeWritten;
+  private ScheduledFuture<?> linger;
+  private boolean reading;
+  private boolean flushPending;
+  private long lastHeardNanos = System.nanoTime();
+
+  FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.lingerMillis = lingerMillis;
+    this.listener = listener;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  // ---- inbound
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closeSent) {
+      boolean clientClose = msg instanceof CloseWebSocketFrame;
+      ReferenceCountUtil.release(msg);
+      if (clientClose) {
+        closeWhenWritten();
+      }
+      return;
+    }
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    lastHeardNanos = System.nanoTime();
+    reading = true;
+    if (frame instanceof ContinuationWebSocketFrame) {
+      continueMessage(frame);
+    } else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+      startMessage(frame);
+    } else if (frame instanceof CloseWebSocketFrame close) {
+      clientClosed(close);
+    } else {
+      // Ping (Vert.x answers it with a pong) or pong: allowed between fragments.
+      ctx.fireChannelRead(frame);
+    }
+  }
+
+  private void startMessage(WebSocketFrame frame) {
+    // Netty's decoder refuses a new message inside a fragmented one; frames are within the size limit.
+    boolean text = frame instanceof TextWebSocketFrame;
+    if (text && !utf8.check(frame.content())) {
+      frame.release();
+      close(CloseCode.INVALID_PAYLOAD);
+      return;
+    }
+    if (frame.isFinalFragment()) {
+      if (text && !utf8.finish()) {
+        frame.release();
+        close(CloseCode.INVALID_PAYLOAD);
+        return;
+      }
+      ctx.fireChannelRead(frame);
+      return;
+    }
+    fragmentsText = text;
+    fragments = ctx.alloc().buffer(Math.max(256, frame.content().readableBytes() * 2));
+    append(frame);
+  }
+
+  private void continueMessage(WebSocketFrame frame) {
+    if (fragments == null) {
+      // Only after a message was dropped for its size (the decoder refuses continuations without a start).
+      frame.release();
+      return;
+    }
+    if (fragments.readableBytes() + frame.content().readableBytes() > maxMessageBytes) {
+      frame.release();
+      close(CloseCode.MESSAGE_TOO_BIG);
+      return;
+    }
+    if (fragmentsText && !utf8.check(frame.content())) {
+      frame.release();
+      close(CloseCode.INVALID_PAYLOAD);
+      return;
+    }
+    append(frame);
+  }
+
+  private void append(WebSocketFrame frame) {
+    boolean last = frame.isFinalFragment();
+    fragments.writeBytes(frame.content());
+    frame.release();
+    if (!last) {
+      return;
+    }
+    if (fragmentsText && !utf8.finish()) {
+      close(CloseCode.INVALID_PAYLOAD);
+      return;
+    }
+    ByteBuf whole = fragments;
+    fragments = null;
+    ctx.fireChannelRead(fragmentsText ? new TextWebSocketFrame(true, 0, whole) : new BinaryWebSocketFrame(true, 0, whole));
+  }
+
+  /** The client started the close: answer with its code, let Vert.x record it, close TCP once written. */
+  private void clientClosed(CloseWebSocketFrame close) {
+    closeSent = true;
+    releaseFragments();
+    int code = close.statusCode();
+    CloseWebSocketFrame answer = code < 0
+      ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
+      : new CloseWebSocketFrame(code, "");
+    closeWritten = ctx.writeAndFlush(answer);
+    ctx.fireChannelRead(close);
+    closeWhenWritten();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+      // Only the decoder throws these; it has skipped what it had and cannot find the next frame.
+      close(closeCodeFor(corrupted.closeStatus()));
+      discardInput();
+    } else if (closeSent) {
+      // A reset while lingering: the connection is ending anyway.
+      ctx.close();
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
+  static CloseCode closeCodeFor(WebSocketCloseStatus status) {
+    if (WebSocketCloseStatus.INVALID_PAYLOAD_DATA.equals(status)) {
+      return CloseCode.INVALID_PAYLOAD;
+    }
+    if (WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(status)) {
+      return CloseCode.MESSAGE_TOO_BIG;
+    }
+    return CloseCode.PROTOCOL_ERROR;
+  }
+
+  /** Replaces the frame decoder with a sink: bytes after a violation are read and dropped, never parsed. */
+  private void discardInput() {
+    WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
+    if (decoder != null) {
+      ctx.pipeline().replace(decoder, "chorus-discard", Discard.INSTANCE);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closeSent = true;
+    releaseFragments();
+    if (linger != null) {
+      linger.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseFragments() {
+    if (fragments != null) {
+      fragments.release();
+      fragments = null;
+    }
+    utf8.reset();
+  }
+
+  // ---- outbound: the gate for what Vert.x writes
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (closeSent) {
+      ReferenceCountUtil.release(msg);
+      if (!promise.isVoid()) {
+        promise.tryFailure(new ClosedChannelException());
+      }
+      return;
+    }
+    if (msg instanceof CloseWebSocketFrame) {
+      // Vert.x closing the socket itself (vertx.close()): the same contract, with Vert.x's frame.
+      startClose(ctx.write(msg, promise));
+      return;
+    }
+    ctx.write(msg, promise);
+  }
+
+  // ---- Wire
+
+  @Override
+  public void sendText(byte[] utf8) {
+    if (closeSent) {
+      return;
+    }
+    TextWebSocketFrame frame = new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8));
+    if (reading) {
+      ctx.write(frame, ctx.voidPromise());
+      flushPending = true;
+    } else {
+      ctx.writeAndFlush(frame, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void ping() {
+    if (!closeSent) {
+      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING)), ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public boolean close(CloseCode code) {
+    if (closeSent || !ctx.channel().isActive()) {
+      return false;
+    }
+    releaseFragments();
+    startClose(ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())));
+    listener.serverClosed(code);
+    return true;
+  }
+
+  /** After the server's Close: read (and drop) until the client's Close or the linger, then close TCP. */
+  private void startClose(ChannelFuture written) {
+    closeSent = true;
+    closeWritten = written;
+    ctx.flush();
+    ctx.channel().config().setAutoRead(true);
+    linger = ctx.executor().schedule(() -> ctx.close(), lingerMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The client's Close is in: close TCP as soon as ours is written (at once if it is). */
+  private void closeWhenWritten() {
+    if (closeWritten == null) {
+      ctx.close();
+    } else {
+      closeWritten.addListener(f -> ctx.close());
+    }
+  }
+
+  @Override
+  public boolean closing() {
+    return closeSent;
+  }
+
+  @Override
+  public long lastHeardNanos() {
+    return lastHeardNanos;
+  }
+
+  /** Drops every inbound byte: replaces the frame decoder once it has found a violation. */
+  @ChannelHandler.Sharable
+  private static final class Discard extends ChannelInboundHandlerAdapter {
+    static final Discard INSTANCE = new Discard();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+}

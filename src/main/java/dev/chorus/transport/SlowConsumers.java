@@ -1,0 +1,76 @@
+package dev.chorus.transport;
+
+import dev.chorus.protocol.CloseCode;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Bounds what a client that stops reading can cost. Each socket's outbound queue is capped at
+ * limits.writeQueueMaxBytes (Netty's write-buffer high-water mark); while it is full, room deliveries to it
+ * are dropped ({@link ClientSocket#offer}) instead of queued, so memory stays bounded and the event loop never
+ * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after the first drop is closed
+ * with 1008 "slow consumer" under the close contract: a client that reads again in time just missed messages.
+ * Each close is logged once. One timer per verticle instance; confined to its event loop.
+ */
+final class SlowConsumers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SlowConsumers.class);
+
+  private final Vertx vertx;
+  private final int maxQueueBytes;
+  private final long timeoutNanos;
+  private final long checkMillis;
+  private final List<VertxClientSocket> stalled = new ArrayList<>();
+  private long timer = -1;
+
+  SlowConsumers(Vertx vertx, int maxQueueBytes, int timeoutMillis) {
+    this.vertx = vertx;
+    this.maxQueueBytes = maxQueueBytes;
+    this.timeoutNanos = timeoutMillis * 1_000_000L;
+    this.checkMillis = Math.max(25, timeoutMillis / 4);
+  }
+
+  int maxQueueBytes() {
+    return maxQueueBytes;
+  }
+
+  void start() {
+    timer = vertx.setPeriodic(checkMillis, id -> check());
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  /** A delivery to {@code socket} was dropped, the first since its queue had room. */
+  void stalled(VertxClientSocket socket) {
+    stalled.add(socket);
+  }
+
+  private void check() {
+    if (stalled.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (Iterator<VertxClientSocket> it = stalled.iterator(); it.hasNext(); ) {
+      VertxClientSocket socket = it.next();
+      Wire wire = socket.wire();
+      if (socket.stalledSince == 0 || wire.closing() || wire.writable()) {
+        socket.stalledSince = 0;
+        it.remove();
+      } else if (now - socket.stalledSince >= timeoutNanos) {
+        long fullMillis = (now - socket.stalledSince) / 1_000_000;
+        it.remove();
+        if (wire.close(CloseCode.SLOW_CONSUMER)) {
+          LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms", socket.remoteAddress(),
+            maxQueueBytes, fullMillis);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.chorus.transport;
+
+import dev.chorus.config.Settings;
+import dev.chorus.protocol.CloseCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * The transport of one verticle instance: turns each accepted Vert.x WebSocket into a {@link ClientSocket},
+ * and runs the heartbeat and the slow-consumer checks over this event loop's sockets. Build and use it on
+ * the verticle's event loop.
+ */
+public final class Transport {
+
+  /** How long a close the server started waits for the client's Close before the TCP connection is closed. */
+  public static final long LINGER_MILLIS = 1000;
+
+  private static final String FRAME_HANDLER = "chorus-frames";
+
+  private final int maxMessageBytes;
+  private final CloseListener listener;
+  private final VertxInternals internals;
+  private final Heartbeat heartbeat;
+  private final SlowConsumers slowConsumers;
+
+  /**
+   * A transport with {@code limits} (ping, idle timeout, outbound queue) and server.maxMessageBytes, telling
+   * {@code listener} of every close the server starts.
+   */
+  public Transport(Vertx vertx, Settings.Limits limits, int maxMessageBytes, CloseListener listener) {
+    this(vertx, limits, maxMessageBytes, listener, NodeInternals.INSTANCE);
+  }
+
+  Transport(Vertx vertx, Settings.Limits limits, int maxMessageBytes, CloseListener listener, VertxInternals internals) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.listener = listener;
+    this.internals = internals;
+    this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
+    this.slowConsumers = new SlowConsumers(vertx, limits.writeQueueMaxBytes(), limits.slowConsumerTimeoutMillis());
+  }
+
+  /**
+   * The WebSocket options of the HTTP server: frames and messages up to {@code maxMessageBytes} (a larger
+   * frame is refused with 1009 as soon as its header arrives; larger messages are refused by the transport,
+   * so Vert.x's own limit is set above it), and no compression (per-connection compressor state costs memory
+   * and CPU for every socket of a broadcast).
+   */
+  public static HttpServerOptions configure(HttpServerOptions options, int maxMessageBytes) {
+    return options
+      .setMaxWebSocketFrameSize(maxMessageBytes)
+      .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes))
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
+  }
+
+  /** Starts the heartbeat and slow-consumer timers. */
+  public void start() {
+    heartbeat.start();
+    slowConsumers.start();
+  }
+
+  /** Stops the timers. */
+  public void stop() {
+    heartbeat.stop();
+    slowConsumers.stop();
+  }
+
+  /**
+   * Takes over a freshly accepted socket: call first thing in the WebSocket handler, on its event loop.
+   * The socket's handshake headers are released: read them before (in the handshake handler).
+   */
+  public ClientSocket accept(ServerWebSocket socket) {
+    ChannelHandlerContext vertxHandler = internals.pipeline(socket);
+    internals.makeLean(vertxHandler);
+    socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    Wire wire;
+    if (vertxHandler != null) {
+      FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener);
+      vertxHandler.pipeline().addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
+      wire = frames;
+    } else {
+      wire = new PublicWire(socket, maxMessageBytes, listener);
+    }
+    VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers);
+    socket.shutdownHandler(v -> client.close(CloseCode.GOING_AWAY));
+    heartbeat.watch(wire);
+    client.onClosed(() -> heartbeat.forget(wire));
+    internals.releaseHeaders(socket);
+    return client;
+  }
+
+  /** Whether this transport reaches the Netty pipeline (false: Vert.x's public behaviour). */
+  boolean ownsFrames() {
+    return internals.pipelineReachable();
+  }
+
+  /** The internals of the Vert.x on the class path, looked up once per node process. */
+  private static final class NodeInternals {
+    static final VertxInternals INSTANCE = VertxInternals.find();
+  }
+}

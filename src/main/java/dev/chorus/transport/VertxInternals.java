@@ -1,0 +1,160 @@
+package dev.chorus.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * Every use of Vert.x internals in Chorus, found by name when a transport is built, so that the build never
+ * depends on where Vert.x keeps its implementation classes (5.1 moved some of them). Each of the two parts
+ * works on its own; a part whose internals are not found is logged once and left out, and the node serves
+ * with Vert.x's public behaviour instead:
+ * <ul>
+ *   <li><b>The pipeline</b> ({@code WebSocketInternal.channelHandlerContext()}): where {@link FrameHandler}
+ *   goes. Without it, {@link PublicWire}.</li>
+ *   <li><b>A lean connection</b>, which takes the live heap of an idle WebSocket from about 15.6 KB to 3.5 KB
+ *   together with strict thread mode (docs/performance.md):
+ *     <ul>
+ *       <li>direct writes: strict thread mode is not passed on to the connection an upgrade creates, which
+ *       keeps a multi-producer write queue (its first chunk alone about 4.7 KB) that every frame takes a trip
+ *       through. The direct queue needs every write on the socket's event loop, which {@link ClientSocket}
+ *       requires anyway;</li>
+ *       <li>the upgrade request let go: the WebSocket's channel handler keeps the factory that built its
+ *       connection, and with it the upgrade's HTTP connection, request and response (about 1.6 KB);</li>
+ *       <li>the handshake headers let go (about 0.75 KB), after everything that reads them.</li>
+ *     </ul>
+ *   Without it, sockets are served as Vert.x builds them: larger, never wrong.</li>
+ * </ul>
+ * Immutable once found; shared by the verticles of a node.
+ */
+final class VertxInternals {
+
+  /** Where Vert.x 5.0 keeps what Chorus uses. */
+  record Names(String webSocketInternal, String connection, String handler, String webSocketBase) {
+    static final Names VERTX_5_0 = new Names(
+      "io.vertx.core.internal.http.WebSocketInternal",
+      "io.vertx.core.net.impl.VertxConnection",
+      "io.vertx.core.net.impl.VertxHandler",
+      "io.vertx.core.http.impl.WebSocketImplBase");
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
+
+  private final Method channelHandlerContext;
+  private final Lean lean;
+
+  private VertxInternals(Method channelHandlerContext, Lean lean) {
+    this.channelHandlerContext = channelHandlerContext;
+    this.lean = lean;
+  }
+
+  /** The internals of the Vert.x on the class path, each part logged once if missing. */
+  static VertxInternals find() {
+    return find(Names.VERTX_5_0);
+  }
+
+  static VertxInternals find(Names names) {
+    Method context = null;
+    try {
+      context = Class.forName(names.webSocketInternal()).getMethod("channelHandlerContext");
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      LOG.warn("WebSockets use Vert.x's public API only (its close, fragment and UTF-8 handling): this Vert.x's internals differ ({})",
+        e.toString());
+    }
+    return new VertxInternals(context, Lean.find(names));
+  }
+
+  /** Whether {@link #pipeline} can reach sockets' pipelines. */
+  boolean pipelineReachable() {
+    return channelHandlerContext != null;
+  }
+
+  /** Whether sockets are made lean. */
+  boolean leanAvailable() {
+    return lean != null;
+  }
+
+  /** The Netty context of Vert.x's handler for {@code socket}, or null when it cannot be reached. */
+  ChannelHandlerContext pipeline(ServerWebSocket socket) {
+    if (channelHandlerContext == null || !channelHandlerContext.getDeclaringClass().isInstance(socket)) {
+      return null;
+    }
+    try {
+      return (ChannelHandlerContext) channelHandlerContext.invoke(socket);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("no pipeline for a WebSocket: {}", e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * Gives a freshly accepted socket direct writes and lets go of its upgrade request; call on its event loop
+   * before anything is written. A socket that cannot be adjusted is served as Vert.x built it.
+   */
+  void makeLean(ChannelHandlerContext vertxHandler) {
+    if (lean != null && vertxHandler != null) {
+      lean.apply(vertxHandler.handler());
+    }
+  }
+
+  /** Drops the handshake headers {@code socket} keeps; {@code socket.headers()} is null from then on. */
+  void releaseHeaders(ServerWebSocket socket) {
+    if (lean != null) {
+      lean.releaseHeaders(socket);
+    }
+  }
+
+  private record Lean(Class<?> handlerType, Method getConnection, Field writeQueue, Constructor<?> directQueue,
+                      Field connectionFactory, Field headers) {
+
+    static Lean find(Names names) {
+      try {
+        Class<?> connection = Class.forName(names.connection());
+        Class<?> handler = Class.forName(names.handler());
+        Field writeQueue = connection.getDeclaredField("outboundMessageQueue");
+        Constructor<?> directQueue = Class.forName(names.connection() + "$DirectOutboundMessageQueue")
+          .getDeclaredConstructor(connection);
+        Field connectionFactory = handler.getDeclaredField("connectionFactory");
+        Field headers = Class.forName(names.webSocketBase()).getDeclaredField("headers");
+        writeQueue.setAccessible(true);
+        directQueue.setAccessible(true);
+        connectionFactory.setAccessible(true);
+        headers.setAccessible(true);
+        return new Lean(handler, handler.getMethod("getConnection"), writeQueue, directQueue, connectionFactory, headers);
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        LOG.warn("WebSockets keep Vert.x's write queue, upgrade request and headers (more memory per connection): "
+          + "this Vert.x's internals differ ({})", e.toString());
+        return null;
+      }
+    }
+
+    void apply(ChannelHandler handler) {
+      if (!handlerType.isInstance(handler)) {
+        return;
+      }
+      try {
+        Object connection = getConnection.invoke(handler);
+        writeQueue.set(connection, directQueue.newInstance(connection));
+        connectionFactory.set(handler, null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("a WebSocket keeps Vert.x's write queue: {}", e.toString());
+      }
+    }
+
+    void releaseHeaders(ServerWebSocket socket) {
+      if (headers.getDeclaringClass().isInstance(socket)) {
+        try {
+          headers.set(socket, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          LOG.debug("a WebSocket keeps its handshake headers: {}", e.toString());
+        }
+      }
+    }
+  }
+}
