@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * The frame level over Vert.x's public API only, for a Vert.x whose internals {@link VertxInternals} cannot
  * reach: text is re-encoded per write, the close is Vert.x's (its closing timeout, and its own Close may
  * follow ours), and fragmentation and UTF-8 are as Vert.x handles them. Messages over the size limit are
- * still closed with 1009 (counted here from the frames, before Vert.x's larger limit), and frames the decoder
- * refuses still get their close code. Confined to the socket's event loop.
+ * still closed with 1009 (counted here from the frames; Vert.x's aggregator, with the same limit, drops
+ * them), and frames the decoder refuses still get their close code. Confined to the socket's event loop.
  */
 final class PublicWire implements Wire {
 

@@ -43,14 +43,14 @@ public final class Transport {
 
   /**
    * The WebSocket options of the HTTP server: frames and messages up to {@code maxMessageBytes} (a larger
-   * frame is refused with 1009 as soon as its header arrives; larger messages are refused by the transport,
-   * so Vert.x's own limit is set above it), and no compression (per-connection compressor state costs memory
-   * and CPU for every socket of a broadcast).
+   * frame is refused with 1009 as soon as its header arrives, a larger message as soon as a fragment takes
+   * it over), and no compression (per-connection compressor state costs memory and CPU for every socket of
+   * a broadcast).
    */
   public static HttpServerOptions configure(HttpServerOptions options, int maxMessageBytes) {
     return options
       .setMaxWebSocketFrameSize(maxMessageBytes)
-      .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes))
+      .setMaxWebSocketMessageSize(maxMessageBytes)
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
   }

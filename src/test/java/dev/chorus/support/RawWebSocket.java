@@ -29,6 +29,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** A frame from the server. */
   public record Frame(int opcode, boolean fin, byte[] payload) {
+    @Override
+    public String toString() {
+      return opcode == CLOSE ? "Close(" + closeCode() + ")" : "Frame(opcode " + opcode + ", " + payload.length + " bytes)";
+    }
+
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
@@ -235,6 +240,32 @@ public final class RawWebSocket implements AutoCloseable {
       if (frame.opcode() == TEXT && frame.text().contains(part)) {
         return frame;
       }
+    }
+  }
+
+  /**
+   * Every frame the server sends until it ends the connection (a reset counts as the end); fails if that
+   * takes longer than {@code wait}.
+   */
+  public java.util.List<Frame> framesUntilEof(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    java.util.List<Frame> frames = new java.util.ArrayList<>();
+    try {
+      socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+      while (true) {
+        Frame frame = readFrame();
+        if (frame == null) {
+          return frames;
+        }
+        frames.add(frame);
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("connection still open after " + wait + "; frames so far: " + frames);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (AssertionError e) {
+      throw new AssertionError("connection still open after " + wait + "; frames so far: " + frames, e);
     }
   }
 
