@@ -1,0 +1,194 @@
+package dev.chorus.chat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.broker.EventBusBroker;
+import dev.chorus.config.Settings;
+import dev.chorus.guard.Guards;
+import dev.chorus.guard.NodeGuards;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.hub.LocalHub;
+import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.presence.HazelcastPresence;
+import dev.chorus.protocol.CloseCode;
+import dev.chorus.support.FakeClientSocket;
+import dev.chorus.support.TestNodes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Chat sessions over fake sockets, without a network or a node: one Vert.x context holding the hub and a
+ * local event bus, and a real Hazelcast member on its own (no join) for history and presence.
+ */
+@Timeout(60)
+class ChatSessionTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static HazelcastInstance hazelcast;
+  private static Vertx vertx;
+  private static Context context;
+  private static ChatRooms rooms;
+  private static Guards guards;
+
+  @BeforeAll
+  static void start() {
+    Settings settings = TestNodes.settings(TestNodes.withoutRateLimit(
+      TestNodes.environment(TestNodes.uniqueClusterName(), "")));
+    Config config = new Config().setClusterName("chorus-session-test-" + UUID.randomUUID());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.getNetworkConfig().setPortAutoIncrement(true).getJoin().getMulticastConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    HazelcastRoomHistory.configure(config, settings.history().size());
+    HazelcastPresence.configure(config);
+    hazelcast = Hazelcast.newHazelcastInstance(config);
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
+    on(() -> {
+      RoomHistory history = new HazelcastRoomHistory(vertx, hazelcast, settings.history().size());
+      LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), metrics);
+      EventBusBroker broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
+      broker.subscribe();
+      rooms = new ChatRooms(hub, new RoomPublisher(history, broker), history, new HazelcastPresence(vertx, hazelcast), metrics);
+      guards = new Guards(vertx, settings, new NodeGuards(settings.limits(), metrics));
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (hazelcast != null) {
+      hazelcast.shutdown();
+    }
+  }
+
+  /** Runs {@code action} on the sessions' context and waits for it. */
+  private static void on(Runnable action) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        action.run();
+        done.complete(null);
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    });
+    try {
+      done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static FakeClientSocket connect() {
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    on(() -> ChatSession.attach(socket, rooms, guards.forChat(socket)));
+    return socket;
+  }
+
+  private static void send(FakeClientSocket socket, JsonObject message) {
+    on(() -> socket.receive(message.encode()));
+  }
+
+  private static JsonObject next(FakeClientSocket socket) {
+    return new JsonObject(socket.next(WAIT));
+  }
+
+  private static String room() {
+    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void joinNoticeThenChatWithSeqReachEveryMember() {
+    String room = room();
+    FakeClientSocket alice = connect();
+    FakeClientSocket bob = connect();
+    send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+    assertEquals("alice joined the chat.", next(alice).getString("message"));
+    send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
+    assertEquals("bob joined the chat.", next(bob).getString("message"));
+    assertEquals("bob joined the chat.", next(alice).getString("message"));
+    send(alice, new JsonObject().put("type", "chat").put("message", "hi"));
+    for (FakeClientSocket member : List.of(alice, bob)) {
+      JsonObject chat = next(member);
+      assertEquals("chat", chat.getString("type"));
+      assertEquals("alice", chat.getString("sender"));
+      assertEquals("hi", chat.getString("message"));
+      assertEquals(room, chat.getString("room"));
+      assertEquals(1L, chat.getLong("seq"));
+    }
+  }
+
+  @Test
+  void chatBeforeJoinGetsTheSeedsError() {
+    FakeClientSocket socket = connect();
+    send(socket, new JsonObject().put("type", "chat").put("message", "hello?"));
+    assertEquals(new JsonObject().put("type", "error").put("message", "Invalid message format or not joined."),
+      next(socket));
+    assertTrue(socket.isOpen());
+  }
+
+  @Test
+  void binaryMessageClosesWith1003() {
+    FakeClientSocket socket = connect();
+    on(() -> socket.receiveBinary(new byte[] {1, 2}));
+    assertEquals(CloseCode.UNSUPPORTED_DATA, socket.closedWith());
+  }
+
+  @Test
+  void disconnectSendsTheLeftNoticeAndLeavesPresence() {
+    String room = room();
+    FakeClientSocket alice = connect();
+    FakeClientSocket bob = connect();
+    send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+    next(alice);
+    send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
+    next(bob);
+    next(alice);
+    on(bob::disconnect);
+    assertEquals("bob left the chat.", next(alice).getString("message"));
+    send(alice, new JsonObject().put("type", "who"));
+    assertEquals(List.of("alice"), next(alice).getJsonArray("members").getList());
+  }
+
+  @Test
+  void resumeReplaysWhatWasMissedThenGoesLive() {
+    String room = room();
+    FakeClientSocket alice = connect();
+    send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+    next(alice);
+    for (int i = 1; i <= 3; i++) {
+      send(alice, new JsonObject().put("type", "chat").put("message", "m" + i));
+      assertEquals(i, next(alice).getLong("seq"));
+    }
+    FakeClientSocket late = connect();
+    send(late, new JsonObject().put("type", "join").put("name", "late").put("room", room).put("since", 1));
+    assertEquals("m2", next(late).getString("message"));
+    assertEquals("m3", next(late).getString("message"));
+    assertEquals("late joined the chat.", next(late).getString("message"));
+    send(alice, new JsonObject().put("type", "chat").put("message", "m4"));
+    JsonObject live = next(late);
+    assertEquals("m4", live.getString("message"));
+    assertEquals(4L, live.getLong("seq"));
+  }
+}

@@ -1,0 +1,57 @@
+package dev.chorus.hub;
+
+import dev.chorus.support.FakeClientSocket;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A socket's place in a room, over a fake socket: live writes, holding during a replay, full queues. */
+class SubscriberTest {
+
+  private final FakeClientSocket socket = new FakeClientSocket("/chat");
+
+  private static byte[] json(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void liveSubscriberWritesEachDeliveryAtOnce() {
+    Subscriber subscriber = new Subscriber(socket, false);
+    subscriber.deliver(1, json("m1"));
+    subscriber.deliver(-1, json("status"));
+    subscriber.deliver(2, json("m2"));
+    assertEquals(List.of("m1", "status", "m2"), socket.drain());
+  }
+
+  @Test
+  void holdingSubscriberWritesNothingUntilReleasedThenOnlyWhatTheReplayDidNotCover() {
+    Subscriber subscriber = new Subscriber(socket, true);
+    subscriber.deliver(5, json("m5"));
+    subscriber.deliver(-1, json("status"));
+    subscriber.deliver(6, json("m6"));
+    subscriber.write(json("replayed m4"));
+    subscriber.write(json("replayed m5"));
+    assertEquals(List.of("replayed m4", "replayed m5"), socket.drain());
+    subscriber.release(5);
+    assertEquals(List.of("status", "m6"), socket.drain());
+    subscriber.deliver(5, json("m5 again"));
+    subscriber.deliver(7, json("m7"));
+    assertEquals(List.of("m7"), socket.drain(), "at or below the floor: the client has it");
+  }
+
+  @Test
+  void fullQueueDropsDeliveriesButNotReplies() {
+    Subscriber subscriber = new Subscriber(socket, false);
+    socket.congested(true);
+    subscriber.deliver(1, json("m1"));
+    subscriber.deliver(2, json("m2"));
+    subscriber.write(json("reply"));
+    assertEquals(2, socket.dropped());
+    socket.congested(false);
+    subscriber.deliver(3, json("m3"));
+    assertEquals(List.of("reply", "m3"), socket.drain());
+  }
+}
