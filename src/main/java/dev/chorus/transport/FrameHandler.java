@@ -258,6 +258,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
 
   @Override
   public void sendText(byte[] utf8) {
+    assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (closeSent) {
       return;
     }
