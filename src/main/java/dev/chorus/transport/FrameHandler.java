@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -58,6 +60,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   private ByteBuf fragments;
   private boolean fragmentsText;
   private boolean closeSent;
+  private boolean resynced;
   private ChannelFuture closeWritten;
   private ScheduledFuture<?> linger;
   private boolean reading;
@@ -209,11 +212,24 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     return CloseCode.PROTOCOL_ERROR;
   }
 
-  /** Replaces the frame decoder with a sink: bytes after a violation are read and dropped, never parsed. */
+  /**
+   * After a violation the decoder has dropped what it held and may be mid-frame. The first time, a fresh
+   * decoder takes its place, so that the client's Close (which clients send after reading ours, on a frame
+   * boundary) is still recognised and the connection closes at once; if that one finds a violation too, a
+   * sink takes its place and everything until the linger is dropped unparsed.
+   */
   private void discardInput() {
     WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
-    if (decoder != null) {
+    if (decoder == null) {
+      return;
+    }
+    if (resynced) {
       ctx.pipeline().replace(decoder, "chorus-discard", Discard.INSTANCE);
+    } else {
+      resynced = true;
+      ctx.pipeline().replace(decoder, "chorus-close-reader", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(maxMessageBytes).expectMaskedFrames(true).allowMaskMismatch(false)
+        .allowExtensions(false).closeOnProtocolViolation(false).build()));
     }
   }
 

@@ -99,6 +99,16 @@ class WireConformanceTest {
   }
 
   @Test
+  void clientThatNeverAnswersTheCloseLosesTcpAfterTheLinger() {
+    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+      raw.send(frame(TEXT, true, 4, text("a")));
+      List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
+      assertEquals(1, frames.size(), "exactly one frame, a Close: " + frames);
+      assertEquals(1002, frames.get(0).closeCode());
+    }
+  }
+
+  @Test
   void binaryOnChatGetsOneClose1003() {
     try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
       raw.send(frame(BINARY, true, 0, text("{\"type\":\"join\"}")));
@@ -122,7 +132,9 @@ class WireConformanceTest {
   void clientsCloseIsAnsweredOnceWithItsCodeThenTcpClosed() {
     try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
       raw.send(frame(CLOSE, true, 0, concat(bytes(0x0F, 0xA0), text("bye")))); // 4000
-      assertOneCloseThenEof(raw, 4000);
+      List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
+      assertEquals(1, frames.size(), "one Close: " + frames);
+      assertEquals(4000, frames.get(0).closeCode());
     }
   }
 
@@ -231,11 +243,14 @@ class WireConformanceTest {
     }
   }
 
+  /** The server's one Close, answered as a client would; then nothing but the end of the connection. */
   private static void assertOneCloseThenEof(RawWebSocket raw, int expected) {
-    List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
-    assertEquals(1, frames.size(), "exactly one frame, a Close: " + frames);
-    assertEquals(CLOSE, frames.get(0).opcode(), "a Close: " + frames);
-    assertEquals(expected, frames.get(0).closeCode());
+    RawWebSocket.Frame close = raw.readFrame();
+    assertNotNull(close, "a Close frame");
+    assertEquals(CLOSE, close.opcode(), "a Close: " + close);
+    assertEquals(expected, close.closeCode());
+    raw.send(frame(CLOSE, true, 0, Arrays.copyOf(close.payload(), 2)));
+    assertEquals(List.of(), raw.framesUntilEof(TCP_GONE), "nothing after the Close");
   }
 
   private static void assertEcho(RawWebSocket raw, int opcode, byte[] payload) {
