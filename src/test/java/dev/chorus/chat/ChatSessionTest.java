@@ -13,6 +13,7 @@ import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.protocol.CloseCode;
+import dev.chorus.support.Contexts;
 import dev.chorus.support.FakeClientSocket;
 import dev.chorus.support.TestNodes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,20 +83,7 @@ class ChatSessionTest {
 
   /** Runs {@code action} on the sessions' context and waits for it. */
   private static void on(Runnable action) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        action.run();
-        done.complete(null);
-      } catch (Throwable e) {
-        done.completeExceptionally(e);
-      }
-    });
-    try {
-      done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    Contexts.run(context, action);
   }
 
   private static FakeClientSocket connect() {

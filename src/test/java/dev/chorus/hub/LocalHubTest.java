@@ -1,6 +1,7 @@
 package dev.chorus.hub;
 
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.support.Contexts;
 import dev.chorus.support.FakeClientSocket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -16,8 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -46,34 +46,19 @@ class LocalHubTest {
       return Future.succeededFuture(new TreeMap<>(history.subMap(since + 1, true, upTo, true)));
     }
   };
-  private final LocalHub hub = onContext(() -> new LocalHub(vertx, source, new ChorusMetrics(new SimpleMeterRegistry())));
+  private final LocalHub hub = Contexts.call(context, () -> new LocalHub(vertx, source, new ChorusMetrics(new SimpleMeterRegistry())));
 
   @AfterEach
   void close() {
     vertx.close().await();
   }
 
-  private <T> T onContext(java.util.function.Supplier<T> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+  private <T> T onContext(Supplier<T> action) {
+    return Contexts.call(context, action);
   }
 
   private void run(Runnable action) {
-    onContext(() -> {
-      action.run();
-      return null;
-    });
+    Contexts.run(context, action);
   }
 
   private static byte[] json(String text) {
