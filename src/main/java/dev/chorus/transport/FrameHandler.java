@@ -255,6 +255,11 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (closeSent && msg instanceof ByteBuf bytes && !bytes.isReadable()) {
+      // Vert.x's "flush, then close the channel" marker: it completes once our Close is written.
+      ctx.write(msg, promise);
+      return;
+    }
     if (closeSent) {
       ReferenceCountUtil.release(msg);
       if (!promise.isVoid()) {
