@@ -15,9 +15,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -27,17 +25,16 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The frame level of one WebSocket, in the Netty pipeline between the frame codec and Vert.x's handler:
+ * The frame level of one WebSocket, in the Netty pipeline between the {@link FrameDecoder} and Vert.x's
+ * handler:
  * <ul>
  *   <li><b>Messages.</b> Fragmented text and binary messages are joined here, so Vert.x only ever sees whole
  *   messages as single final frames (its own aggregator drops a message whose first fragment is empty, and
  *   every later one of that type). Empty fragments anywhere, any number of continuations up to the size
  *   limit, control frames between fragments. A message over the limit: 1009. Text is validated as UTF-8
  *   across its fragments, failing at the first invalid byte: 1007.</li>
- *   <li><b>Protocol violations</b> found by Netty's decoder (reserved bits or opcodes, unmasked, bad
- *   fragmentation, control frames that are fragmented or too long, bad Close frames, frames over the limit):
- *   1002, 1007 or 1009 as the decoder classifies them. The decoder has then lost its place in the stream, so
- *   it is replaced by a sink that discards all further input.</li>
+ *   <li><b>Protocol violations</b> found by the decoder ({@link FrameDecoder.Violation}): closed with their
+ *   code; when the broken frame was the client's Close, the TCP connection is closed once ours is written.</li>
  *   <li><b>The close contract</b> ({@link ClientSocket}): one Close frame, nothing after it, input discarded
  *   until the client's Close or the linger, then TCP closed. Writes from Vert.x after the Close (its own
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
@@ -60,7 +57,6 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   private ByteBuf fragments;
   private boolean fragmentsText;
   private boolean closeSent;
-  private boolean resynced;
   private ChannelFuture closeWritten;
   private ScheduledFuture<?> linger;
   private boolean reading;
@@ -82,6 +78,13 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof FrameDecoder.Violation violation) {
+      close(violation.code());
+      if (violation.clientClosed()) {
+        closeWhenWritten();
+      }
+      return;
+    }
     if (closeSent) {
       boolean clientClose = msg instanceof CloseWebSocketFrame;
       ReferenceCountUtil.release(msg);
@@ -191,9 +194,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-      // Only the decoder throws these; it has skipped what it had and cannot find the next frame.
+      // Netty's decoder, where FrameDecoder could not take its place: it has lost its place in the stream.
       close(closeCodeFor(corrupted.closeStatus()));
-      discardInput();
+      WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
+      if (decoder != null) {
+        ctx.pipeline().replace(decoder, "chorus-discard", Discard.INSTANCE);
+      }
     } else if (closeSent) {
       // A reset while lingering: the connection is ending anyway.
       ctx.close();
@@ -210,27 +216,6 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
       return CloseCode.MESSAGE_TOO_BIG;
     }
     return CloseCode.PROTOCOL_ERROR;
-  }
-
-  /**
-   * After a violation the decoder has dropped what it held and may be mid-frame. The first time, a fresh
-   * decoder takes its place, so that the client's Close (which clients send after reading ours, on a frame
-   * boundary) is still recognised and the connection closes at once; if that one finds a violation too, a
-   * sink takes its place and everything until the linger is dropped unparsed.
-   */
-  private void discardInput() {
-    WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
-    if (decoder == null) {
-      return;
-    }
-    if (resynced) {
-      ctx.pipeline().replace(decoder, "chorus-discard", Discard.INSTANCE);
-    } else {
-      resynced = true;
-      ctx.pipeline().replace(decoder, "chorus-close-reader", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(maxMessageBytes).expectMaskedFrames(true).allowMaskMismatch(false)
-        .allowExtensions(false).closeOnProtocolViolation(false).build()));
-    }
   }
 
   @Override

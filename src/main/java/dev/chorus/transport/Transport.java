@@ -3,6 +3,8 @@ package dev.chorus.transport;
 import dev.chorus.config.Settings;
 import dev.chorus.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -17,6 +19,7 @@ public final class Transport {
   /** How long a close the server started waits for the client's Close before the TCP connection is closed. */
   public static final long LINGER_MILLIS = 1000;
 
+  private static final String FRAME_DECODER = "chorus-decoder";
   private static final String FRAME_HANDLER = "chorus-frames";
 
   private final int maxMessageBytes;
@@ -77,8 +80,15 @@ public final class Transport {
     socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
     Wire wire;
     if (vertxHandler != null) {
+      ChannelPipeline pipeline = vertxHandler.pipeline();
+      WebSocketFrameDecoder netty = pipeline.get(WebSocketFrameDecoder.class);
+      if (netty != null) {
+        // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours.
+        pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes));
+        pipeline.remove(netty);
+      }
       FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener);
-      vertxHandler.pipeline().addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
+      pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
       wire = frames;
     } else {
       wire = new PublicWire(socket, maxMessageBytes, listener);

@@ -1,0 +1,222 @@
+package dev.chorus.transport;
+
+import dev.chorus.protocol.CloseCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+
+import java.util.List;
+
+/**
+ * RFC 6455 frames from a client's bytes, in place of Netty's decoder, so that a violation never costs the
+ * decoder its place in the stream: every frame header is read whole, and a frame that breaks a rule is
+ * skipped by its length. The rules (each answered with a {@link Violation} for {@link FrameHandler}):
+ * reserved bits (no extension is negotiated), unmasked frames, reserved opcodes, control frames that are
+ * fragmented or over 125 bytes, continuations without a start and new messages inside one, lengths not in
+ * their shortest form: 1002; a frame over the size limit: 1009; a Close with a one-byte body or an invalid
+ * code: 1002, with a reason that is not UTF-8: 1007.
+ * <p>After a violation only the client's Close still counts (every other frame is skipped unread), so the
+ * connection closes as soon as the client answers ours, even if it was still sending a large frame.
+ * Payloads are unmasked into a buffer of their own. One instance per channel.
+ */
+final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameDecoder {
+
+  /** A broken frame; {@code clientClosed} when it was the client's Close (nothing more will come). */
+  record Violation(CloseCode code, boolean clientClosed) {
+  }
+
+  private static final int CONTINUATION = 0x0;
+  private static final int TEXT = 0x1;
+  private static final int BINARY = 0x2;
+  private static final int CLOSE = 0x8;
+  private static final int PING = 0x9;
+  private static final int PONG = 0xA;
+
+  private enum State { HEADER, PAYLOAD, SKIP, DISCARD }
+
+  private final int maxFrameBytes;
+  private final Utf8Validator closeReason = new Utf8Validator();
+  private State state = State.HEADER;
+  private boolean fin;
+  private int opcode;
+  private long length;
+  private int mask;
+  private boolean inMessage;
+  private boolean violated;
+
+  FrameDecoder(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (true) {
+      switch (state) {
+        case HEADER -> {
+          if (!readHeader(in, out)) {
+            return;
+          }
+        }
+        case PAYLOAD -> {
+          if (in.readableBytes() < length) {
+            return;
+          }
+          state = State.HEADER;
+          readPayload(ctx, in, out);
+        }
+        case SKIP -> {
+          int skipped = (int) Math.min(length, in.readableBytes());
+          in.skipBytes(skipped);
+          length -= skipped;
+          if (length > 0) {
+            return;
+          }
+          state = State.HEADER;
+        }
+        case DISCARD -> {
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads one whole header; false if it has not all arrived. */
+  private boolean readHeader(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 2) {
+      return false;
+    }
+    int at = in.readerIndex();
+    int first = in.getUnsignedByte(at);
+    int second = in.getUnsignedByte(at + 1);
+    int shortLength = second & 0x7F;
+    boolean masked = (second & 0x80) != 0;
+    int extended = shortLength == 126 ? 2 : shortLength == 127 ? 8 : 0;
+    int size = 2 + extended + (masked ? 4 : 0);
+    if (in.readableBytes() < size) {
+      return false;
+    }
+    long frameLength = shortLength < 126 ? shortLength : shortLength == 126 ? in.getUnsignedShort(at + 2) : in.getLong(at + 2);
+    mask = masked ? in.getInt(at + 2 + extended) : 0;
+    in.skipBytes(size);
+    fin = (first & 0x80) != 0;
+    opcode = first & 0x0F;
+    length = frameLength;
+    if (frameLength < 0) {
+      // A 64-bit length with its top bit set: no frame boundary left to find.
+      violation(out, CloseCode.PROTOCOL_ERROR);
+      state = State.DISCARD;
+      return true;
+    }
+    if (violated) {
+      state = opcode == CLOSE && masked && frameLength <= 125 ? State.PAYLOAD : State.SKIP;
+      return true;
+    }
+    CloseCode broken = check(first, masked, shortLength, frameLength);
+    if (broken != null) {
+      violation(out, broken);
+      state = State.SKIP;
+      return true;
+    }
+    state = State.PAYLOAD;
+    return true;
+  }
+
+  private CloseCode check(int first, boolean masked, int shortLength, long frameLength) {
+    if ((first & 0x70) != 0 || !masked) {
+      return CloseCode.PROTOCOL_ERROR;
+    }
+    if (opcode >= CLOSE) {
+      boolean valid = fin && frameLength <= 125 && opcode <= PONG && !(opcode == CLOSE && frameLength == 1);
+      return valid ? null : CloseCode.PROTOCOL_ERROR;
+    }
+    if (opcode > BINARY || (opcode == CONTINUATION) != inMessage) {
+      return CloseCode.PROTOCOL_ERROR;
+    }
+    if ((shortLength == 126 && frameLength < 126) || (shortLength == 127 && frameLength < 65536)) {
+      return CloseCode.PROTOCOL_ERROR;
+    }
+    return frameLength > maxFrameBytes ? CloseCode.MESSAGE_TOO_BIG : null;
+  }
+
+  private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int size = (int) length;
+    ByteBuf payload;
+    if (size == 0) {
+      payload = Unpooled.EMPTY_BUFFER;
+    } else {
+      payload = ctx.alloc().buffer(size);
+      in.readBytes(payload, size);
+      unmask(payload, mask);
+    }
+    if (violated) {
+      out.add(new CloseWebSocketFrame(true, 0, payload));
+      return;
+    }
+    switch (opcode) {
+      case TEXT -> {
+        inMessage = !fin;
+        out.add(new TextWebSocketFrame(fin, 0, payload));
+      }
+      case BINARY -> {
+        inMessage = !fin;
+        out.add(new BinaryWebSocketFrame(fin, 0, payload));
+      }
+      case CONTINUATION -> {
+        inMessage = !fin;
+        out.add(new ContinuationWebSocketFrame(fin, 0, payload));
+      }
+      case PING -> out.add(new PingWebSocketFrame(payload));
+      case PONG -> out.add(new PongWebSocketFrame(payload));
+      default -> readClose(payload, out);
+    }
+  }
+
+  private void readClose(ByteBuf payload, List<Object> out) {
+    CloseCode broken = null;
+    if (payload.readableBytes() >= 2) {
+      if (!WebSocketCloseStatus.isValidStatusCode(payload.getUnsignedShort(payload.readerIndex()))) {
+        broken = CloseCode.PROTOCOL_ERROR;
+      } else if (!(closeReason.check(payload.slice(payload.readerIndex() + 2, payload.readableBytes() - 2))
+        && closeReason.finish())) {
+        broken = CloseCode.INVALID_PAYLOAD;
+      }
+      closeReason.reset();
+    }
+    if (broken == null) {
+      out.add(new CloseWebSocketFrame(true, 0, payload));
+    } else {
+      payload.release();
+      violated = true;
+      out.add(new Violation(broken, true));
+    }
+  }
+
+  private void violation(List<Object> out, CloseCode code) {
+    violated = true;
+    out.add(new Violation(code, opcode == CLOSE));
+  }
+
+  /** XORs the payload with the 4-byte mask, eight bytes at a time. */
+  static void unmask(ByteBuf payload, int mask) {
+    int start = payload.readerIndex();
+    int end = payload.writerIndex();
+    long wide = ((long) mask << 32) | (mask & 0xFFFFFFFFL);
+    int i = start;
+    for (; i + 8 <= end; i += 8) {
+      payload.setLong(i, payload.getLong(i) ^ wide);
+    }
+    for (; i < end; i++) {
+      payload.setByte(i, payload.getByte(i) ^ (mask >>> (24 - 8 * ((i - start) & 3))));
+    }
+  }
+}
