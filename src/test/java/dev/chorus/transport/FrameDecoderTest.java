@@ -1,0 +1,129 @@
+package dev.chorus.transport;
+
+import dev.chorus.protocol.CloseCode;
+import dev.chorus.support.RawWebSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static dev.chorus.support.RawWebSocket.BINARY;
+import static dev.chorus.support.RawWebSocket.CLOSE;
+import static dev.chorus.support.RawWebSocket.TEXT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The frame decoder on an embedded channel: lengths, masks, byte-wise arrival, violations and what follows them. */
+class FrameDecoderTest {
+
+  private static final int LIMIT = 100_000;
+  private final Random random = new Random(42);
+  private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMIT));
+
+  @AfterEach
+  void finishClean() {
+    assertNull(channel.readInbound(), "nothing left over");
+    assertFalse(channel.finish());
+  }
+
+  private byte[] frame(int opcode, boolean fin, byte[] payload) {
+    return RawWebSocket.frame(opcode, fin, 0, true, payload, random);
+  }
+
+  private byte[] payload(int size) {
+    byte[] bytes = new byte[size];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] content(WebSocketFrame frame) {
+    try {
+      return ByteBufUtil.getBytes(frame.content());
+    } finally {
+      frame.release();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {0, 1, 7, 8, 9, 125, 126, 65535, 65536, 70_000})
+  void payloadOfEveryLengthEncodingIsUnmasked(int size) {
+    byte[] data = payload(size);
+    channel.writeInbound(Unpooled.wrappedBuffer(frame(BINARY, true, data)));
+    BinaryWebSocketFrame frame = channel.readInbound();
+    assertTrue(frame.isFinalFragment());
+    assertArrayEquals(data, content(frame));
+  }
+
+  @Test
+  void framesArrivingByteByByteAreDecodedWhole() {
+    byte[] bytes = frame(TEXT, true, "hello".getBytes());
+    for (byte b : bytes) {
+      channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+    }
+    TextWebSocketFrame frame = channel.readInbound();
+    assertEquals("hello", new String(content(frame)));
+  }
+
+  @Test
+  void oversizedFrameIsAViolationThenSkippedSoTheClientsCloseIsStillRead() {
+    ByteBuf bytes = Unpooled.wrappedBuffer(frame(BINARY, true, payload(LIMIT + 1)),
+      frame(TEXT, true, "after".getBytes()), frame(CLOSE, true, new byte[] {0x03, (byte) 0xE8}));
+    channel.writeInbound(bytes);
+    assertEquals(new FrameDecoder.Violation(CloseCode.MESSAGE_TOO_BIG, false), channel.readInbound());
+    CloseWebSocketFrame close = channel.readInbound();
+    assertEquals(1000, close.statusCode());
+    close.release();
+  }
+
+  @Test
+  void brokenCloseIsAViolationThatEndsTheClientsSide() {
+    channel.writeInbound(Unpooled.wrappedBuffer(frame(CLOSE, true, new byte[] {0x03})));
+    assertEquals(new FrameDecoder.Violation(CloseCode.PROTOCOL_ERROR, true), channel.readInbound());
+    channel.writeInbound(Unpooled.wrappedBuffer(frame(CLOSE, true, new byte[] {0x03, (byte) 0xE7})));
+    CloseWebSocketFrame close = channel.readInbound();
+    close.release();
+  }
+
+  @Test
+  void closeReasonThatIsNotUtf8Is1007() {
+    channel.writeInbound(Unpooled.wrappedBuffer(frame(CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC0})));
+    assertEquals(new FrameDecoder.Violation(CloseCode.INVALID_PAYLOAD, true), channel.readInbound());
+  }
+
+  @Test
+  void lengthNotInItsShortestFormIsAViolation() {
+    // 5 bytes announced with the 16-bit length form.
+    byte[] bytes = {(byte) 0x81, (byte) (0x80 | 126), 0, 5, 1, 2, 3, 4, 'a', 'b', 'c', 'd', 'e'};
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+    assertInstanceOf(FrameDecoder.Violation.class, channel.readInbound());
+  }
+
+  @Test
+  void unmaskHandlesEveryTailLength() {
+    for (int size = 0; size < 20; size++) {
+      byte[] data = payload(size);
+      int mask = random.nextInt();
+      byte[] masked = data.clone();
+      for (int i = 0; i < size; i++) {
+        masked[i] ^= (byte) (mask >>> (24 - 8 * (i & 3)));
+      }
+      ByteBuf buffer = Unpooled.wrappedBuffer(masked);
+      FrameDecoder.unmask(buffer, mask);
+      assertArrayEquals(data, ByteBufUtil.getBytes(buffer), "size " + size);
+    }
+  }
+}
