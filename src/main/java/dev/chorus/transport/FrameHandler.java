@@ -112,7 +112,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   }
 
   private void startMessage(WebSocketFrame frame) {
-    // Netty's decoder refuses a new message inside a fragmented one; frames are within the size limit.
+    // The decoder refuses a new message inside a fragmented one; frames are within the size limit.
     boolean text = frame instanceof TextWebSocketFrame;
     if (text && !utf8.check(frame.content())) {
       frame.release();
@@ -129,13 +129,14 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
       return;
     }
     fragmentsText = text;
-    fragments = ctx.alloc().buffer(Math.max(256, frame.content().readableBytes() * 2));
+    int first = frame.content().readableBytes();
+    fragments = ctx.alloc().buffer((int) Math.min(maxMessageBytes, Math.max(256L, 2L * first)), maxMessageBytes);
     append(frame);
   }
 
   private void continueMessage(WebSocketFrame frame) {
     if (fragments == null) {
-      // Only after a message was dropped for its size (the decoder refuses continuations without a start).
+      // Not after a start (the decoder refuses such continuations): dropped, to be safe.
       frame.release();
       return;
     }
