@@ -19,7 +19,7 @@ import java.lang.reflect.Method;
  *   <li><b>The pipeline</b> ({@code WebSocketInternal.channelHandlerContext()}): where {@link FrameHandler}
  *   goes. Without it, {@link PublicWire}.</li>
  *   <li><b>A lean connection</b>, which takes the live heap of an idle WebSocket from about 15.6 KB to 3.5 KB
- *   together with strict thread mode (docs/performance.md):
+ *   together with strict thread mode (README, "Performance", round 2):
  *     <ul>
  *       <li>direct writes: strict thread mode is not passed on to the connection an upgrade creates, which
  *       keeps a multi-producer write queue (its first chunk alone about 4.7 KB) that every frame takes a trip
