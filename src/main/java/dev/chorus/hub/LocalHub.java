@@ -77,7 +77,9 @@ public final class LocalHub {
 
   /**
    * Adds a subscriber to a room. Completes with the room's position for it: every chat message with a
-   * greater seq reaches the subscriber, none at or below it does through the hub.
+   * greater seq reaches the subscriber. One at or below it can still arrive while the room has handed out
+   * nothing on this event loop (a message sequenced before the position was read but delivered after:
+   * {@link RoomFeed#offer}); a holding subscriber drops those at its release floor.
    */
   public Future<Long> subscribe(String room, Subscriber subscriber) {
     Channel channel = rooms.get(room);
