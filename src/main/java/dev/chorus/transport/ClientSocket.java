@@ -12,7 +12,10 @@ import java.util.function.Consumer;
  * <p><b>The close contract.</b> {@link #close} sends exactly one Close frame with the code and reason of the
  * {@link CloseCode}; nothing is written after it; input is read and discarded until the client's Close
  * arrives or {@link Transport#LINGER_MILLIS} pass; then the TCP connection is closed. Closes the transport
- * starts itself (protocol violations, idle timeout, slow consumer, shutdown) follow the same contract.
+ * starts itself (protocol violations, idle timeout, slow consumer, shutdown) follow the same contract. A
+ * Close queued behind a full outbound queue (a client that stopped reading) goes out only if the client reads
+ * within the linger; the TCP connection is closed either way. A Close the client starts is answered and the
+ * connection closed within the same linger.
  * <p>Every method must be called on the socket's event loop (its verticle's context); the handlers run there.
  */
 public interface ClientSocket {

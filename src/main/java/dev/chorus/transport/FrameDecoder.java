@@ -118,7 +118,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
       return true;
     }
     if (violated) {
-      state = opcode == CLOSE && masked && frameLength <= 125 ? State.PAYLOAD : State.SKIP;
+      state = opcode == CLOSE && masked && shortLength <= 125 ? State.PAYLOAD : State.SKIP;
       return true;
     }
     CloseCode broken = check(first, masked, shortLength, frameLength);
@@ -136,7 +136,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
       return CloseCode.PROTOCOL_ERROR;
     }
     if (opcode >= CLOSE) {
-      boolean valid = fin && frameLength <= 125 && opcode <= PONG && !(opcode == CLOSE && frameLength == 1);
+      boolean valid = fin && shortLength <= 125 && opcode <= PONG && !(opcode == CLOSE && frameLength == 1);
       return valid ? null : CloseCode.PROTOCOL_ERROR;
     }
     if (opcode > BINARY || (opcode == CONTINUATION) != inMessage) {
@@ -154,7 +154,9 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     if (size == 0) {
       payload = Unpooled.EMPTY_BUFFER;
     } else {
-      payload = ctx.alloc().buffer(size);
+      // Unpooled heap memory: Vert.x copies pooled buffers into its own before handing them on, and frames
+      // that wait in its paused inbound queue when the channel closes are never released.
+      payload = Unpooled.buffer(size);
       in.readBytes(payload, size);
       unmask(payload, mask);
     }
@@ -199,6 +201,14 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
       violated = true;
       out.add(new Violation(broken, true));
     }
+  }
+
+  /**
+   * The server is closing: from now on only the client's Close is read, every other frame skipped unread
+   * (no buffering or unmasking of what would be dropped anyway).
+   */
+  void closing() {
+    violated = true;
   }
 
   private void violation(List<Object> out, CloseCode code) {

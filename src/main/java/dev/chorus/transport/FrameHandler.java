@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -54,6 +55,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   private final CloseListener listener;
   private final Utf8Validator utf8 = new Utf8Validator();
   private ChannelHandlerContext ctx;
+  private ChannelPromise quiet;
   private ByteBuf fragments;
   private boolean fragmentsText;
   private boolean closeSent;
@@ -72,6 +74,14 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    // Unlike ctx.voidPromise(), a failed write (the channel closed under queued deliveries) fires no
+    // exception through the pipeline.
+    this.quiet = new VoidChannelPromise(ctx.channel(), false);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseFragments();
   }
 
   // ---- inbound
@@ -130,7 +140,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     }
     fragmentsText = text;
     int first = frame.content().readableBytes();
-    fragments = ctx.alloc().buffer((int) Math.min(maxMessageBytes, Math.max(256L, 2L * first)), maxMessageBytes);
+    fragments = Unpooled.buffer((int) Math.min(maxMessageBytes, Math.max(256L, 2L * first)), maxMessageBytes);
     append(frame);
   }
 
@@ -178,6 +188,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
       ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
       : new CloseWebSocketFrame(code, "");
     closeWritten = ctx.writeAndFlush(answer);
+    scheduleLinger();
     ctx.fireChannelRead(close);
     closeWhenWritten();
   }
@@ -271,10 +282,10 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     }
     TextWebSocketFrame frame = new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8));
     if (reading) {
-      ctx.write(frame, ctx.voidPromise());
+      ctx.write(frame, quiet);
       flushPending = true;
     } else {
-      ctx.writeAndFlush(frame, ctx.voidPromise());
+      ctx.writeAndFlush(frame, quiet);
     }
   }
 
@@ -286,7 +297,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public void ping() {
     if (!closeSent) {
-      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING)), ctx.voidPromise());
+      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING)), quiet);
     }
   }
 
@@ -306,7 +317,19 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     closeSent = true;
     closeWritten = written;
     ctx.flush();
+    FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+    if (decoder != null) {
+      decoder.closing();
+    }
     ctx.channel().config().setAutoRead(true);
+    scheduleLinger();
+  }
+
+  /**
+   * The bound on every close: the TCP connection is closed {@code lingerMillis} after the Close, whatever
+   * the client does. A Close still queued behind unread data (a slow consumer) is lost with it.
+   */
+  private void scheduleLinger() {
     linger = ctx.executor().schedule(() -> ctx.close(), lingerMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -49,7 +49,10 @@ final class SlowConsumers {
 
   /** A delivery to {@code socket} was dropped, the first since its queue had room. */
   void stalled(VertxClientSocket socket) {
-    stalled.add(socket);
+    if (!socket.listed) {
+      socket.listed = true;
+      stalled.add(socket);
+    }
   }
 
   private void check() {
@@ -62,9 +65,11 @@ final class SlowConsumers {
       Wire wire = socket.wire();
       if (socket.stalledSince == 0 || wire.closing() || wire.writable()) {
         socket.stalledSince = 0;
+        socket.listed = false;
         it.remove();
       } else if (now - socket.stalledSince >= timeoutNanos) {
         long fullMillis = (now - socket.stalledSince) / 1_000_000;
+        socket.listed = false;
         it.remove();
         if (wire.close(CloseCode.SLOW_CONSUMER)) {
           LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms", socket.remoteAddress(),

@@ -23,6 +23,8 @@ final class VertxClientSocket implements ClientSocket {
   private boolean closed;
   /** When deliveries started to be dropped for a full queue (System.nanoTime); 0 while they are not. */
   long stalledSince;
+  /** Whether {@link SlowConsumers} holds this socket in its list (at most once). */
+  boolean listed;
 
   VertxClientSocket(ServerWebSocket socket, Wire wire, SlowConsumers slowConsumers) {
     this.socket = socket;

@@ -113,6 +113,14 @@ class FrameDecoderTest {
   }
 
   @Test
+  void controlFrameLengthNotInItsShortestFormIsAViolation() {
+    // A ping of 5 bytes announced with the 16-bit length form.
+    byte[] bytes = {(byte) 0x89, (byte) (0x80 | 126), 0, 5, 1, 2, 3, 4, 'a', 'b', 'c', 'd', 'e'};
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+    assertEquals(new FrameDecoder.Violation(CloseCode.PROTOCOL_ERROR, false), channel.readInbound());
+  }
+
+  @Test
   void unmaskHandlesEveryTailLength() {
     for (int size = 0; size < 20; size++) {
       byte[] data = payload(size);
