@@ -5,20 +5,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -125,14 +120,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     // The decoder refuses a new message inside a fragmented one; frames are within the size limit.
     boolean text = frame instanceof TextWebSocketFrame;
     if (text && !utf8.check(frame.content())) {
-      frame.release();
-      close(CloseCode.INVALID_PAYLOAD);
+      refuse(frame, CloseCode.INVALID_PAYLOAD);
       return;
     }
     if (frame.isFinalFragment()) {
       if (text && !utf8.finish()) {
-        frame.release();
-        close(CloseCode.INVALID_PAYLOAD);
+        refuse(frame, CloseCode.INVALID_PAYLOAD);
         return;
       }
       ctx.fireChannelRead(frame);
@@ -151,16 +144,17 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
       return;
     }
     if (fragments.readableBytes() + frame.content().readableBytes() > maxMessageBytes) {
-      frame.release();
-      close(CloseCode.MESSAGE_TOO_BIG);
-      return;
+      refuse(frame, CloseCode.MESSAGE_TOO_BIG);
+    } else if (fragmentsText && !utf8.check(frame.content())) {
+      refuse(frame, CloseCode.INVALID_PAYLOAD);
+    } else {
+      append(frame);
     }
-    if (fragmentsText && !utf8.check(frame.content())) {
-      frame.release();
-      close(CloseCode.INVALID_PAYLOAD);
-      return;
-    }
-    append(frame);
+  }
+
+  private void refuse(WebSocketFrame frame, CloseCode code) {
+    frame.release();
+    close(code);
   }
 
   private void append(WebSocketFrame frame) {
@@ -205,29 +199,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-      // Netty's decoder, where FrameDecoder could not take its place: it has lost its place in the stream.
-      close(closeCodeFor(corrupted.closeStatus()));
-      WebSocketFrameDecoder decoder = ctx.pipeline().get(WebSocketFrameDecoder.class);
-      if (decoder != null) {
-        ctx.pipeline().replace(decoder, "chorus-discard", Discard.INSTANCE);
-      }
-    } else if (closeSent) {
+    if (closeSent) {
       // A reset while lingering: the connection is ending anyway.
       ctx.close();
     } else {
       ctx.fireExceptionCaught(cause);
     }
-  }
-
-  static CloseCode closeCodeFor(WebSocketCloseStatus status) {
-    if (WebSocketCloseStatus.INVALID_PAYLOAD_DATA.equals(status)) {
-      return CloseCode.INVALID_PAYLOAD;
-    }
-    if (WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(status)) {
-      return CloseCode.MESSAGE_TOO_BIG;
-    }
-    return CloseCode.PROTOCOL_ERROR;
   }
 
   @Override
@@ -350,16 +327,5 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public long lastHeardNanos() {
     return lastHeardNanos;
-  }
-
-  /** Drops every inbound byte: replaces the frame decoder once it has found a violation. */
-  @ChannelHandler.Sharable
-  private static final class Discard extends ChannelInboundHandlerAdapter {
-    static final Discard INSTANCE = new Discard();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.chorus.transport;
 
 import dev.chorus.protocol.CloseCode;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -38,9 +39,20 @@ final class PublicWire implements Wire {
     });
     socket.exceptionHandler(failure -> {
       if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-        close(FrameHandler.closeCodeFor(corrupted.closeStatus()));
+        close(closeCodeFor(corrupted.closeStatus()));
       }
     });
+  }
+
+  /** The close Netty's decoder asks for, by the status of its exception. */
+  private static CloseCode closeCodeFor(WebSocketCloseStatus status) {
+    if (WebSocketCloseStatus.INVALID_PAYLOAD_DATA.equals(status)) {
+      return CloseCode.INVALID_PAYLOAD;
+    }
+    if (WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(status)) {
+      return CloseCode.MESSAGE_TOO_BIG;
+    }
+    return CloseCode.PROTOCOL_ERROR;
   }
 
   @Override

@@ -78,19 +78,17 @@ public final class Transport {
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
     socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    WebSocketFrameDecoder netty = vertxHandler == null ? null : vertxHandler.pipeline().get(WebSocketFrameDecoder.class);
     Wire wire;
-    if (vertxHandler != null) {
+    if (netty != null) {
       ChannelPipeline pipeline = vertxHandler.pipeline();
       FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener);
       pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
-      WebSocketFrameDecoder netty = pipeline.get(WebSocketFrameDecoder.class);
-      if (netty != null) {
-        // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x
-        // 5.0 hands the socket over before any frame is read (bytes behind the upgrade request wait in the
-        // HTTP decoder), so the stream is at a frame boundary here.
-        pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes));
-        pipeline.remove(netty);
-      }
+      // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x 5.0
+      // hands the socket over before any frame is read (bytes behind the upgrade request wait in the HTTP
+      // decoder), so the stream is at a frame boundary here.
+      pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes));
+      pipeline.remove(netty);
       wire = frames;
     } else {
       wire = new PublicWire(socket, maxMessageBytes, listener);

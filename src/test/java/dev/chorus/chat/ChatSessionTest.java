@@ -61,14 +61,14 @@ class ChatSessionTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
-    on(() -> {
+    Contexts.call(context, () -> {
       RoomHistory history = new HazelcastRoomHistory(vertx, hazelcast, settings.history().size());
       LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(history), metrics);
       EventBusBroker broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
-      broker.subscribe();
       rooms = new ChatRooms(hub, new RoomPublisher(history, broker), history, new HazelcastPresence(vertx, hazelcast), metrics);
       guards = new Guards(vertx, settings, new NodeGuards(settings.limits(), metrics));
-    });
+      return broker.subscribe();
+    }).await();
   }
 
   @AfterAll

@@ -66,8 +66,7 @@ class LocalHubTest {
   }
 
   private long subscribe(String room, FakeClientSocket socket) {
-    Future<Long> position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket)));
-    return onContext(() -> position).await();
+    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket))).await();
   }
 
   @Test

@@ -227,19 +227,23 @@ class WireConformanceTest {
   }
 
   @Test
-  void shutdownClosesWith1001Once() {
+  void shutdownClosesWith1001Once() throws InterruptedException {
     ChorusNode other = TestNodes.startAlone();
+    Thread stopper = new Thread(() -> TestNodes.stop(other));
     try (RawWebSocket raw = RawWebSocket.upgraded(other.settings().http().port(), "/chat")) {
       raw.sendText("{\"type\":\"join\",\"name\":\"leaving\"}");
       raw.awaitText("leaving joined");
-      Thread stopper = new Thread(() -> TestNodes.stop(other));
       stopper.start();
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(Duration.ofSeconds(10));
       assertEquals(List.of(1001), frames.stream().filter(f -> f.opcode() == CLOSE).map(RawWebSocket.Frame::closeCode).toList(),
         "one Close 1001: " + frames);
       assertEquals(CLOSE, frames.get(frames.size() - 1).opcode(), "nothing after the Close: " + frames);
     } finally {
-      TestNodes.stop(other);
+      if (stopper.getState() == Thread.State.NEW) {
+        TestNodes.stop(other);
+      } else {
+        stopper.join(Duration.ofSeconds(60).toMillis());
+      }
     }
   }
 
