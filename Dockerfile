@@ -3,11 +3,13 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+COPY server/pom.xml server/pom.xml
+COPY bench/pom.xml bench/pom.xml
+RUN mvn -B -q -pl server -am dependency:go-offline
 COPY cluster.xml .
 COPY conf conf
-COPY src src
-RUN mvn -B -q -DskipTests package
+COPY server/src server/src
+RUN mvn -B -q -pl server -am -DskipTests package
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app chorus && mkdir -p /app && chown chorus /app

@@ -7,7 +7,7 @@
 #   bench/compare.sh                 # about 6-8 minutes on 2 cores
 #   DURATION=10s HOLD=5000 bench/compare.sh
 #
-# Needs: Java 17 + Maven (builds target/chat-server.jar if missing), Node.js >= 18 + npm (installs ws from
+# Needs: Java 17 + Maven (builds target/chat-server.jar and bench/target/chorus-bench.jar if missing), Node.js >= 18 + npm (installs ws from
 # bench/peers/package-lock.json), Debian's python3-websockets (apt-get install python3-websockets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,10 +25,11 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 CHORUS_JAVA_OPTS=${CHORUS_JAVA_OPTS:-"-Xms256m -Xmx1g -Xmn64m"}
 OUT=${OUT:-target/bench-$(date +%Y%m%d-%H%M%S)}
 JAR=target/chat-server.jar
+BENCH_JAR=bench/target/chorus-bench.jar
 CLUSTER=bench-$$
 
 mkdir -p "$OUT"
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
+[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] || mvn -B -q -DskipTests package
 [ -d bench/peers/node_modules/ws ] || (cd bench/peers && npm ci --no-audit --no-fund >/dev/null)
 "$PYTHON" -c 'import websockets' 2>/dev/null || { echo "python3-websockets is missing (apt-get install python3-websockets)" >&2; exit 2; }
 
@@ -65,7 +66,7 @@ bench() { # <scenario> <label> <pids> <command> [options...]
   local scenario=$1 label=$2 pids=$3 command=$4; shift 4
   local file="$OUT/$scenario-$label.json"
   echo "== $scenario: $label" >&2
-  if java -Xmx2g -cp "$JAR" dev.chorus.bench.Bench "$command" --scenario "$scenario" --label "$label" \
+  if java -Xmx2g -jar "$BENCH_JAR" "$command" --scenario "$scenario" --label "$label" \
       --pid "$pids" --duration "$DURATION" --warmup "$WARMUP" --json "$@" >"$file" 2>"$OUT/$scenario-$label.log"; then
     tail -n 1 "$OUT/$scenario-$label.log" >&2
   else
@@ -117,6 +118,6 @@ bench fanout-$FANOUT_CLIENTS chorus-2-nodes "$CHORUS1,$CHORUS2" fanout \
   --connections "$FANOUT_CLIENTS" --senders "$FANOUT_SENDERS" --rate "$FANOUT_RATE"
 
 echo
-java -cp "$JAR" dev.chorus.bench.Bench compare --baseline node-ws --svg "$OUT/latency.svg" "${RESULTS[@]}" \
+java -jar "$BENCH_JAR" compare --baseline node-ws --svg "$OUT/latency.svg" "${RESULTS[@]}" \
   | tee "$OUT/table.md"
 echo "(results, logs and latency.svg in $OUT)"

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class ComposeFile {
 
   /** The compose file at the top of the project. */
-  public static final Path PATH = Path.of("docker-compose.yml");
+  public static final Path PATH = RepoFiles.path("docker-compose.yml");
 
   private final Map<String, Object> root;
 

@@ -1,5 +1,6 @@
 package dev.chorus.metrics;
 
+import dev.chorus.support.RepoFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Grafana dashboard only queries Chorus metrics that {@link ChorusMetrics} really exposes. */
 class GrafanaDashboardTest {
 
-  private static final Path DASHBOARD = Path.of("ops", "grafana", "dashboards", "chorus.json");
+  private static final Path DASHBOARD = RepoFiles.path("ops", "grafana", "dashboards", "chorus.json");
 
   @Test
   void everyChorusSeriesTheDashboardQueriesIsExposed() throws IOException {

@@ -37,7 +37,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** The fat jar under test: -Dchorus.jar (set by the build), else target/chat-server.jar. */
   public static Path jar() {
-    Path jar = Path.of(System.getProperty("chorus.jar", "target/chat-server.jar")).toAbsolutePath();
+    Path jar = Path.of(System.getProperty("chorus.jar", RepoFiles.path("target", "chat-server.jar").toString())).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run `mvn package` first");
     }

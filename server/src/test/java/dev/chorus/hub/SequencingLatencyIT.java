@@ -1,11 +1,10 @@
-package dev.chorus.bench;
+package dev.chorus.hub;
 
 import dev.chorus.ChorusNode;
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
 import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
-import dev.chorus.hub.LocalHub;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.TestNodes;

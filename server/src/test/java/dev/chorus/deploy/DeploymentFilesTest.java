@@ -1,5 +1,6 @@
 package dev.chorus.deploy;
 
+import dev.chorus.support.RepoFiles;
 import dev.chorus.support.ComposeFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class DeploymentFilesTest {
   @Test
   void haproxyConfigIsValidForHaproxy() {
     requireTool("haproxy");
-    Result result = run(List.of("haproxy", "-c", "-f", "docker/haproxy.cfg"));
+    Result result = run(List.of("haproxy", "-c", "-f", RepoFiles.path("docker", "haproxy.cfg").toString()));
     assertEquals(0, result.status(), "haproxy -c:\n" + result.output());
   }
 
@@ -70,7 +71,7 @@ class DeploymentFilesTest {
   void loadBalancerPublishesTheClientPortAndHealthChecksEveryNode() throws IOException {
     ComposeFile compose = ComposeFile.load();
     assertEquals(List.of("8080:8080"), compose.ports("lb"));
-    String haproxy = Files.readString(Path.of("docker", "haproxy.cfg"));
+    String haproxy = Files.readString(RepoFiles.path("docker", "haproxy.cfg"));
     assertTrue(haproxy.contains("option httpchk GET /ready"), haproxy);
     assertTrue(haproxy.contains("default-server check"), haproxy);
     assertTrue(haproxy.contains("timeout tunnel"), "WebSocket tunnels need their own timeout");
@@ -82,11 +83,11 @@ class DeploymentFilesTest {
 
   @Test
   void dockerfileRunsAsNonRootWithAReadinessHealthCheck() throws IOException {
-    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    String dockerfile = Files.readString(RepoFiles.path("Dockerfile"));
     assertTrue(dockerfile.contains("USER chorus"), dockerfile);
     assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("GET /ready"), dockerfile);
     assertFalse(dockerfile.contains("\"sh\", \"-c\", \"exec 3<>/dev/tcp"), "/dev/tcp needs bash, not sh");
-    assertTrue(Files.isExecutable(Path.of("docker", "entrypoint.sh")), "docker/entrypoint.sh must be executable");
+    assertTrue(Files.isExecutable(RepoFiles.path("docker", "entrypoint.sh")), "docker/entrypoint.sh must be executable");
   }
 
   private static void requireTool(String tool) {

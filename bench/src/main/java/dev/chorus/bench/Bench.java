@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The load-test tool: {@code java -cp chat-server.jar dev.chorus.bench.Bench <echo|fanout|hold|compare> ...}.
+ * The load-test tool: {@code java -jar chorus-bench.jar <echo|fanout|hold|compare> ...}.
  * A progress line per second on stderr; the result as a table (or JSON with {@code --json}) on stdout; an
  * SVG latency chart with {@code --svg file}. It runs in its own JVM, never inside a server.
  */
 public final class Bench {
 
   static final String USAGE = """
-    usage: java -cp chat-server.jar dev.chorus.bench.Bench <command> [options]
+    usage: java -jar chorus-bench.jar <command> [options]
       echo     --url ws://127.0.0.1:8080/echo --connections 50 [--rate 0 (closed loop) | msg/s total] --size 64
       fanout   --url ws://h:8080/chat[,ws://h:8081/chat] --connections 1000 --senders 1 --rate 20 (msg/s total)
                [--room lobby] [--size 64] [--join all|senders]
