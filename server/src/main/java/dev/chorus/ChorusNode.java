@@ -5,13 +5,13 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
-import dev.chorus.guard.NodeGuards;
-import dev.chorus.http.NodeHealth;
-import dev.chorus.http.NodeServices;
+import dev.chorus.admission.UpgradePolicy;
+import dev.chorus.node.NodeHealth;
+import dev.chorus.node.NodeServices;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
-import dev.chorus.http.Readiness;
+import dev.chorus.node.Readiness;
 import dev.chorus.http.ServerVerticle;
 import dev.chorus.metrics.ChorusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -46,7 +46,7 @@ public final class ChorusNode {
   /** This node's own registry: Vert.x's metrics and Chorus's, scraped at GET /metrics. */
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ChorusMetrics metrics = new ChorusMetrics(registry);
-  private final NodeGuards guards;
+  private final UpgradePolicy upgrades;
   private volatile Vertx vertx;
   private volatile RoomHistory history;
   private volatile MemberDirectory members;
@@ -54,7 +54,7 @@ public final class ChorusNode {
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
     this.workingDir = workingDir;
-    this.guards = new NodeGuards(settings.limits(), metrics);
+    this.upgrades = UpgradePolicy.forNode(settings, metrics);
   }
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
@@ -85,8 +85,8 @@ public final class ChorusNode {
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
         NodeHealth health = new NodeHealth(started, readiness, clusterManager);
         members = new MemberDirectory(started, clusterManager,
-          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), guards.connections()::count);
-        NodeServices services = new NodeServices(guards, history, presence, members, health, metrics);
+          settings.http().advertisedHost(cluster) + ":" + settings.http().port(), upgrades::openConnections);
+        NodeServices services = new NodeServices(upgrades, history, presence, members, health, metrics);
         return started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options));
       })
       .compose(deploymentId -> members.start())
@@ -154,8 +154,8 @@ public final class ChorusNode {
     return metrics;
   }
 
-  /** Open connections and what the limits refused or closed on this node. */
-  public NodeGuards guards() {
-    return guards;
+  /** Which upgrades this node admits, and its open WebSockets. */
+  public UpgradePolicy upgrades() {
+    return upgrades;
   }
 }

@@ -1,12 +1,11 @@
 package dev.chorus.http;
 
 import dev.chorus.cluster.MemberDirectory;
+import dev.chorus.node.NodeHealth;
 import dev.chorus.metrics.ChorusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -32,14 +31,9 @@ public final class HttpRoutes {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
     router.get("/api/cluster").handler(ctx -> members.view()
-      .onSuccess(view -> json(ctx, 200, view.encode()))
-      .onFailure(failure -> json(ctx, 503, new JsonObject()
-        .put("error", "cluster view unavailable: " + failure.getMessage()).encode())));
+      .onSuccess(view -> JsonResponse.send(ctx, 200, view))
+      .onFailure(failure -> JsonResponse.error(ctx, 503, "cluster view unavailable: " + failure.getMessage())));
     router.get("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     return router;
-  }
-
-  private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 }

@@ -1,17 +1,18 @@
 package dev.chorus.http;
 
+import dev.chorus.admission.Admission;
+import dev.chorus.auth.JwtAuthenticator;
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
-import dev.chorus.chat.ChatRooms;
-import dev.chorus.chat.ChatSession;
-import dev.chorus.chat.HistorySequenceSource;
+import dev.chorus.chat.ChatConnection;
+import dev.chorus.chat.ChatRules;
+import dev.chorus.chat.ChatServices;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
-import dev.chorus.guard.Guards;
-import dev.chorus.guard.HandshakeGuard;
 import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.node.NodeServices;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.transport.Transport;
 import io.vertx.core.Future;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port and holds this
- * event loop's sockets. Wiring only: the protocol lives in {@link ChatSession} and {@link EchoHandler}.
+ * event loop's sockets. Wiring only: the protocol lives in {@link ChatConnection} and {@link EchoHandler}.
  */
 public final class ServerVerticle extends VerticleBase {
 
@@ -39,7 +40,6 @@ public final class ServerVerticle extends VerticleBase {
   private final NodeServices node;
   private HttpServer server;
   private Broker broker;
-  private Guards guards;
   private Transport transport;
 
   public ServerVerticle(Settings settings, NodeServices node) {
@@ -50,19 +50,20 @@ public final class ServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ChorusMetrics metrics = node.metrics();
-    guards = new Guards(vertx, settings, node.guards());
-    transport = new Transport(vertx, settings.limits(), settings.server().maxMessageBytes(), node.guards().counters());
+    transport = new Transport(vertx, settings.limits(), settings.server().maxMessageBytes(), metrics::serverClosed);
     transport.start();
-    LocalHub hub = new LocalHub(vertx, new HistorySequenceSource(node.history()), metrics);
+    LocalHub hub = new LocalHub(vertx, node.history(), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
     RoomPublisher publisher = new RoomPublisher(node.history(), broker);
-    ChatRooms rooms = new ChatRooms(hub, publisher, node.history(), node.presence(), metrics);
+    ChatRules rules = ChatRules.of(settings.limits());
+    JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
+    ChatServices chat = new ChatServices(hub, publisher, node.presence(), rules, settings.limits(), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
-    AdminApi.mount(router, settings.admin(), settings.limits(), settings.server().maxMessageBytes(), publisher,
-      node.history(), node.presence());
+    AdminApi.mount(router, settings.admin(), rules, settings.server().maxMessageBytes(), publisher, node.history(),
+      node.presence());
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
-      .webSocketHandler(socket -> onWebSocket(socket, rooms))
+      .webSocketHandler(socket -> onWebSocket(socket, chat))
       .requestHandler(router);
     return broker.subscribe().compose(v -> server.listen()
       .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
@@ -92,21 +93,21 @@ public final class ServerVerticle extends VerticleBase {
       handshake.reject(404);
       return;
     }
-    int refusal = guards.refusal(handshake);
-    if (refusal == HandshakeGuard.ACCEPT) {
+    Admission admission = node.upgrades().admit(handshake.headers());
+    if (admission.accepted()) {
       handshake.accept();
     } else {
-      handshake.reject(refusal);
+      handshake.reject(admission.httpStatus());
     }
   }
 
-  private void onWebSocket(ServerWebSocket webSocket, ChatRooms rooms) {
+  private void onWebSocket(ServerWebSocket webSocket, ChatServices chat) {
     ClientSocket socket = transport.accept(webSocket);
-    guards.opened(socket);
+    node.upgrades().opened(socket);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {
-      ChatSession.attach(socket, rooms, guards.forChat(socket));
+      ChatConnection.attach(socket, chat);
     }
   }
 

@@ -1,10 +1,11 @@
 package dev.chorus.hub;
 
+import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import dev.chorus.transport.ClientSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,9 @@ import java.util.Set;
  * The sockets of one verticle instance by room, and delivery to them: LOCAL fan-out only. A message for
  * the whole cluster goes through the broker, which calls {@link #deliver} on every node.
  * <p>Chat messages (those with a seq) pass through the room's {@link RoomFeed}, so each socket receives a
- * room's chat messages in seq order, once, without gaps: a gap that does not close within
- * {@link #GAP_WAIT_MS} (a publish lost with its node) is filled from the {@link SequenceSource}. Status
- * messages have no seq and go out as they arrive.
+ * room's chat messages in seq order, once: a gap that does not close within {@link #GAP_WAIT_MS} (a publish
+ * lost with its node) is filled from the room's history by {@link CatchUp}, which also serves resumes, under
+ * one gap policy. Status messages have no seq and go out as they arrive.
  * <p>A socket whose outbound queue is full (its write-queue limit reached) misses deliveries instead of
  * growing memory ({@link ClientSocket#offer}; the transport closes it if it stays full).
  * Confined to its verticle's event loop: not thread-safe, by design.
@@ -33,16 +34,17 @@ public final class LocalHub {
   private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
 
   /** One room on this event loop: its subscribers and its ordered feed. */
-  private final class Channel {
+  private final class LocalRoom {
     final String room;
     final Set<Subscriber> subscribers = new LinkedHashSet<>();
     final RoomFeed feed;
-    List<Promise<Long>> awaitingStart = new ArrayList<>();
+    List<Promise<Long>> waitingForStart = new ArrayList<>();
+    /** A gap is being waited for or read: one at a time. */
     boolean gapTimer;
 
-    Channel(String room) {
+    LocalRoom(String room) {
       this.room = room;
-      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json));
+      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json), () -> fanOut(-1, catchUp.gapError(room)));
     }
 
     /** The same bytes to every subscriber of the room on this event loop. */
@@ -55,13 +57,13 @@ public final class LocalHub {
   }
 
   private final Vertx vertx;
-  private final SequenceSource source;
+  private final CatchUp catchUp;
   private final ChorusMetrics metrics;
-  private final Map<String, Channel> rooms = new HashMap<>();
+  private final Map<String, LocalRoom> rooms = new HashMap<>();
 
-  public LocalHub(Vertx vertx, SequenceSource source, ChorusMetrics metrics) {
+  public LocalHub(Vertx vertx, RoomHistory history, ChorusMetrics metrics) {
     this.vertx = vertx;
-    this.source = source;
+    this.catchUp = new CatchUp(vertx, history, metrics);
     this.metrics = metrics;
   }
 
@@ -70,10 +72,11 @@ public final class LocalHub {
     return new Subscriber(socket, false);
   }
 
-  /** A subscriber for {@code socket} that holds deliveries until {@link Subscriber#release}. */
-  public Subscriber holdingSubscriber(ClientSocket socket) {
+  /** A subscriber for {@code socket} to {@link #resume} with: it holds deliveries until caught up. */
+  public Subscriber resumingSubscriber(ClientSocket socket) {
     return new Subscriber(socket, true);
   }
+
 
   /**
    * Adds a subscriber to a room. Completes with the room's position for it: every chat message with a
@@ -82,54 +85,70 @@ public final class LocalHub {
    * {@link RoomFeed#offer}); a holding subscriber drops those at its release floor.
    */
   public Future<Long> subscribe(String room, Subscriber subscriber) {
-    Channel channel = rooms.get(room);
-    if (channel == null) {
-      channel = new Channel(room);
-      rooms.put(room, channel);
+    LocalRoom local = rooms.get(room);
+    if (local == null) {
+      local = new LocalRoom(room);
+      rooms.put(room, local);
       metrics.roomOpened(room);
-      start(channel);
+      start(local);
     }
-    channel.subscribers.add(subscriber);
-    if (channel.feed.isStarted()) {
-      return Future.succeededFuture(channel.feed.position());
+    local.subscribers.add(subscriber);
+    if (local.feed.isStarted()) {
+      return Future.succeededFuture(local.feed.position());
     }
     Promise<Long> position = Promise.promise();
-    channel.awaitingStart.add(position);
+    local.waitingForStart.add(position);
     return position.future();
   }
 
-  private void start(Channel channel) {
-    source.lastSeq(channel.room).onComplete(result -> {
-      if (rooms.get(channel.room) != channel) {
+  /**
+   * Adds a {@link #resumingSubscriber} that first gets the room's retained messages after {@code since},
+   * then the live ones, each once, in seq order ({@link CatchUp#resume}). Completes with its position, like
+   * {@link #subscribe}.
+   */
+  public Future<Long> resume(String room, Subscriber subscriber, long since) {
+    Future<Long> position = subscribe(room, subscriber);
+    position.onSuccess(live -> catchUp.resume(room, subscriber, since, live, () -> isSubscribed(room, subscriber)));
+    return position;
+  }
+
+  private boolean isSubscribed(String room, Subscriber subscriber) {
+    LocalRoom local = rooms.get(room);
+    return local != null && local.subscribers.contains(subscriber);
+  }
+
+  private void start(LocalRoom local) {
+    catchUp.lastSeq(local.room).onComplete(result -> {
+      if (rooms.get(local.room) != local) {
         return;
       }
       if (result.failed()) {
-        LOG.warn("Cannot read the position of room {}, retrying: {}", channel.room, result.cause().getMessage());
+        LOG.warn("Cannot read the position of room {}, retrying: {}", local.room, result.cause().getMessage());
         vertx.setTimer(GAP_WAIT_MS, id -> {
-          if (rooms.get(channel.room) == channel) {
-            start(channel);
+          if (rooms.get(local.room) == local) {
+            start(local);
           }
         });
         return;
       }
-      channel.feed.start(result.result());
-      List<Promise<Long>> waiting = channel.awaitingStart;
-      channel.awaitingStart = List.of();
+      local.feed.start(result.result());
+      List<Promise<Long>> waiting = local.waitingForStart;
+      local.waitingForStart = List.of();
       for (Promise<Long> position : waiting) {
         position.complete(result.result());
       }
-      watchGap(channel);
+      watchGap(local);
     });
   }
 
   /** Removes a subscriber from a room. */
   public void unsubscribe(String room, Subscriber subscriber) {
-    Channel channel = rooms.get(room);
-    if (channel != null && channel.subscribers.remove(subscriber) && channel.subscribers.isEmpty()) {
+    LocalRoom local = rooms.get(room);
+    if (local != null && local.subscribers.remove(subscriber) && local.subscribers.isEmpty()) {
       rooms.remove(room);
       metrics.roomClosed(room);
-      List<Promise<Long>> waiting = channel.awaitingStart;
-      channel.awaitingStart = List.of();
+      List<Promise<Long>> waiting = local.waitingForStart;
+      local.waitingForStart = List.of();
       for (Promise<Long> position : waiting) {
         position.fail("unsubscribed from " + room + " before its position was known");
       }
@@ -138,44 +157,43 @@ public final class LocalHub {
 
   /** Hands one encoded message to the room's subscribers on this event loop; {@code seq} is -1 for none. */
   public void deliver(String room, long seq, byte[] utf8Json) {
-    Channel channel = rooms.get(room);
-    if (channel == null) {
+    LocalRoom local = rooms.get(room);
+    if (local == null) {
       return;
     }
     if (seq < 0) {
-      channel.fanOut(-1, utf8Json);
+      local.fanOut(-1, utf8Json);
       return;
     }
-    channel.feed.offer(seq, utf8Json);
-    watchGap(channel);
+    local.feed.offer(seq, utf8Json);
+    watchGap(local);
   }
 
-  private void watchGap(Channel channel) {
-    if (channel.gapTimer || !channel.feed.hasGap()) {
+  private void watchGap(LocalRoom local) {
+    if (local.gapTimer || !local.feed.hasGap()) {
       return;
     }
-    channel.gapTimer = true;
+    local.gapTimer = true;
     vertx.setTimer(GAP_WAIT_MS, id -> {
-      channel.gapTimer = false;
-      if (rooms.get(channel.room) != channel || !channel.feed.hasGap()) {
+      if (rooms.get(local.room) != local || !local.feed.hasGap()) {
+        local.gapTimer = false;
         return;
       }
-      long since = channel.feed.position();
-      long upTo = channel.feed.gapEnd();
-      source.read(channel.room, since, upTo).onComplete(read -> {
-        if (read.succeeded()) {
-          channel.feed.fill(read.result(), upTo);
-        } else {
-          LOG.warn("Cannot fill a gap in room {} from history, retrying: {}", channel.room, read.cause().getMessage());
+      long since = local.feed.position();
+      long upTo = local.feed.gapEnd();
+      catchUp.read(local.room, since, upTo).onSuccess(range -> {
+        local.gapTimer = false;
+        if (rooms.get(local.room) == local) {
+          local.feed.fill(range.messages(), upTo);
+          watchGap(local);
         }
-        watchGap(channel);
       });
     });
   }
 
   /** How many sockets are in the room on this event loop. */
   public int size(String room) {
-    Channel channel = rooms.get(room);
-    return channel == null ? 0 : channel.subscribers.size();
+    LocalRoom local = rooms.get(room);
+    return local == null ? 0 : local.subscribers.size();
   }
 }

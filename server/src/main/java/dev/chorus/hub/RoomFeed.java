@@ -15,14 +15,19 @@ import java.util.function.ObjLongConsumer;
 public final class RoomFeed {
 
   private final ObjLongConsumer<byte[]> out;
+  private final Runnable skipped;
   private final TreeMap<Long, byte[]> ahead = new TreeMap<>();
   private boolean started;
   private boolean emitted;
   private long position;
 
-  /** {@code out} receives (encoded message, seq) in seq order. */
-  public RoomFeed(ObjLongConsumer<byte[]> out) {
+  /**
+   * {@code out} receives (encoded message, seq) in seq order; {@code skipped} runs where {@link #fill} skips
+   * messages the history no longer holds, before the messages that follow them.
+   */
+  public RoomFeed(ObjLongConsumer<byte[]> out, Runnable skipped) {
     this.out = out;
+    this.skipped = skipped;
   }
 
   /**
@@ -83,7 +88,7 @@ public final class RoomFeed {
 
   /**
    * Fills a gap with messages read from history, up to {@code upTo}: what history no longer has is skipped
-   * (it was pushed out, so no socket can get it any more), then the waiting messages flow again.
+   * (no socket can get it any more; {@code skipped} runs in its place), then the waiting messages flow again.
    */
   public void fill(Map<Long, byte[]> fromHistory, long upTo) {
     if (!started) {
@@ -97,6 +102,7 @@ public final class RoomFeed {
     drain();
     while (position < upTo && !ahead.isEmpty() && ahead.firstKey() > position + 1) {
       position = Math.min(upTo, ahead.firstKey() - 1);
+      skipped.run();
       drain();
     }
   }

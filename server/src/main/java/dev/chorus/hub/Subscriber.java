@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while its
- * session replays history, holds them; {@link #release} then writes the held ones that the replay did not
+ * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while it
+ * catches up from history ({@link CatchUp#resume}), holds them; {@link #release} then writes the held ones that the replay did not
  * cover. Chat messages at or below the floor are never written: the client has them already.
  * <p>Room deliveries are the one place where a full outbound queue is checked: they are offered
  * ({@link ClientSocket#offer}), so a socket whose queue is full misses them. Replayed history, the deliveries
@@ -25,7 +25,7 @@ public final class Subscriber {
   private List<Held> held;
   private long floor;
 
-  /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#holdingSubscriber}. */
+  /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#resumingSubscriber}. */
   Subscriber(ClientSocket socket, boolean holding) {
     this.socket = socket;
     this.held = holding ? new ArrayList<>() : null;

@@ -1,5 +1,6 @@
 package dev.chorus.metrics;
 
+import dev.chorus.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -132,6 +133,19 @@ public final class ChorusMetrics {
   public void publishToDeliver(long publishedAtMicros) {
     if (publishedAtMicros >= 0) {
       publishToDeliver.record(Math.max(0, epochMicros() - publishedAtMicros), TimeUnit.MICROSECONDS);
+    }
+  }
+
+  /**
+   * The server closed a socket with {@code code}: for not reading fast enough in
+   * chorus_slow_client_disconnects_total, for a shutdown (1001) not at all, else in chorus_errors_total by the
+   * code's kind.
+   */
+  public void serverClosed(CloseCode code) {
+    switch (code) {
+      case GOING_AWAY -> { }
+      case SLOW_CONSUMER -> slowClientDisconnected();
+      default -> error(code.metricKind());
     }
   }
 

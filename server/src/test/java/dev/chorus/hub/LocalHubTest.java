@@ -1,13 +1,20 @@
 package dev.chorus.hub;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.HistoryEntry;
+import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.ChatError;
 import dev.chorus.support.Contexts;
 import dev.chorus.support.FakeClientSocket;
+import dev.chorus.support.StandaloneHazelcast;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,107 +22,184 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Local fan-out over fake sockets, with a history that is a sorted map: positions, seq order, gaps filled
- * from history, unsubscribing. Runs on one Vert.x context, as the hub does in a node.
+ * Local fan-out and catch-up over fake sockets, with a real history (a Hazelcast member on its own that
+ * retains {@value #RETAINED} messages per room): positions, seq order, gaps filled or reported, resumes,
+ * unsubscribing. Runs on one Vert.x context, as the hub does in a node.
  */
-@Timeout(20)
+@Timeout(60)
 class LocalHubTest {
 
+  private static final int RETAINED = 5;
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private final Vertx vertx = Vertx.vertx();
-  private final Context context = vertx.getOrCreateContext();
-  /** The room's retained messages, as the hub's source reads them. */
-  private final TreeMap<Long, byte[]> history = new TreeMap<>();
-  private final List<String> reads = new ArrayList<>();
-  private final SequenceSource source = new SequenceSource() {
-    @Override
-    public Future<Long> lastSeq(String room) {
-      return Future.succeededFuture(history.isEmpty() ? 0L : history.lastKey());
-    }
+  private static final String GAP = ChatError.HISTORY_GAP.text();
+  private static final String RESET = ChatError.HISTORY_RESET.text();
+  private static HazelcastInstance hazelcast;
+  private static Vertx vertx;
+  private static Context context;
+  private static RoomHistory history;
+  private static LocalHub hub;
 
-    @Override
-    public Future<SortedMap<Long, byte[]>> read(String room, long since, long upTo) {
-      reads.add(since + ".." + upTo);
-      return Future.succeededFuture(new TreeMap<>(history.subMap(since + 1, true, upTo, true)));
-    }
-  };
-  private final LocalHub hub = Contexts.call(context, () -> new LocalHub(vertx, source, new ChorusMetrics(new SimpleMeterRegistry())));
-
-  @AfterEach
-  void close() {
-    vertx.close().await();
+  @BeforeAll
+  static void start() {
+    hazelcast = StandaloneHazelcast.start(RETAINED);
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, RETAINED));
+    hub = Contexts.call(context, () -> new LocalHub(vertx, history, new ChorusMetrics(new SimpleMeterRegistry())));
   }
 
-  private <T> T onContext(Supplier<T> action) {
+  @AfterAll
+  static void stop() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (hazelcast != null) {
+      hazelcast.shutdown();
+    }
+  }
+
+  private static <T> T onContext(Supplier<T> action) {
     return Contexts.call(context, action);
   }
 
-  private void run(Runnable action) {
+  private static void run(Runnable action) {
     Contexts.run(context, action);
   }
 
-  private static byte[] json(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
+  private static String room() {
+    return "room-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private long subscribe(String room, FakeClientSocket socket) {
+  /** Appends messages m{first}..m{last} to the room's history, as a publisher would; returns them as published. */
+  private static List<byte[]> append(String room, int first, int last) {
+    List<byte[]> published = new ArrayList<>();
+    for (int i = first; i <= last; i++) {
+      String text = "m" + i;
+      HistoryEntry entry = onContext(() -> history.append(room, "alice", text, 1L)).await();
+      published.add(CatchUp.encode(room, entry));
+    }
+    return published;
+  }
+
+  private static long subscribe(String room, FakeClientSocket socket) {
     return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket))).await();
+  }
+
+  /** The chat text, or the error text, of the next thing written to the socket. */
+  private static String next(FakeClientSocket socket) {
+    JsonObject json = new JsonObject(socket.next(WAIT));
+    return json.getString("message");
+  }
+
+  private static byte[] status(String text) {
+    return new JsonObject().put("type", "status").put("message", text).encode().getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
   void subscriberGetsTheRoomsPositionAndLaterMessagesInSeqOrder() {
-    history.put(1L, json("m1"));
-    history.put(2L, json("m2"));
+    String room = room();
+    append(room, 1, 2);
     FakeClientSocket alice = new FakeClientSocket("/chat");
     FakeClientSocket bob = new FakeClientSocket("/chat");
-    assertEquals(2, subscribe("dev", alice));
-    assertEquals(2, subscribe("dev", bob));
+    assertEquals(2, subscribe(room, alice));
+    assertEquals(2, subscribe(room, bob));
+    byte[] m3 = append(room, 3, 3).get(0);
     run(() -> {
-      hub.deliver("dev", 3, json("m3"));
-      hub.deliver("dev", 3, json("m3 twice"));
-      hub.deliver("dev", 2, json("m2 late copy, after m3 went out"));
-      hub.deliver("dev", -1, json("status"));
-      hub.deliver("other", 4, json("elsewhere"));
+      hub.deliver(room, 3, m3);
+      hub.deliver(room, 3, m3);
+      hub.deliver(room, 2, "m2 late copy, after m3 went out".getBytes(StandardCharsets.UTF_8));
+      hub.deliver(room, -1, status("status"));
+      hub.deliver("elsewhere", 4, status("elsewhere"));
     });
-    assertEquals("m3", alice.next(WAIT));
-    assertEquals("status", alice.next(WAIT));
-    assertEquals("m3", bob.next(WAIT));
-    assertEquals("status", bob.next(WAIT));
+    for (FakeClientSocket socket : List.of(alice, bob)) {
+      assertEquals("m3", next(socket));
+      assertEquals("status", next(socket));
+    }
     assertEquals(List.of(), onContext(alice::drain));
-    assertEquals(List.of(), reads, "no gap, no history read");
   }
 
   @Test
   void aGapThatDoesNotCloseIsFilledFromHistory() {
+    String room = room();
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    assertEquals(0, subscribe("dev", alice));
-    history.put(1L, json("m1"));
-    history.put(2L, json("m2"));
-    history.put(3L, json("m3"));
+    assertEquals(0, subscribe(room, alice));
+    List<byte[]> published = append(room, 1, 3);
     // The publish of m1 and m2 was lost with its node: only m3 arrives.
-    run(() -> hub.deliver("dev", 3, json("m3")));
-    assertEquals("m1", alice.next(WAIT));
-    assertEquals("m2", alice.next(WAIT));
-    assertEquals("m3", alice.next(WAIT));
-    assertEquals(List.of("0..2"), onContext(() -> List.copyOf(reads)));
+    run(() -> hub.deliver(room, 3, published.get(2)));
+    assertEquals("m1", next(alice));
+    assertEquals("m2", next(alice));
+    assertEquals("m3", next(alice));
+  }
+
+  @Test
+  void aGapHistoryNoLongerHoldsIsReportedInItsPlace() {
+    String room = room();
+    FakeClientSocket alice = new FakeClientSocket("/chat");
+    assertEquals(0, subscribe(room, alice));
+    List<byte[]> published = append(room, 1, RETAINED + 2);
+    // Only the newest arrives; history has pushed m1 and m2 out.
+    run(() -> hub.deliver(room, RETAINED + 2, published.get(RETAINED + 1)));
+    assertEquals(GAP, next(alice));
+    for (int i = 3; i <= RETAINED + 2; i++) {
+      assertEquals("m" + i, next(alice));
+    }
+    assertEquals(List.of(), onContext(alice::drain));
+  }
+
+  @Test
+  void resumeReplaysWhatWasMissedThenTheLiveMessagesEachOnce() {
+    String room = room();
+    append(room, 1, 3);
+    FakeClientSocket late = new FakeClientSocket("/chat");
+    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 1)).await();
+    assertEquals(3, position);
+    assertEquals("m2", next(late));
+    assertEquals("m3", next(late));
+    byte[] m4 = append(room, 4, 4).get(0);
+    run(() -> hub.deliver(room, 4, m4));
+    assertEquals("m4", next(late));
+    assertEquals(List.of(), onContext(late::drain));
+  }
+
+  @Test
+  void resumeFromBeforeWhatHistoryHoldsReportsTheGapFirst() {
+    String room = room();
+    append(room, 1, RETAINED + 2);
+    FakeClientSocket late = new FakeClientSocket("/chat");
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 0)).await();
+    assertEquals(GAP, next(late));
+    for (int i = 3; i <= RETAINED + 2; i++) {
+      assertEquals("m" + i, next(late));
+    }
+  }
+
+  @Test
+  void resumeFromBeyondTheNewestSeqReportsAResetThenEverythingRetained() {
+    String room = room();
+    append(room, 1, 2);
+    FakeClientSocket late = new FakeClientSocket("/chat");
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 40)).await();
+    assertEquals(RESET, next(late));
+    assertEquals("m1", next(late));
+    assertEquals("m2", next(late));
   }
 
   @Test
   void unsubscribedSocketHearsNothingAndTheLastOneClosesTheRoom() {
+    String room = room();
     FakeClientSocket alice = new FakeClientSocket("/chat");
     Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice));
-    onContext(() -> hub.subscribe("dev", subscriber)).await();
-    assertEquals(1, (int) onContext(() -> hub.size("dev")));
-    run(() -> hub.unsubscribe("dev", subscriber));
-    run(() -> hub.deliver("dev", 1, json("m1")));
-    assertEquals(0, (int) onContext(() -> hub.size("dev")));
+    onContext(() -> hub.subscribe(room, subscriber)).await();
+    assertEquals(1, (int) onContext(() -> hub.size(room)));
+    run(() -> hub.unsubscribe(room, subscriber));
+    run(() -> hub.deliver(room, 1, status("m1")));
+    assertEquals(0, (int) onContext(() -> hub.size(room)));
     assertEquals(List.of(), onContext(alice::drain));
   }
 }

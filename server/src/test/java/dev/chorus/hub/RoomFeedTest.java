@@ -15,11 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The per-room ordering stage: seq order, once each, gaps held and filled. */
 class RoomFeedTest {
 
+  /** Seqs handed out, and -1 where a gap was skipped. */
   private final List<Long> delivered = new ArrayList<>();
   private final RoomFeed feed = new RoomFeed((json, seq) -> {
     assertEquals("m" + seq, new String(json, StandardCharsets.UTF_8));
     delivered.add(seq);
-  });
+  }, () -> delivered.add(-1L));
 
   private void offer(long... seqs) {
     for (long seq : seqs) {
@@ -102,11 +103,11 @@ class RoomFeedTest {
   }
 
   @Test
-  void whatHistoryNoLongerHasIsSkipped() {
+  void whatHistoryNoLongerHasIsSkippedAndMarkedInItsPlace() {
     feed.start(0);
     offer(5);
     feed.fill(new TreeMap<>(Map.of(3L, bytes(3))), 4);
-    assertEquals(List.of(3L, 5L), delivered);
+    assertEquals(List.of(-1L, 3L, -1L, 5L), delivered);
     assertFalse(feed.hasGap());
   }
 

@@ -3,7 +3,6 @@ package dev.chorus.hub;
 import dev.chorus.ChorusNode;
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
-import dev.chorus.chat.HistorySequenceSource;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.ChatClient;
@@ -43,7 +42,7 @@ class SequencingLatencyIT {
         "127.0.0.1:" + a.settings().cluster().port())));
       Vertx vertxA = a.vertx();
       Broker broker = new EventBusBroker(vertxA.eventBus(),
-        new LocalHub(vertxA, new HistorySequenceSource(a.history()), a.metrics()), a.metrics());
+        new LocalHub(vertxA, a.history(), a.metrics()), a.metrics());
       RoomPublisher publisher = new RoomPublisher(a.history(), broker);
       try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
         client.join("listener", "bench");

@@ -1,0 +1,102 @@
+package dev.chorus.auth;
+
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.CloseCode;
+import dev.chorus.protocol.ProtocolException;
+import dev.chorus.transport.ClientSocket;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Who one connection is, when JWT is on: its token comes in the upgrade's {@code ?token=} or in a first
+ * {@code {"type":"auth","token":...}} message. Reading pauses while a token is verified (pause and verify),
+ * so the messages after it see the outcome; a token that fails closes the connection with 1008. With JWT off
+ * every connection counts as authenticated and has no verified name. Confined to its socket's event loop.
+ */
+public final class Authentication {
+
+  private final ClientSocket socket;
+  private final JwtAuthenticator jwt;
+  private String verifiedName;
+  private boolean verifying;
+  private Runnable onAuthenticated;
+
+  /** {@code jwt} null means JWT is off. */
+  public Authentication(ClientSocket socket, JwtAuthenticator jwt) {
+    this.socket = socket;
+    this.jwt = jwt;
+  }
+
+  /** Starts verifying the upgrade's {@code ?token=} when JWT is on and one was given. */
+  public void start() {
+    String token = jwt == null ? null : tokenParameter(socket.query());
+    if (token != null) {
+      verify(token);
+    }
+  }
+
+  /**
+   * Runs {@code action} once the connection may take part: at once when JWT is off or the token is verified,
+   * else when it is (never, if it fails).
+   */
+  public void whenAuthenticated(Runnable action) {
+    if (jwt == null || verifiedName != null) {
+      action.run();
+    } else {
+      onAuthenticated = action;
+    }
+  }
+
+  /** Fails with {@link ChatError#AUTH_REQUIRED} when JWT is on and no token has been verified. */
+  public void require() throws ProtocolException {
+    if (jwt != null && verifiedName == null) {
+      throw new ProtocolException(ChatError.AUTH_REQUIRED);
+    }
+  }
+
+  /** An auth message: verifies its token; {@link ChatError#INVALID_MESSAGE} when JWT is off or one was given. */
+  public void authenticate(String token) throws ProtocolException {
+    if (jwt == null || verifiedName != null || verifying) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    verify(token);
+  }
+
+  /** The verified token's name; null when JWT is off or nothing is verified yet. */
+  public String verifiedName() {
+    return verifiedName;
+  }
+
+  private void verify(String token) {
+    verifying = true;
+    socket.pause();
+    jwt.verifiedName(token).onComplete(result -> {
+      verifying = false;
+      if (result.failed()) {
+        socket.close(CloseCode.AUTHENTICATION_FAILED);
+        return;
+      }
+      verifiedName = result.result();
+      if (onAuthenticated != null) {
+        Runnable action = onAuthenticated;
+        onAuthenticated = null;
+        action.run();
+      }
+      socket.resume();
+    });
+  }
+
+  /** The value of {@code token} in a query string, or null. */
+  static String tokenParameter(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("token=")) {
+        return URLDecoder.decode(pair.substring("token=".length()), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

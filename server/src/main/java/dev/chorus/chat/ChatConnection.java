@@ -1,0 +1,212 @@
+package dev.chorus.chat;
+
+import dev.chorus.auth.Authentication;
+import dev.chorus.hub.Subscriber;
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.ClientMessage;
+import dev.chorus.protocol.CloseCode;
+import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.ProtocolException;
+import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.ServerMessage;
+import dev.chorus.transport.ClientSocket;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One /chat connection, from upgrade to close: its authentication, its name, its rate limit, and the
+ * dispatch of its messages (join, chat, leave, who, auth) to a {@link RoomMembership} per joined room. Until
+ * its first join it hears the lobby's broadcasts (as the seed's server does); from then on only its rooms'.
+ * Its name is fixed by its first join (a verified token's name wins when JWT is on). Each message passes the
+ * rate limit before it is decoded; the rules of names, lengths and room counts are {@link ChatRules}.
+ * Confined to its socket's event loop.
+ * <p>Ordering: one connection's chat messages are sequenced one after the other (its send queue), so they
+ * keep their order; its presence changes, join and leave notices and presence queries run one after the
+ * other (its presence queue), so a "who" after a join includes the joiner.
+ */
+public final class ChatConnection {
+
+  /** The room of the seed protocol, which has no rooms. */
+  public static final String LOBBY = RoomName.LOBBY;
+
+  private final ClientSocket socket;
+  private final ChatServices services;
+  private final Authentication auth;
+  private final RateLimiter rate;
+  private final String connection;
+  private final Subscriber lobbyListener;
+  private final Map<String, RoomMembership> joined = new LinkedHashMap<>();
+  private final SerialQueue sendQueue = new SerialQueue();
+  private final SerialQueue presenceQueue = new SerialQueue();
+  private boolean listeningToLobby;
+  private String name;
+
+  private ChatConnection(ClientSocket socket, ChatServices services) {
+    this.socket = socket;
+    this.services = services;
+    this.auth = new Authentication(socket, services.jwt());
+    this.rate = new RateLimiter(services.limits().messagesPerSecond(), services.limits().messageBurst());
+    this.connection = services.presence().newConnectionId();
+    this.lobbyListener = services.hub().liveSubscriber(socket);
+  }
+
+  /** Serves the chat protocol on a freshly accepted socket. */
+  public static void attach(ClientSocket socket, ChatServices services) {
+    ChatConnection chat = new ChatConnection(socket, services);
+    chat.auth.whenAuthenticated(chat::listenToLobby);
+    socket.onText(chat::onText);
+    socket.onBinary(data -> socket.close(CloseCode.UNSUPPORTED_DATA));
+    socket.onClosed(chat::onClose);
+    chat.auth.start();
+  }
+
+  /** Until its first join, a connection hears the lobby, as the seed's clients expect. */
+  private void listenToLobby() {
+    if (joined.isEmpty() && socket.isOpen()) {
+      listeningToLobby = true;
+      services.hub().subscribe(LOBBY, lobbyListener);
+    }
+  }
+
+  private void stopListeningToLobby() {
+    if (listeningToLobby) {
+      services.hub().unsubscribe(LOBBY, lobbyListener);
+      listeningToLobby = false;
+    }
+  }
+
+  private void onText(String text) {
+    services.metrics().messageReceived();
+    if (!admit()) {
+      return;
+    }
+    try {
+      ClientMessage message = MessageCodec.decode(text);
+      if (message instanceof ClientMessage.Auth authMessage) {
+        auth.authenticate(authMessage.token());
+        return;
+      }
+      auth.require();
+      if (message instanceof ClientMessage.Join join) {
+        onJoin(join);
+      } else if (message instanceof ClientMessage.Chat chat) {
+        onChat(chat);
+      } else if (message instanceof ClientMessage.Leave leave) {
+        onLeave(leave);
+      } else if (message instanceof ClientMessage.Who who) {
+        onWho(who);
+      }
+    } catch (ProtocolException e) {
+      reply(error(e.error(), null));
+    }
+  }
+
+  /**
+   * The rate limit: whether a message may be processed. When not, the client gets
+   * {@link ChatError#RATE_LIMITED}, or after limits.abuseRejections rejections within 10 seconds a close 1008.
+   */
+  private boolean admit() {
+    if (rate.tryAcquire()) {
+      return true;
+    }
+    services.metrics().error(ChatError.RATE_LIMITED.metricKind());
+    if (rate.rejectedInWindow() >= services.limits().abuseRejections()) {
+      socket.close(CloseCode.RATE_LIMIT_EXCEEDED);
+    } else {
+      reply(ChatError.RATE_LIMITED.encoded());
+    }
+    return false;
+  }
+
+  private void onJoin(ClientMessage.Join join) throws ProtocolException {
+    String room = join.room() == null ? LOBBY : join.room();
+    if (joined.containsKey(room)) {
+      reply(error(ChatError.ALREADY_JOINED, room));
+      return;
+    }
+    // Every join's name must pass the rules; only the first one's is kept.
+    String requested = auth.verifiedName() != null ? auth.verifiedName() : join.name();
+    services.rules().checkName(requested);
+    if (!services.rules().mayJoinAnotherRoom(joined.size())) {
+      reply(error(ChatError.TOO_MANY_ROOMS, room));
+      return;
+    }
+    if (name == null) {
+      name = requested;
+    }
+    stopListeningToLobby();
+    joined.put(room, RoomMembership.join(services, socket, room, name, join.since(), connection, presenceQueue));
+  }
+
+  private void onChat(ClientMessage.Chat chat) throws ProtocolException {
+    String room = joinedRoom(chat.room());
+    if (room == null) {
+      return;
+    }
+    services.rules().checkLength(chat.message());
+    String sender = name;
+    sendQueue.enqueue(() -> services.publisher().publishChat(room, sender, chat.message()))
+      .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));
+  }
+
+  private void onLeave(ClientMessage.Leave leave) {
+    String room = joinedRoom(leave.room());
+    if (room != null) {
+      joined.remove(room).leave(socket);
+    }
+  }
+
+  private void onWho(ClientMessage.Who who) {
+    String room = who.room();
+    if (room == null) {
+      if (joined.size() > 1) {
+        reply(error(ChatError.ROOM_REQUIRED, null));
+        return;
+      }
+      room = joined.isEmpty() ? LOBBY : joined.keySet().iterator().next();
+    }
+    String asked = room;
+    presenceQueue.enqueue(() -> services.presence().members(asked))
+      .onComplete(members -> reply(members.succeeded()
+        ? MessageCodec.encode(new ServerMessage.Presence(asked, members.result()))
+        : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
+  }
+
+  /**
+   * The room a chat or leave is about: the named one if joined, else the only joined one; null after
+   * replying with the error.
+   */
+  private String joinedRoom(String named) {
+    if (named != null) {
+      if (!joined.containsKey(named)) {
+        reply(name == null ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.NOT_IN_ROOM, named));
+        return null;
+      }
+      return named;
+    }
+    if (joined.size() == 1) {
+      return joined.keySet().iterator().next();
+    }
+    reply(joined.isEmpty() ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.ROOM_REQUIRED, null));
+    return null;
+  }
+
+  private void onClose() {
+    stopListeningToLobby();
+    for (RoomMembership membership : joined.values()) {
+      membership.closed();
+    }
+    joined.clear();
+  }
+
+  /** An error reply, counted by kind in the metrics; {@code room} null for none. */
+  private byte[] error(ChatError error, String room) {
+    services.metrics().error(error.metricKind());
+    return room == null ? error.encoded() : error.encoded(room);
+  }
+
+  private void reply(byte[] json) {
+    socket.sendText(json);
+  }
+}

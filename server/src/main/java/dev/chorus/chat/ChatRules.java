@@ -1,0 +1,65 @@
+package dev.chorus.chat;
+
+import dev.chorus.config.Settings;
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.ProtocolException;
+
+/**
+ * What a chat message and its sender must be, wherever the message comes from (a client or the admin API):
+ * a name of 1 to limits.maxNameChars characters (Unicode code points), not only whitespace, without control
+ * characters (C0, DEL, C1) or line and paragraph separators, which would let a name forge lines in other
+ * clients' views; a message of at most limits.maxChatChars characters; at most limits.maxRoomsPerConnection
+ * rooms per connection. Immutable.
+ */
+public final class ChatRules {
+
+  private final int maxNameChars;
+  private final int maxChatChars;
+  private final int maxRooms;
+
+  public ChatRules(int maxNameChars, int maxChatChars, int maxRooms) {
+    if (maxNameChars < 1 || maxChatChars < 1 || maxRooms < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+    this.maxNameChars = maxNameChars;
+    this.maxChatChars = maxChatChars;
+    this.maxRooms = maxRooms;
+  }
+
+  public static ChatRules of(Settings.Limits limits) {
+    return new ChatRules(limits.maxNameChars(), limits.maxChatChars(), limits.maxRoomsPerConnection());
+  }
+
+  /** Whether {@code name} may be a sender's name. */
+  public boolean isValidName(String name) {
+    if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > maxNameChars) {
+      return false;
+    }
+    return name.codePoints().noneMatch(c -> Character.isISOControl(c)
+      || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
+  }
+
+  /** Fails with {@link ChatError#INVALID_NAME} unless {@code name} may be a sender's name. */
+  public void checkName(String name) throws ProtocolException {
+    if (!isValidName(name)) {
+      throw new ProtocolException(ChatError.INVALID_NAME);
+    }
+  }
+
+  /** Whether a chat message is short enough. */
+  public boolean fitsLength(String message) {
+    return message.length() <= maxChatChars || message.codePointCount(0, message.length()) <= maxChatChars;
+  }
+
+  /** Fails with {@link ChatError#MESSAGE_TOO_LONG} for a chat message over limits.maxChatChars. */
+  public void checkLength(String message) throws ProtocolException {
+    if (!fitsLength(message)) {
+      throw new ProtocolException(ChatError.MESSAGE_TOO_LONG);
+    }
+  }
+
+  /** Whether a connection already in {@code currentRooms} rooms may join one more. */
+  public boolean mayJoinAnotherRoom(int currentRooms) {
+    return currentRooms < maxRooms;
+  }
+}

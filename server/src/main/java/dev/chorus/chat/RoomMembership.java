@@ -1,0 +1,72 @@
+package dev.chorus.chat;
+
+import dev.chorus.hub.Subscriber;
+import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.ServerMessage;
+import dev.chorus.transport.ClientSocket;
+import io.vertx.core.Future;
+
+/**
+ * A connection's place in one room it joined: its subscription in the event loop's hub (live, or resuming
+ * after a seq), its entry in the cluster's presence, and the join and leave notices. The join notice goes
+ * out once the subscription has its position, so every chat message sequenced after the notice reaches the
+ * joiner; presence changes and notices of one connection run one after the other in its presence queue, so
+ * a leave notice never precedes its join notice. Confined to its socket's event loop.
+ */
+final class RoomMembership {
+
+  private final ChatServices services;
+  private final String room;
+  private final String member;
+  private final String connection;
+  private final SerialQueue presenceQueue;
+  private final Subscriber subscriber;
+
+  private RoomMembership(ChatServices services, String room, String member, String connection,
+                         SerialQueue presenceQueue, Subscriber subscriber) {
+    this.services = services;
+    this.room = room;
+    this.member = member;
+    this.connection = connection;
+    this.presenceQueue = presenceQueue;
+    this.subscriber = subscriber;
+  }
+
+  /**
+   * Joins {@code room} as {@code member}: live, or when {@code since} is given, first the retained messages
+   * after it (then the live ones, each once).
+   */
+  static RoomMembership join(ChatServices services, ClientSocket socket, String room, String member, Long since,
+                             String connection, SerialQueue presenceQueue) {
+    Subscriber subscriber;
+    Future<Long> position;
+    if (since == null) {
+      subscriber = services.hub().liveSubscriber(socket);
+      position = services.hub().subscribe(room, subscriber);
+    } else {
+      subscriber = services.hub().resumingSubscriber(socket);
+      position = services.hub().resume(room, subscriber, since);
+    }
+    presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member)))
+      .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
+    return new RoomMembership(services, room, member, connection, presenceQueue, subscriber);
+  }
+
+  /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */
+  void leave(ClientSocket socket) {
+    ServerMessage.Status left = ServerMessage.Status.left(room, member);
+    socket.sendText(MessageCodec.encode(left));
+    end(left);
+  }
+
+  /** Leaves because the connection closed. */
+  void closed() {
+    end(ServerMessage.Status.left(room, member));
+  }
+
+  private void end(ServerMessage.Status left) {
+    services.hub().unsubscribe(room, subscriber);
+    presenceQueue.enqueue(() -> services.presence().remove(room, connection))
+      .onComplete(v -> services.publisher().publishStatus(left));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.chorus.http;
+
+import dev.chorus.history.HistoryEntry;
+import dev.chorus.history.RoomHistory;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * GET /api/rooms/{room}/history?since=&amp;limit=: the retained messages with seq &gt; since (without since:
+ * the newest {@code limit}), oldest first; limit 1-{@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}.
+ */
+final class HistoryResource {
+
+  /** Largest and default number of messages a history call returns. */
+  static final int MAX_LIMIT = 1000;
+  static final int DEFAULT_LIMIT = 100;
+
+  private final RoomHistory history;
+
+  HistoryResource(RoomHistory history) {
+    this.history = history;
+  }
+
+  void read(RoutingContext ctx) {
+    String room = RoomPath.of(ctx);
+    if (room == null) {
+      return;
+    }
+    QueryParam since = QueryParam.integer(ctx, "since", 0, Long.MAX_VALUE);
+    QueryParam limitParam = QueryParam.integer(ctx, "limit", 1, MAX_LIMIT);
+    if (since.isMalformed() || limitParam.isMalformed()) {
+      JsonResponse.error(ctx, 400, "since must be an integer >= 0 and limit 1-" + MAX_LIMIT);
+      return;
+    }
+    int limit = (int) limitParam.orElse(DEFAULT_LIMIT);
+    Future<Long> from = since.isMissing() ? history.lastSeq(room).map(last -> Math.max(0, last - limit))
+      : Future.succeededFuture(since.orElse(0));
+    JsonResponse.when(ctx, from.compose(after -> history.read(room, after, Long.MAX_VALUE, limit)).map(entries -> {
+      JsonArray messages = new JsonArray();
+      for (HistoryEntry entry : entries) {
+        messages.add(new JsonObject().put("seq", entry.seq()).put("ts", entry.ts())
+          .put("sender", entry.sender()).put("message", entry.message()));
+      }
+      return new JsonObject().put("room", room).put("messages", messages);
+    }), 200);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.chorus.http;
+
+import dev.chorus.chat.ChatRules;
+import dev.chorus.chat.RoomPublisher;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * POST /api/rooms/{room}/messages {@code {"sender":"ops","message":"..."}}: publishes a chat message,
+ * sequenced and retained like any other; 201 with its room, seq and ts. The sender and the message follow
+ * the clients' {@link ChatRules}.
+ */
+final class MessagesResource {
+
+  private final ChatRules rules;
+  private final RoomPublisher publisher;
+
+  MessagesResource(ChatRules rules, RoomPublisher publisher) {
+    this.rules = rules;
+    this.publisher = publisher;
+  }
+
+  void publish(RoutingContext ctx) {
+    String room = RoomPath.of(ctx);
+    if (room == null) {
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    Object sender = body == null ? null : body.getValue("sender");
+    Object message = body == null ? null : body.getValue("message");
+    if (!(sender instanceof String name) || name.isEmpty() || !(message instanceof String text)) {
+      JsonResponse.error(ctx, 400, "body must be {\"sender\":\"<non-empty>\",\"message\":\"<text>\"}");
+      return;
+    }
+    if (!rules.isValidName(name)) {
+      JsonResponse.error(ctx, 400, "sender must follow the name rules (limits.maxNameChars, no control characters)");
+      return;
+    }
+    if (!rules.fitsLength(text)) {
+      JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters");
+      return;
+    }
+    JsonResponse.when(ctx, publisher.publishChat(room, name, text).map(chat ->
+      new JsonObject().put("room", room).put("seq", chat.seq()).put("ts", chat.ts())), 201);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.chorus.http;
+
+import dev.chorus.presence.Presence;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+
+/**
+ * GET /api/rooms: the rooms with members and their member counts; GET /api/rooms/{room}/members: a room's
+ * members, sorted. Cluster-wide, from presence.
+ */
+final class RoomsResource {
+
+  private final Presence presence;
+
+  RoomsResource(Presence presence) {
+    this.presence = presence;
+  }
+
+  void rooms(RoutingContext ctx) {
+    JsonResponse.when(ctx, presence.rooms().map(rooms -> {
+      JsonArray list = new JsonArray();
+      for (Map.Entry<String, Integer> room : rooms.entrySet()) {
+        list.add(new JsonObject().put("room", room.getKey()).put("members", room.getValue()));
+      }
+      return new JsonObject().put("rooms", list);
+    }), 200);
+  }
+
+  void members(RoutingContext ctx) {
+    String room = RoomPath.of(ctx);
+    if (room != null) {
+      JsonResponse.when(ctx, presence.members(room).map(members ->
+        new JsonObject().put("room", room).put("members", new JsonArray(members))), 200);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.chorus.hub;
+
+import dev.chorus.history.HistoryEntry;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.ServerMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Brings sockets up to date from a room's history, for both ways they fall behind: a client that resumes
+ * with {@code since} ({@link #resume}), and a room's live feed on this event loop that misses a message whose
+ * publish was lost with its node (gap filling, {@link LocalHub}). One reader of the history and one gap
+ * policy serve both:
+ * <ul>
+ *   <li>The missing range {@code since < seq <= upTo} is read from the history, each message encoded exactly
+ *       as it was published.</li>
+ *   <li>A failed read (the history unreachable) is tried again every {@link #RETRY_MS}, {@link #READ_ATTEMPTS}
+ *       times in all; after that the range counts as not retained. Live messages wait meanwhile (held by
+ *       the resuming subscriber, or ahead in the room's feed), so order and once-only delivery hold.</li>
+ *   <li>Messages the history no longer holds (pushed out by newer ones, or unreadable) are skipped, and each
+ *       socket that misses them gets the room's {@link ChatError#HISTORY_GAP} error in their place.</li>
+ * </ul>
+ * A resume from beyond the room's newest seq means its history was reset (the whole cluster restarted):
+ * the client gets {@link ChatError#HISTORY_RESET}, then everything retained. Confined to one event loop.
+ */
+public final class CatchUp {
+
+  /** Reads of one range, in all, before what they could not read counts as not retained. */
+  public static final int READ_ATTEMPTS = 3;
+  /** The pause between two reads of one range. */
+  public static final long RETRY_MS = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
+
+  /** Messages read for a range, by seq; {@code complete} is false when some of the range is not among them. */
+  record Range(SortedMap<Long, byte[]> messages, boolean complete) {
+  }
+
+  private final Vertx vertx;
+  private final RoomHistory history;
+  private final ChorusMetrics metrics;
+
+  public CatchUp(Vertx vertx, RoomHistory history, ChorusMetrics metrics) {
+    this.vertx = vertx;
+    this.history = history;
+    this.metrics = metrics;
+  }
+
+  /** The seq of the room's newest message; 0 when none. */
+  Future<Long> lastSeq(String room) {
+    return history.lastSeq(room);
+  }
+
+  /** The retained messages with since < seq <= upTo; never fails (see the class's gap policy). */
+  Future<Range> read(String room, long since, long upTo) {
+    Promise<Range> result = Promise.promise();
+    read(room, since, upTo, 1, result);
+    return result.future();
+  }
+
+  private void read(String room, long since, long upTo, int attempt, Promise<Range> result) {
+    history.read(room, since, upTo, Integer.MAX_VALUE).onComplete(read -> {
+      if (read.succeeded()) {
+        SortedMap<Long, byte[]> bySeq = new TreeMap<>();
+        for (HistoryEntry entry : read.result()) {
+          bySeq.put(entry.seq(), encode(room, entry));
+        }
+        result.complete(new Range(bySeq, bySeq.size() >= upTo - since));
+      } else if (attempt < READ_ATTEMPTS) {
+        vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, attempt + 1, result));
+      } else {
+        LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} are skipped on this event loop: {}",
+          room, READ_ATTEMPTS, since + 1, upTo, read.cause().getMessage());
+        result.complete(new Range(new TreeMap<>(), false));
+      }
+    });
+  }
+
+  /**
+   * Resumes a holding subscriber that joined at position {@code live}: writes the retained messages with
+   * since < seq <= live, then releases the live ones it held (seq > live), each once, in seq order.
+   * {@code stillSubscribed} is asked after each read: when false the subscriber left and nothing is written.
+   */
+  void resume(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
+    if (since < live) {
+      replay(room, subscriber, since, live, stillSubscribed);
+    } else if (since == live) {
+      subscriber.release(since);
+    } else {
+      // This node may not have received the newest messages yet: ask the history itself.
+      history.lastSeq(room).onComplete(last -> {
+        if (!stillSubscribed.getAsBoolean()) {
+          return;
+        }
+        if (last.succeeded() && last.result() < since) {
+          subscriber.write(error(ChatError.HISTORY_RESET, room));
+          replay(room, subscriber, 0, live, stillSubscribed);
+        } else {
+          subscriber.release(since);
+        }
+      });
+    }
+  }
+
+  private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
+    if (since >= live) {
+      subscriber.release(live);
+      return;
+    }
+    read(room, since, live).onSuccess(range -> {
+      if (!stillSubscribed.getAsBoolean()) {
+        return;
+      }
+      if (!range.complete()) {
+        subscriber.write(gapError(room));
+      }
+      for (byte[] message : range.messages().values()) {
+        subscriber.write(message);
+      }
+      subscriber.release(live);
+    });
+  }
+
+  /** The error a socket gets in place of messages it cannot have, counted like every error reply. */
+  byte[] gapError(String room) {
+    return error(ChatError.HISTORY_GAP, room);
+  }
+
+  private byte[] error(ChatError error, String room) {
+    metrics.error(error.metricKind());
+    return error.encoded(room);
+  }
+
+  /** The bytes a live subscriber got (or would have got) for this entry. */
+  public static byte[] encode(String room, HistoryEntry entry) {
+    return MessageCodec.encode(new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message()));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.chorus.node;
+
+import dev.chorus.cluster.MemberDirectory;
+import dev.chorus.admission.UpgradePolicy;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.presence.Presence;
+
+/**
+ * The node-wide collaborators every server verticle instance shares: created once per node by
+ * {@code ChorusNode}, all thread-safe.
+ *
+ * @param upgrades which WebSocket upgrades may proceed, and the node's count of open WebSockets
+ * @param history  the cluster's room history
+ * @param presence who is in which room, cluster-wide
+ * @param members  this node's view of the cluster (GET /api/cluster)
+ * @param health   liveness and readiness checks (GET /health, GET /ready)
+ * @param metrics  Chorus's own metrics (GET /metrics)
+ */
+public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, MemberDirectory members,
+                           NodeHealth health, ChorusMetrics metrics) {
+}

@@ -1,0 +1,40 @@
+package dev.chorus.admission;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.OptionalLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class OpenFileLimitTest {
+
+  @Test
+  void theConfiguredLimitStandsWhenDescriptorsAreAmple() {
+    assertEquals(100_000, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1_048_576)));
+  }
+
+  @Test
+  void theLimitIsLoweredToLeaveDescriptorsForTheNodeItself() {
+    assertEquals(20_000 - OpenFileLimit.RESERVED, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(20_000)));
+  }
+
+  @Test
+  void aSmallOpenFileLimitKeepsAQuarterForTheNode() {
+    assertEquals(768, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1024)));
+    assertEquals(1, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1)));
+  }
+
+  @Test
+  void withoutAnOpenFileLimitTheConfiguredLimitStands() {
+    assertEquals(5, OpenFileLimit.connectionLimit(5, OptionalLong.empty()));
+    assertEquals(5, OpenFileLimit.connectionLimit(5, OptionalLong.of(-1)));
+  }
+
+  @Test
+  void thisProcessReportsItsOpenFileLimitOnLinux() {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+    assertTrue(OpenFileLimit.current().orElseThrow() > 0);
+  }
+}

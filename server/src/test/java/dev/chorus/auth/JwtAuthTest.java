@@ -1,0 +1,158 @@
+package dev.chorus.auth;
+
+import dev.chorus.ChorusNode;
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.Json;
+import dev.chorus.support.RawWebSocket;
+import dev.chorus.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.presence;
+import static dev.chorus.support.Json.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** JWT enabled with an HS256 secret: tokens in ?token= or a first auth message; the token's name wins. */
+@Timeout(60)
+class JwtAuthTest {
+
+  private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+
+  private static Vertx clients;
+  private static ChorusNode node;
+  private static JWTAuth issuer;
+  private static JWTAuth otherIssuer;
+
+  @BeforeAll
+  static void start() {
+    clients = Vertx.vertx();
+    issuer = JWTAuth.create(clients, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    otherIssuer = JWTAuth.create(clients, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET + "-but-another-one")));
+    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    env.put("JWT_SECRET", SECRET);
+    node = TestNodes.start(TestNodes.settings(env));
+  }
+
+  @AfterAll
+  static void stop() {
+    TestNodes.stop(node);
+    clients.close().await();
+  }
+
+  private static String token(JWTAuth auth, String name, int expiresInSeconds) {
+    return auth.generateToken(new JsonObject().put("name", name), new JWTOptions().setExpiresInSeconds(expiresInSeconds));
+  }
+
+  private static ChatClient connect(String query) {
+    return ChatClient.connect(clients, node.settings().http().port(), "/chat" + query);
+  }
+
+  @Test
+  void tokenInQueryAuthenticatesAndItsNameWinsOverTheJoinName() {
+    String token = URLEncoder.encode(token(issuer, "verified-alice", 60), StandardCharsets.UTF_8);
+    try (ChatClient client = connect("?token=" + token)) {
+      client.join("mallory");
+      client.awaitJson(status("verified-alice joined the chat."));
+      client.chat("hi");
+      client.awaitJson(chat("verified-alice", "hi"));
+    }
+  }
+
+  @Test
+  void verifiedNameWinsInEveryRoomAndForPresence() {
+    String token = URLEncoder.encode(token(issuer, "verified-carol", 60), StandardCharsets.UTF_8);
+    try (ChatClient client = connect("?token=" + token)) {
+      client.join("mallory", "jwt-room");
+      client.awaitJson(status("jwt-room", "verified-carol", "verified-carol joined the chat."));
+      client.join("trudy", "jwt-other");
+      client.awaitJson(status("jwt-other", "verified-carol", "verified-carol joined the chat."));
+      client.send(new JsonObject().put("type", "who").put("room", "jwt-other"));
+      client.awaitJson(presence("jwt-other", "verified-carol"));
+    }
+  }
+
+  @Test
+  void firstAuthMessageAuthenticates() {
+    try (ChatClient client = connect("")) {
+      client.send(new JsonObject().put("type", "auth").put("token", token(issuer, "verified-bob", 60)));
+      client.join("anything");
+      client.awaitJson(status("verified-bob joined the chat."));
+    }
+  }
+
+  @Test
+  void unauthenticatedConnectionHearsNothingUntilItAuthenticates() {
+    try (ChatClient eavesdropper = connect("");
+         ChatClient speaker = connect("?token=" + token(issuer, "verified-dan", 60))) {
+      speaker.join("dan");
+      speaker.awaitJson(status("verified-dan joined the chat."));
+      speaker.chat("secret");
+      speaker.awaitJson(chat("verified-dan", "secret"));
+      eavesdropper.assertQuietFor(java.time.Duration.ofMillis(500), "an unauthenticated connection heard the lobby");
+
+      eavesdropper.send(new JsonObject().put("type", "auth").put("token", token(issuer, "verified-erin", 60)));
+      // The lobby subscription starts asynchronously after verification: speak until it is heard.
+      long deadline = System.nanoTime() + ChatClient.DEFAULT_WAIT.toNanos();
+      boolean heard = false;
+      while (!heard && System.nanoTime() < deadline) {
+        speaker.chat("now you may");
+        ChatClient.Received received = eavesdropper.poll(java.time.Duration.ofMillis(250));
+        heard = received != null && Json.matches(chat("verified-dan", "now you may"), received.json());
+      }
+      assertTrue(heard, "an authenticated connection never heard the lobby");
+    }
+  }
+
+  @Test
+  void messagesBeforeAuthenticationGetAuthRequired() {
+    try (ChatClient client = connect("")) {
+      client.join("eve");
+      client.awaitJson(error("Authentication required."));
+      client.chat("hello");
+      client.awaitJson(error("Authentication required."));
+    }
+  }
+
+  @Test
+  void tokenSignedWithAnotherKeyIsClosedWith1008() {
+    try (ChatClient client = connect("")) {
+      client.send(new JsonObject().put("type", "auth").put("token", token(otherIssuer, "forger", 60)));
+      assertEquals(1008, client.awaitClose(Duration.ofSeconds(10)));
+    }
+  }
+
+  @Test
+  void garbageTokenInQueryIsClosedWith1008() {
+    try (RawWebSocket raw = RawWebSocket.upgraded(node.settings().http().port(), "/chat?token=not.a.jwt")) {
+      assertEquals(1008, raw.awaitCloseCode());
+    }
+  }
+
+  @Test
+  void expiredTokenIsClosedWith1008() {
+    String expired = issuer.generateToken(new JsonObject().put("name", "late")
+      .put("exp", System.currentTimeMillis() / 1000 - 3600), new JWTOptions());
+    try (ChatClient client = connect("")) {
+      client.send(new JsonObject().put("type", "auth").put("token", expired));
+      assertEquals(1008, client.awaitClose(Duration.ofSeconds(10)));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.chorus.http;
+
+import dev.chorus.ChorusNode;
+import dev.chorus.support.Await;
+import dev.chorus.support.Json;
+import dev.chorus.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** wss and https from a PEM key and certificate (made with openssl for the test). */
+@Timeout(60)
+class TlsTest {
+
+  private static Vertx clients;
+  private static ChorusNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tls-");
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Process openssl;
+    try {
+      openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+    } catch (java.io.IOException e) {
+      openssl = null;
+    }
+    assumeTrue(openssl != null && openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+      "openssl is needed to make a test certificate");
+    clients = Vertx.vertx();
+    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    env.put("TLS_KEY_PATH", key.toString());
+    env.put("TLS_CERT_PATH", cert.toString());
+    node = TestNodes.start(TestNodes.settings(env));
+  }
+
+  @AfterAll
+  static void stop() {
+    TestNodes.stop(node);
+    if (clients != null) {
+      clients.close().await();
+    }
+  }
+
+  @Test
+  void wssChatAndHttpsHealthWork() throws Exception {
+    int port = node.settings().http().port();
+    WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true)
+      .setVerifyHost(false));
+    WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+      .setURI("/chat").setSsl(true)), Duration.ofSeconds(10));
+    CompletableFuture<String> first = new CompletableFuture<>();
+    socket.textMessageHandler(first::complete);
+    socket.writeTextMessage("{\"type\":\"join\",\"name\":\"secure\"}");
+    Json.assertMatches(Json.status("lobby", "secure", "secure joined the chat."),
+      new JsonObject(first.get(10, TimeUnit.SECONDS)));
+    Await.result(socket.close(), Duration.ofSeconds(10));
+    client.close();
+
+    var http = clients.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    int status = Await.result(http.request(HttpMethod.GET, port, "127.0.0.1", "/health")
+      .compose(request -> request.send()).map(response -> response.statusCode()), Duration.ofSeconds(10));
+    assertEquals(200, status);
+    http.close();
+  }
+}
