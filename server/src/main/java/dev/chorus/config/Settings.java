@@ -1,11 +1,23 @@
 package dev.chorus.config;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Every setting of a node, immutable. Defaults live in conf/config.json (packaged in the jar) and are
- * documented in README.md; {@link SettingsLoader} reads them and applies environment overrides.
+ * Every setting of a node, immutable and checked: each record's constructor refuses a bad component with one
+ * {@link SettingsException} line naming the setting and its environment variable, so a Settings that exists is
+ * one a node can run with.
+ *
+ * <p>These records are the one definition of the settings: the components of Settings are the sections of
+ * conf/config.json, the components of each section's record are its keys (JSON path {@code section.key}), and
+ * each key's {@link Env} names the environment variable that overrides it. conf/config.json (packaged in the jar)
+ * holds every default; each {@code @param} below states the same default, and the settings table of
+ * docs/operations.md lists them all (SettingsDocsTest keeps the table, the file and the records in step).
+ * {@link SettingsLoader} builds a Settings from them.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
                        Security security, Logging logging) {
@@ -13,12 +25,17 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * Where clients connect.
    *
-   * @param host       address the HTTP/WebSocket server binds
-   * @param port       HTTP/WebSocket port
+   * @param host       address the HTTP/WebSocket server binds, not blank. Default {@code 0.0.0.0}
+   * @param port       HTTP/WebSocket port, 1-65535. Default {@code 8080}
    * @param publicHost the host other nodes and operators reach this node's HTTP port on, as /api/cluster
-   *                   reports it; empty means {@link Cluster#host()}
+   *                   reports it; empty means {@link Cluster#host()}. Default empty
    */
-  public record Http(String host, int port, String publicHost) {
+  public record Http(@Env("HTTP_HOST") String host, @Env("HTTP_PORT") int port,
+                     @Env("HTTP_PUBLIC_HOST") String publicHost) {
+    public Http {
+      Setting.of(Http.class, "port").requirePort(port, 1);
+      Setting.of(Http.class, "host").requireText(host);
+    }
 
     /** {@link #publicHost()}, or the cluster host when it is empty. */
     public String advertisedHost(Cluster cluster) {
@@ -29,43 +46,116 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * How this node finds and talks to its peers.
    *
-   * @param name        Hazelcast cluster name: only nodes with the same name join each other
-   * @param host        the address this node binds and advertises for Hazelcast and the event bus
-   * @param port        Hazelcast member port
-   * @param members     host[:port] of members to join; empty means this node alone
-   * @param eventBusPort event-bus TCP port; 0 picks a free one
+   * @param name         Hazelcast cluster name, not blank: only nodes with the same name join each other.
+   *                     Default {@code chorus}
+   * @param host         the address this node binds and advertises for Hazelcast and the event bus: an address
+   *                     of this machine (loopback allowed), not the wildcard. Default {@code 127.0.0.1}
+   * @param port         Hazelcast member port, 1-65535. Default {@code 5701}
+   * @param members      host[:port] of members to join; empty means this node alone. Default empty
+   * @param eventBusPort event-bus TCP port, 0-65535; 0 picks a free one. Default {@code 0}
    */
-  public record Cluster(String name, String host, int port, List<String> members, int eventBusPort) {
+  public record Cluster(@Env("CLUSTER_NAME") String name, @Env("CLUSTER_HOST") String host,
+                        @Env("CLUSTER_PORT") int port, @Env("CLUSTER_MEMBERS") List<String> members,
+                        @Env("EVENTBUS_PORT") int eventBusPort) {
     public Cluster {
       members = List.copyOf(members);
+      Setting.of(Cluster.class, "name").requireText(name);
+      requireLocalAddress(host);
+      Setting.of(Cluster.class, "port").requirePort(port, 1);
+      Setting.of(Cluster.class, "eventBusPort").requirePort(eventBusPort, 0);
+      members.forEach(Cluster::requireMember);
+    }
+
+    private static void requireLocalAddress(String host) {
+      Setting setting = Setting.of(Cluster.class, "host");
+      setting.requireText(host);
+      try {
+        InetAddress address = InetAddress.getByName(host);
+        if (address.isAnyLocalAddress()) {
+          throw setting.refused("must be an address peers can reach, not " + host);
+        }
+        if (!address.isLoopbackAddress() && NetworkInterface.getByInetAddress(address) == null) {
+          throw setting.refused("must be an address of this machine, got " + host);
+        }
+      } catch (UnknownHostException e) {
+        throw setting.refused("must be a resolvable address, got '" + host + "'");
+      } catch (SocketException e) {
+        throw setting.refused("cannot be checked: " + e.getMessage());
+      }
+    }
+
+    private static void requireMember(String member) {
+      Setting setting = Setting.of(Cluster.class, "members");
+      int colon = member.lastIndexOf(':');
+      String host = colon < 0 ? member : member.substring(0, colon);
+      if (host.isBlank()) {
+        throw setting.refused("must list host[:port] entries, got '" + member + "'");
+      }
+      if (colon >= 0) {
+        int port;
+        try {
+          port = Integer.parseInt(member.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          throw setting.refused("must list host[:port] entries, got '" + member + "'");
+        }
+        if (port < 1 || port > 65535) {
+          throw setting.refused("port of '" + member + "' must be a port number 1-65535, got " + port);
+        }
+      }
     }
   }
 
   /**
    * The WebSocket server.
    *
-   * @param instances              event loops, one server verticle on each sharing the HTTP port; 0 means one per core
-   * @param maxMessageBytes        largest WebSocket message (and frame) accepted
-   * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster
+   * @param instances              event loops, one server verticle on each sharing the HTTP port, 0-256; 0 means
+   *                               one per core. Default {@code 0}
+   * @param maxMessageBytes        largest WebSocket message (and frame) accepted, 125-16777216. Default
+   *                               {@code 65536}
+   * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster,
+   *                               0-3600. Default {@code 10}
    */
-  public record Server(int instances, int maxMessageBytes, int shutdownTimeoutSeconds) {
+  public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
+                       @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds) {
+    public Server {
+      if (instances < 0 || instances > 256) {
+        throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);
+      }
+      Setting.of(Server.class, "maxMessageBytes").requireRange(maxMessageBytes, 125, 16 * 1024 * 1024);
+      Setting.of(Server.class, "shutdownTimeoutSeconds").requireRange(shutdownTimeoutSeconds, 0, 3600);
+    }
   }
 
   /**
    * Room history.
    *
-   * @param size chat messages retained per room, replicated once; resume with {@code since} reaches this far
-   *             back. Every node of a cluster must use the same value.
+   * @param size chat messages retained per room, replicated once, 1 to {@link #MAX_SIZE}; resume with
+   *             {@code since} reaches this far back. Every node of a cluster must use the same value. Default
+   *             {@code 1000}
    */
-  public record History(int size) {
+  public record History(@Env("HISTORY_SIZE") int size) {
+    /** Largest size: rooms x size x 2 copies must fit in memory. */
+    public static final int MAX_SIZE = 100_000;
+
+    public History {
+      Setting.of(History.class, "size").requireRange(size, 1, MAX_SIZE);
+    }
   }
 
   /**
    * The admin HTTP API under /api.
    *
-   * @param token bearer token the API requires; empty turns the API off (every call answers 403)
+   * @param token bearer token the API requires, at least 16 printable ASCII characters without spaces; empty
+   *              turns the API off (every call answers 403). Default empty. Never printed.
    */
-  public record Admin(String token) {
+  public record Admin(@Env("ADMIN_TOKEN") String token) {
+    public Admin {
+      if (!token.isEmpty() && (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+        throw Setting.of(Admin.class, "token").refused("must be empty (API off) or at least 16 printable "
+          + "ASCII characters without spaces");
+      }
+    }
+
     public boolean enabled() {
       return !token.isEmpty();
     }
@@ -79,37 +169,96 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * What one client may do and cost; README "Limits and security" lists each limit's answer.
    *
-   * @param maxConnections            open WebSockets per node (lowered to fit the open-file limit); beyond, an
-   *                                  upgrade is refused with 503
-   * @param maxChatChars              longest chat message in characters; longer gets an error reply
-   * @param maxNameChars              longest name in characters (at least 1, no control characters)
-   * @param maxRoomsPerConnection     rooms one connection may be in at once
-   * @param messagesPerSecond         token-bucket refill rate of one connection's messages
-   * @param messageBurst              token-bucket size: messages a connection may send at once
-   * @param abuseRejections           rate-limited messages within 10 seconds after which the connection is closed with 1008
-   * @param writeQueueMaxBytes        outbound bytes queued for one connection before its deliveries are dropped
-   * @param slowConsumerTimeoutMillis how long a connection's queue may stay full before it is closed
-   * @param pingIntervalSeconds       how often the server pings each connection
-   * @param idleTimeoutSeconds        a connection silent this long (no frame, no pong) is closed
+   * @param maxConnections            open WebSockets per node (lowered to fit the open-file limit), 1-1000000;
+   *                                  beyond, an upgrade is refused with 503. Default {@code 100000}
+   * @param maxChatChars              longest chat message in characters, 1-1000000; longer gets an error reply.
+   *                                  Default {@code 4096}
+   * @param maxNameChars              longest name in characters, 1-1000 (names have at least 1, no control
+   *                                  characters). Default {@code 32}
+   * @param maxRoomsPerConnection     rooms one connection may be in at once, 1-10000. Default {@code 16}
+   * @param messagesPerSecond         token-bucket refill rate of one connection's messages, 1-100000. Default
+   *                                  {@code 20}
+   * @param messageBurst              token-bucket size: messages a connection may send at once, 1-100000.
+   *                                  Default {@code 40}
+   * @param abuseRejections           rate-limited messages within 10 seconds after which the connection is closed
+   *                                  with 1008, 1-1000000. Default {@code 50}
+   * @param writeQueueMaxBytes        outbound bytes queued for one connection before its deliveries are dropped,
+   *                                  1024 to 2^30. Default {@code 1048576}
+   * @param slowConsumerTimeoutMillis how long a connection's queue may stay full before it is closed,
+   *                                  100-3600000. Default {@code 5000}
+   * @param pingIntervalSeconds       how often the server pings each connection, 1-3600. Default {@code 20}
+   * @param idleTimeoutSeconds        a connection silent this long (no frame, no pong) is closed, 1-86400 and
+   *                                  greater than pingIntervalSeconds. Default {@code 60}
    */
-  public record Limits(int maxConnections, int maxChatChars, int maxNameChars, int maxRoomsPerConnection,
-                       int messagesPerSecond, int messageBurst, int abuseRejections, int writeQueueMaxBytes,
-                       int slowConsumerTimeoutMillis, int pingIntervalSeconds, int idleTimeoutSeconds) {
+  public record Limits(@Env("MAX_CONNECTIONS") int maxConnections, @Env("MAX_CHAT_CHARS") int maxChatChars,
+                       @Env("MAX_NAME_CHARS") int maxNameChars,
+                       @Env("MAX_ROOMS_PER_CONNECTION") int maxRoomsPerConnection,
+                       @Env("RATE_MESSAGES_PER_SECOND") int messagesPerSecond, @Env("RATE_BURST") int messageBurst,
+                       @Env("RATE_ABUSE_REJECTIONS") int abuseRejections,
+                       @Env("WRITE_QUEUE_MAX_BYTES") int writeQueueMaxBytes,
+                       @Env("SLOW_CONSUMER_TIMEOUT_MS") int slowConsumerTimeoutMillis,
+                       @Env("PING_INTERVAL_SECONDS") int pingIntervalSeconds,
+                       @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds) {
+    public Limits {
+      Setting.of(Limits.class, "maxConnections").requireRange(maxConnections, 1, 1_000_000);
+      Setting.of(Limits.class, "maxChatChars").requireRange(maxChatChars, 1, 1_000_000);
+      Setting.of(Limits.class, "maxNameChars").requireRange(maxNameChars, 1, 1000);
+      Setting.of(Limits.class, "maxRoomsPerConnection").requireRange(maxRoomsPerConnection, 1, 10_000);
+      Setting.of(Limits.class, "messagesPerSecond").requireRange(messagesPerSecond, 1, 100_000);
+      Setting.of(Limits.class, "messageBurst").requireRange(messageBurst, 1, 100_000);
+      Setting.of(Limits.class, "abuseRejections").requireRange(abuseRejections, 1, 1_000_000);
+      Setting.of(Limits.class, "writeQueueMaxBytes").requireRange(writeQueueMaxBytes, 1024, 1 << 30);
+      Setting.of(Limits.class, "slowConsumerTimeoutMillis").requireRange(slowConsumerTimeoutMillis, 100, 3_600_000);
+      Setting.of(Limits.class, "pingIntervalSeconds").requireRange(pingIntervalSeconds, 1, 3600);
+      Setting idle = Setting.of(Limits.class, "idleTimeoutSeconds");
+      idle.requireRange(idleTimeoutSeconds, 1, 86_400);
+      if (idleTimeoutSeconds <= pingIntervalSeconds) {
+        throw idle.refused("must be greater than " + Setting.of(Limits.class, "pingIntervalSeconds").label()
+          + ", got " + idleTimeoutSeconds);
+      }
+    }
   }
 
   /**
-   * Who may connect and how.
+   * Who may connect and how. Paths are resolved against the working directory.
    *
-   * @param allowedOrigins    Origin headers accepted on upgrades; empty means same-origin and localhost, "*" any
-   * @param jwtSecret         HS256 secret; with it (or a public key) every /chat connection must authenticate
-   * @param jwtPublicKeyPath  PEM file of an RS256 public key; empty for none
-   * @param tlsKeyPath        PEM private key for wss/https; empty (with the certificate) for plain ws/http
-   * @param tlsCertPath       PEM certificate chain for wss/https
+   * @param allowedOrigins   Origin headers accepted on upgrades, each {@code scheme://host[:port]} or "*" (any);
+   *                         empty means same-origin and localhost. Default empty
+   * @param jwtSecret        HS256 secret, at least 32 characters; with it (or a public key, not both) every /chat
+   *                         connection must authenticate. Default empty (no JWT). Never printed.
+   * @param jwtPublicKeyPath readable PEM file of an RS256 public key; empty for none. Default empty
+   * @param tlsKeyPath       readable PEM private key for wss/https; empty (with the certificate) for plain
+   *                         ws/http. Default empty
+   * @param tlsCertPath      readable PEM certificate chain for wss/https, set exactly when tlsKeyPath is.
+   *                         Default empty
    */
-  public record Security(List<String> allowedOrigins, String jwtSecret, String jwtPublicKeyPath,
-                         String tlsKeyPath, String tlsCertPath) {
+  public record Security(@Env("ALLOWED_ORIGINS") List<String> allowedOrigins, @Env("JWT_SECRET") String jwtSecret,
+                         @Env("JWT_PUBLIC_KEY_PATH") String jwtPublicKeyPath, @Env("TLS_KEY_PATH") String tlsKeyPath,
+                         @Env("TLS_CERT_PATH") String tlsCertPath) {
     public Security {
       allowedOrigins = List.copyOf(allowedOrigins);
+      for (String origin : allowedOrigins) {
+        if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+          throw Setting.of(Security.class, "allowedOrigins").refused("must list scheme://host[:port] origins or *, "
+            + "got '" + origin + "'");
+        }
+      }
+      Setting secret = Setting.of(Security.class, "jwtSecret");
+      Setting publicKey = Setting.of(Security.class, "jwtPublicKeyPath");
+      if (!jwtSecret.isEmpty() && !jwtPublicKeyPath.isEmpty()) {
+        throw secret.refused("and " + publicKey.label() + " must not both be set");
+      }
+      if (!jwtSecret.isEmpty() && jwtSecret.length() < 32) {
+        throw secret.refused("must be at least 32 characters");
+      }
+      publicKey.requireReadable(jwtPublicKeyPath);
+      Setting key = Setting.of(Security.class, "tlsKeyPath");
+      Setting cert = Setting.of(Security.class, "tlsCertPath");
+      if (tlsKeyPath.isEmpty() != tlsCertPath.isEmpty()) {
+        throw key.refused("and " + cert.label() + " must be set together");
+      }
+      key.requireReadable(tlsKeyPath);
+      cert.requireReadable(tlsCertPath);
     }
 
     /** Whether /chat connections must present a verified token. */
@@ -132,10 +281,17 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * Log output.
    *
-   * @param format {@code text}: one readable line per event; {@code json}: one JSON object per line
+   * @param format one of {@link #FORMATS}: {@code text}, one readable line per event; {@code json}, one JSON object
+   *               per line. Default {@code text}
    */
-  public record Logging(String format) {
+  public record Logging(@Env("LOG_FORMAT") String format) {
     /** The accepted values of {@code format}. */
     public static final Set<String> FORMATS = Set.of("text", "json");
+
+    public Logging {
+      if (!FORMATS.contains(format)) {
+        throw Setting.of(Logging.class, "format").refused("must be text or json, got '" + format + "'");
+      }
+    }
   }
 }
