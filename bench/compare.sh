@@ -21,7 +21,7 @@ FANOUT_SENDERS=${FANOUT_SENDERS:-2}
 HOLD=${HOLD:-15000}                # idle connections
 CAPACITY_RATES=${CAPACITY_RATES:-"50 100"}   # Chorus one node, msg/s into a room of FANOUT_CLIENTS
 PYTHON=${PYTHON:-/usr/bin/python3}
-# A bounded young generation keeps resident memory close to the live heap (README "Performance", round 2).
+# A bounded young generation keeps resident memory close to the live heap (docs/performance.md, round 2).
 CHORUS_JAVA_OPTS=${CHORUS_JAVA_OPTS:-"-Xms256m -Xmx1g -Xmn64m"}
 OUT=${OUT:-target/bench-$(date +%Y%m%d-%H%M%S)}
 JAR=target/chat-server.jar

@@ -3,7 +3,7 @@
  * ChorusClient: one /chat connection to a Chorus cluster for one person in one room, with automatic
  * reconnection and resume. No DOM here: app.js renders the events.
  *
- * Protocol (README "The chat protocol"): join {"type":"join","name","room","since"}, chat, who -> presence,
+ * Protocol (docs/protocol.md): join {"type":"join","name","room","since"}, chat, who -> presence,
  * leave. Servers with rooms tag messages with "room" and chat messages with "seq"/"ts"; a server speaking
  * the seed protocol (one room, no seq) ignores "room" and "since", and this client then works without
  * presence queries or resume.

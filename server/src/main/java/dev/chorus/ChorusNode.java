@@ -66,7 +66,7 @@ public final class ChorusNode {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     // Netty's epoll transport where it loads (Linux x86_64), else NIO: fewer allocations and syscalls per write.
     // One event loop (and one server verticle) per core unless server.instances says otherwise: Vert.x's
-    // default of 2 x cores costs more CPU per message on small machines (README "Performance").
+    // default of 2 x cores costs more CPU per message on small machines (docs/performance.md).
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
       .setEventLoopPoolSize(eventLoops(settings.server().instances()))
       .setEventBusOptions(new EventBusOptions()

@@ -27,9 +27,6 @@ import java.util.Map;
  */
 public final class ChatConnection {
 
-  /** The room of the seed protocol, which has no rooms. */
-  public static final String LOBBY = RoomName.LOBBY;
-
   private final ClientSocket socket;
   private final ChatServices services;
   private final Authentication auth;
@@ -65,13 +62,13 @@ public final class ChatConnection {
   private void listenToLobby() {
     if (joined.isEmpty() && socket.isOpen()) {
       listeningToLobby = true;
-      services.hub().subscribe(LOBBY, lobbyListener);
+      services.hub().subscribe(RoomName.LOBBY, lobbyListener);
     }
   }
 
   private void stopListeningToLobby() {
     if (listeningToLobby) {
-      services.hub().unsubscribe(LOBBY, lobbyListener);
+      services.hub().unsubscribe(RoomName.LOBBY, lobbyListener);
       listeningToLobby = false;
     }
   }
@@ -120,7 +117,7 @@ public final class ChatConnection {
   }
 
   private void onJoin(ClientMessage.Join join) throws ProtocolException {
-    String room = join.room() == null ? LOBBY : join.room();
+    String room = join.room() == null ? RoomName.LOBBY : join.room();
     if (joined.containsKey(room)) {
       reply(error(ChatError.ALREADY_JOINED, room));
       return;
@@ -164,7 +161,7 @@ public final class ChatConnection {
         reply(error(ChatError.ROOM_REQUIRED, null));
         return;
       }
-      room = joined.isEmpty() ? LOBBY : joined.keySet().iterator().next();
+      room = joined.isEmpty() ? RoomName.LOBBY : joined.keySet().iterator().next();
     }
     String asked = room;
     presenceQueue.enqueue(() -> services.presence().members(asked))

@@ -167,7 +167,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   }
 
   /**
-   * What one client may do and cost; README "Limits and security" lists each limit's answer.
+   * What one client may do and cost; docs/operations.md lists each limit's answer.
    *
    * @param maxConnections            open WebSockets per node (lowered to fit the open-file limit), 1-1000000;
    *                                  beyond, an upgrade is refused with 503. Default {@code 100000}

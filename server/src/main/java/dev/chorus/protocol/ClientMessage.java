@@ -2,7 +2,7 @@ package dev.chorus.protocol;
 
 /**
  * A message a client sends on /chat, decoded by {@link MessageCodec}. A {@code room} of null means "not
- * given": the session resolves it (see README, "Rooms").
+ * given": the chat connection resolves it (docs/protocol.md, "Rooms").
  */
 public sealed interface ClientMessage {
 

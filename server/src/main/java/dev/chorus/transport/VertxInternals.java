@@ -18,16 +18,16 @@ import java.lang.reflect.Method;
  * <ul>
  *   <li><b>The pipeline</b> ({@code WebSocketInternal.channelHandlerContext()}): where {@link FrameHandler}
  *   goes. Without it, {@link PublicWire}.</li>
- *   <li><b>A lean connection</b>, which takes the live heap of an idle WebSocket from about 15.6 KB to 3.5 KB
- *   together with strict thread mode (README, "Performance", round 2):
+ *   <li><b>A lean connection</b>, which together with strict thread mode leaves an idle WebSocket a fraction of
+ *   the live heap Vert.x gives it (docs/performance.md has the figures):
  *     <ul>
  *       <li>direct writes: strict thread mode is not passed on to the connection an upgrade creates, which
- *       keeps a multi-producer write queue (its first chunk alone about 4.7 KB) that every frame takes a trip
+ *       keeps a multi-producer write queue (several kilobytes for its first chunk alone) that every frame takes a trip
  *       through. The direct queue needs every write on the socket's event loop, which {@link ClientSocket}
  *       requires anyway;</li>
  *       <li>the upgrade request let go: the WebSocket's channel handler keeps the factory that built its
- *       connection, and with it the upgrade's HTTP connection, request and response (about 1.6 KB);</li>
- *       <li>the handshake headers let go (about 0.75 KB), after everything that reads them.</li>
+ *       connection, and with it the upgrade's HTTP connection, request and response;</li>
+ *       <li>the handshake headers let go, after everything that reads them.</li>
  *     </ul>
  *   Without it, sockets are served as Vert.x builds them: larger, never wrong.</li>
  * </ul>

@@ -1,21 +1,9 @@
 package dev.chorus.chat;
 
-import com.hazelcast.core.HazelcastInstance;
-import dev.chorus.broker.EventBusBroker;
-import dev.chorus.config.Settings;
-import dev.chorus.history.HazelcastRoomHistory;
-import dev.chorus.history.RoomHistory;
-import dev.chorus.hub.LocalHub;
-import dev.chorus.metrics.ChorusMetrics;
-import dev.chorus.presence.HazelcastPresence;
+import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
-import dev.chorus.support.Contexts;
+import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.FakeClientSocket;
-import dev.chorus.support.StandaloneHazelcast;
-import dev.chorus.support.TestNodes;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,85 +12,61 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Chat connections over fake sockets, without a network or a node: one Vert.x context holding the hub and a
- * local event bus, and a real Hazelcast member on its own (no join) for history and presence.
+ * Chat connections over fake sockets, without a network or a node ({@link ChatStack}).
  */
 @Timeout(60)
 class ChatConnectionTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static HazelcastInstance hazelcast;
-  private static Vertx vertx;
-  private static Context context;
-  private static ChatServices services;
+  private static ChatStack stack;
 
   @BeforeAll
   static void start() {
-    Settings settings = TestNodes.settings(TestNodes.withoutRateLimit(
-      TestNodes.environment(TestNodes.uniqueClusterName(), "")));
-    hazelcast = StandaloneHazelcast.start(settings.history().size());
-    vertx = Vertx.vertx();
-    context = vertx.getOrCreateContext();
-    ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
-    Contexts.call(context, () -> {
-      RoomHistory history = new HazelcastRoomHistory(vertx, hazelcast, settings.history().size());
-      LocalHub hub = new LocalHub(vertx, history, metrics);
-      EventBusBroker broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
-      services = new ChatServices(hub, new RoomPublisher(history, broker), new HazelcastPresence(vertx, hazelcast),
-        ChatRules.of(settings.limits()), settings.limits(), null, metrics);
-      return broker.subscribe();
-    }).await();
+    stack = new ChatStack();
   }
 
   @AfterAll
   static void stop() {
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (hazelcast != null) {
-      hazelcast.shutdown();
+    if (stack != null) {
+      stack.close();
     }
   }
 
-  /** Runs {@code action} on the connections' context and waits for it. */
-  private static void on(Runnable action) {
-    Contexts.run(context, action);
+  private static String joined(String name) {
+    return ServerMessage.Status.joined(null, name).message();
+  }
+
+  private static String left(String name) {
+    return ServerMessage.Status.left(null, name).message();
   }
 
   private static FakeClientSocket connect() {
-    FakeClientSocket socket = new FakeClientSocket("/chat");
-    on(() -> ChatConnection.attach(socket, services));
-    return socket;
+    return stack.connect();
   }
 
   private static void send(FakeClientSocket socket, JsonObject message) {
-    on(() -> socket.receive(message.encode()));
+    stack.on(() -> socket.receive(message.encode()));
   }
 
   private static JsonObject next(FakeClientSocket socket) {
     return new JsonObject(socket.next(WAIT));
   }
 
-  private static String room() {
-    return "room-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
   @Test
   void joinNoticeThenChatWithSeqReachEveryMember() {
-    String room = room();
+    String room = ChatStack.room();
     FakeClientSocket alice = connect();
     FakeClientSocket bob = connect();
     send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
-    assertEquals("alice joined the chat.", next(alice).getString("message"));
+    assertEquals(joined("alice"), next(alice).getString("message"));
     send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
-    assertEquals("bob joined the chat.", next(bob).getString("message"));
-    assertEquals("bob joined the chat.", next(alice).getString("message"));
+    assertEquals(joined("bob"), next(bob).getString("message"));
+    assertEquals(joined("bob"), next(alice).getString("message"));
     send(alice, new JsonObject().put("type", "chat").put("message", "hi"));
     for (FakeClientSocket member : List.of(alice, bob)) {
       JsonObject chat = next(member);
@@ -118,7 +82,7 @@ class ChatConnectionTest {
   void chatBeforeJoinGetsTheSeedsError() {
     FakeClientSocket socket = connect();
     send(socket, new JsonObject().put("type", "chat").put("message", "hello?"));
-    assertEquals(new JsonObject().put("type", "error").put("message", "Invalid message format or not joined."),
+    assertEquals(new JsonObject().put("type", "error").put("message", ChatError.INVALID_MESSAGE.text()),
       next(socket));
     assertTrue(socket.isOpen());
   }
@@ -126,13 +90,13 @@ class ChatConnectionTest {
   @Test
   void binaryMessageClosesWith1003() {
     FakeClientSocket socket = connect();
-    on(() -> socket.receiveBinary(new byte[] {1, 2}));
+    stack.on(() -> socket.receiveBinary(new byte[] {1, 2}));
     assertEquals(CloseCode.UNSUPPORTED_DATA, socket.closedWith());
   }
 
   @Test
   void disconnectSendsTheLeftNoticeAndLeavesPresence() {
-    String room = room();
+    String room = ChatStack.room();
     FakeClientSocket alice = connect();
     FakeClientSocket bob = connect();
     send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
@@ -140,15 +104,15 @@ class ChatConnectionTest {
     send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
     next(bob);
     next(alice);
-    on(bob::disconnect);
-    assertEquals("bob left the chat.", next(alice).getString("message"));
+    stack.on(bob::disconnect);
+    assertEquals(left("bob"), next(alice).getString("message"));
     send(alice, new JsonObject().put("type", "who"));
     assertEquals(List.of("alice"), next(alice).getJsonArray("members").getList());
   }
 
   @Test
   void resumeReplaysWhatWasMissedThenGoesLive() {
-    String room = room();
+    String room = ChatStack.room();
     FakeClientSocket alice = connect();
     send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
     next(alice);
@@ -160,10 +124,52 @@ class ChatConnectionTest {
     send(late, new JsonObject().put("type", "join").put("name", "late").put("room", room).put("since", 1));
     assertEquals("m2", next(late).getString("message"));
     assertEquals("m3", next(late).getString("message"));
-    assertEquals("late joined the chat.", next(late).getString("message"));
+    assertEquals(joined("late"), next(late).getString("message"));
     send(alice, new JsonObject().put("type", "chat").put("message", "m4"));
     JsonObject live = next(late);
     assertEquals("m4", live.getString("message"));
     assertEquals(4L, live.getLong("seq"));
+  }
+
+  @Test
+  void theFirstJoinFixesTheName() {
+    FakeClientSocket socket = connect();
+    String first = ChatStack.room();
+    String second = ChatStack.room();
+    send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", first));
+    assertEquals(joined("alice"), next(socket).getString("message"));
+    send(socket, new JsonObject().put("type", "join").put("name", "mallory").put("room", second));
+    JsonObject notice = next(socket);
+    assertEquals(joined("alice"), notice.getString("message"));
+    assertEquals(second, notice.getString("room"));
+  }
+
+  @Test
+  void aJoinBeyondTheRoomLimitIsRefusedNamingTheRoom() {
+    FakeClientSocket socket = connect();
+    int limit = stack.settings.limits().maxRoomsPerConnection();
+    for (int i = 0; i < limit; i++) {
+      send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", ChatStack.room()));
+      assertEquals(joined("alice"), next(socket).getString("message"));
+    }
+    String oneMore = ChatStack.room();
+    send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", oneMore));
+    assertEquals(new JsonObject().put("type", "error").put("message", ChatError.TOO_MANY_ROOMS.text())
+      .put("room", oneMore), next(socket));
+  }
+
+  @Test
+  void chatAndWhoWithoutARoomInSeveralRoomsAskForTheRoom() {
+    FakeClientSocket socket = connect();
+    for (int i = 0; i < 2; i++) {
+      send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", ChatStack.room()));
+      assertEquals(joined("alice"), next(socket).getString("message"));
+    }
+    JsonObject roomRequired = new JsonObject().put("type", "error").put("message", ChatError.ROOM_REQUIRED.text());
+    send(socket, new JsonObject().put("type", "chat").put("message", "where does this go?"));
+    assertEquals(roomRequired, next(socket));
+    send(socket, new JsonObject().put("type", "who"));
+    assertEquals(roomRequired, next(socket));
+    assertTrue(socket.isOpen());
   }
 }

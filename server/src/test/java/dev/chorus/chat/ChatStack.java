@@ -1,0 +1,71 @@
+package dev.chorus.chat;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.broker.EventBusBroker;
+import dev.chorus.config.Settings;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.RoomHistory;
+import dev.chorus.hub.LocalHub;
+import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.presence.HazelcastPresence;
+import dev.chorus.support.Contexts;
+import dev.chorus.support.FakeClientSocket;
+import dev.chorus.support.StandaloneHazelcast;
+import dev.chorus.support.TestNodes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The chat layer of one event loop without a network or a node: a Vert.x context holding the hub, a local
+ * event bus as the broker, and a real Hazelcast member on its own for history and presence. Connections are
+ * the transport's fake sockets. The rate limit is lifted; the other limits are the defaults.
+ */
+final class ChatStack implements AutoCloseable {
+
+  final Settings settings = TestNodes.settings(TestNodes.withoutRateLimit(
+    TestNodes.environment(TestNodes.uniqueClusterName(), "")));
+  final HazelcastInstance hazelcast = StandaloneHazelcast.start(settings.history().size());
+  final Vertx vertx = Vertx.vertx();
+  final Context context = vertx.getOrCreateContext();
+  final RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, settings.history().size()));
+  final ChatServices services;
+
+  ChatStack() {
+    ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
+    LocalHub hub = call(() -> new LocalHub(vertx, history, metrics));
+    EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics));
+    call(broker::subscribe).await();
+    services = call(() -> new ChatServices(hub, new RoomPublisher(history, broker),
+      new HazelcastPresence(vertx, hazelcast), ChatRules.of(settings.limits()), settings.limits(), null, metrics));
+  }
+
+  /** Runs {@code action} on the stack's context and waits for it. */
+  void on(Runnable action) {
+    Contexts.run(context, action);
+  }
+
+  <T> T call(Supplier<T> action) {
+    return Contexts.call(context, action);
+  }
+
+  /** A fresh socket with a chat connection attached. */
+  FakeClientSocket connect() {
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    on(() -> ChatConnection.attach(socket, services));
+    return socket;
+  }
+
+  static String room() {
+    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+    hazelcast.shutdown();
+  }
+}
