@@ -1,30 +1,28 @@
 package dev.chorus.auth;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.Json;
 import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 
+import static dev.chorus.protocol.ChatError.AUTH_REQUIRED;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.joined;
 import static dev.chorus.support.Json.presence;
-import static dev.chorus.support.Json.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,43 +32,30 @@ class JwtAuthTest {
 
   private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 
-  private static Vertx clients;
-  private static ChorusNode node;
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().env("JWT_SECRET", SECRET);
+
   private static JWTAuth issuer;
   private static JWTAuth otherIssuer;
 
   @BeforeAll
-  static void start() {
-    clients = Vertx.vertx();
-    issuer = JWTAuth.create(clients, new JWTAuthOptions()
+  static void createIssuers() {
+    issuer = JWTAuth.create(NODE.vertx(), new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-    otherIssuer = JWTAuth.create(clients, new JWTAuthOptions()
+    otherIssuer = JWTAuth.create(NODE.vertx(), new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET + "-but-another-one")));
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    env.put("JWT_SECRET", SECRET);
-    node = TestNodes.start(TestNodes.settings(env));
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNodes.stop(node);
-    clients.close().await();
   }
 
   private static String token(JWTAuth auth, String name, int expiresInSeconds) {
     return auth.generateToken(new JsonObject().put("name", name), new JWTOptions().setExpiresInSeconds(expiresInSeconds));
   }
 
-  private static ChatClient connect(String query) {
-    return ChatClient.connect(clients, node.settings().http().port(), "/chat" + query);
-  }
-
   @Test
   void tokenInQueryAuthenticatesAndItsNameWinsOverTheJoinName() {
     String token = URLEncoder.encode(token(issuer, "verified-alice", 60), StandardCharsets.UTF_8);
-    try (ChatClient client = connect("?token=" + token)) {
+    try (ChatClient client = NODE.connect("/chat?token=" + token)) {
       client.join("mallory");
-      client.awaitJson(status("verified-alice joined the chat."));
+      client.awaitJson(joined("verified-alice"));
       client.chat("hi");
       client.awaitJson(chat("verified-alice", "hi"));
     }
@@ -79,11 +64,11 @@ class JwtAuthTest {
   @Test
   void verifiedNameWinsInEveryRoomAndForPresence() {
     String token = URLEncoder.encode(token(issuer, "verified-carol", 60), StandardCharsets.UTF_8);
-    try (ChatClient client = connect("?token=" + token)) {
+    try (ChatClient client = NODE.connect("/chat?token=" + token)) {
       client.join("mallory", "jwt-room");
-      client.awaitJson(status("jwt-room", "verified-carol", "verified-carol joined the chat."));
+      client.awaitJson(joined("jwt-room", "verified-carol"));
       client.join("trudy", "jwt-other");
-      client.awaitJson(status("jwt-other", "verified-carol", "verified-carol joined the chat."));
+      client.awaitJson(joined("jwt-other", "verified-carol"));
       client.send(new JsonObject().put("type", "who").put("room", "jwt-other"));
       client.awaitJson(presence("jwt-other", "verified-carol"));
     }
@@ -91,19 +76,19 @@ class JwtAuthTest {
 
   @Test
   void firstAuthMessageAuthenticates() {
-    try (ChatClient client = connect("")) {
+    try (ChatClient client = NODE.connect()) {
       client.send(new JsonObject().put("type", "auth").put("token", token(issuer, "verified-bob", 60)));
       client.join("anything");
-      client.awaitJson(status("verified-bob joined the chat."));
+      client.awaitJson(joined("verified-bob"));
     }
   }
 
   @Test
   void unauthenticatedConnectionHearsNothingUntilItAuthenticates() {
-    try (ChatClient eavesdropper = connect("");
-         ChatClient speaker = connect("?token=" + token(issuer, "verified-dan", 60))) {
+    try (ChatClient eavesdropper = NODE.connect();
+         ChatClient speaker = NODE.connect("/chat?token=" + token(issuer, "verified-dan", 60))) {
       speaker.join("dan");
-      speaker.awaitJson(status("verified-dan joined the chat."));
+      speaker.awaitJson(joined("verified-dan"));
       speaker.chat("secret");
       speaker.awaitJson(chat("verified-dan", "secret"));
       eavesdropper.assertQuietFor(java.time.Duration.ofMillis(500), "an unauthenticated connection heard the lobby");
@@ -123,17 +108,17 @@ class JwtAuthTest {
 
   @Test
   void messagesBeforeAuthenticationGetAuthRequired() {
-    try (ChatClient client = connect("")) {
+    try (ChatClient client = NODE.connect()) {
       client.join("eve");
-      client.awaitJson(error("Authentication required."));
+      client.awaitJson(error(AUTH_REQUIRED));
       client.chat("hello");
-      client.awaitJson(error("Authentication required."));
+      client.awaitJson(error(AUTH_REQUIRED));
     }
   }
 
   @Test
   void tokenSignedWithAnotherKeyIsClosedWith1008() {
-    try (ChatClient client = connect("")) {
+    try (ChatClient client = NODE.connect()) {
       client.send(new JsonObject().put("type", "auth").put("token", token(otherIssuer, "forger", 60)));
       assertEquals(1008, client.awaitClose(Duration.ofSeconds(10)));
     }
@@ -141,7 +126,7 @@ class JwtAuthTest {
 
   @Test
   void garbageTokenInQueryIsClosedWith1008() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(node.settings().http().port(), "/chat?token=not.a.jwt")) {
+    try (RawWebSocket raw = NODE.raw("/chat?token=not.a.jwt")) {
       assertEquals(1008, raw.awaitCloseCode());
     }
   }
@@ -150,7 +135,7 @@ class JwtAuthTest {
   void expiredTokenIsClosedWith1008() {
     String expired = issuer.generateToken(new JsonObject().put("name", "late")
       .put("exp", System.currentTimeMillis() / 1000 - 3600), new JWTOptions());
-    try (ChatClient client = connect("")) {
+    try (ChatClient client = NODE.connect()) {
       client.send(new JsonObject().put("type", "auth").put("token", expired));
       assertEquals(1008, client.awaitClose(Duration.ofSeconds(10)));
     }

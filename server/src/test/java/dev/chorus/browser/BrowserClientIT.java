@@ -1,19 +1,17 @@
 package dev.chorus.browser;
 
 import dev.chorus.support.BrowserPage;
-import dev.chorus.support.NodeProcess;
-import dev.chorus.support.TestNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chorus.support.TestNode;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,43 +23,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Skips when Debian's chromium and chromium-driver are not installed (.ci/run installs them).
  */
 @Timeout(240)
+@EnabledIf(value = "dev.chorus.support.BrowserPage#available",
+  disabledReason = "browser test skipped: /usr/bin/chromium and /usr/bin/chromedriver are missing "
+    + "(apt-get install -y chromium chromium-driver; .ci/run does)")
 class BrowserClientIT {
 
-  private static final Duration READY = Duration.ofSeconds(90);
-  private static String cluster;
-  private static NodeProcess nodeA;
-  private static NodeProcess nodeB;
-
-  @BeforeAll
-  static void startTwoNodes() {
-    Assumptions.assumeTrue(BrowserPage.available(),
-      "browser test skipped: /usr/bin/chromium and /usr/bin/chromedriver are missing "
-        + "(apt-get install -y chromium chromium-driver; .ci/run does)");
-    cluster = TestNodes.uniqueClusterName();
-    nodeA = NodeProcess.start("browser-a", TestNodes.environment(cluster, ""));
-    nodeA.awaitReady(READY);
-    nodeB = NodeProcess.start("browser-b", TestNodes.environment(cluster, nodeA.clusterAddress()));
-    nodeB.awaitReady(READY);
-  }
-
-  @AfterAll
-  static void stopNodes() {
-    for (NodeProcess node : new NodeProcess[] {nodeA, nodeB}) {
-      if (node != null) {
-        node.close();
-      }
-    }
-  }
+  @RegisterExtension
+  @Order(1)
+  static final TestNode NODE_A = TestNode.process("browser-a");
+  @RegisterExtension
+  @Order(2)
+  static final TestNode NODE_B = TestNode.process("browser-b").joining(NODE_A);
 
   @Test
   void messageTypedOnOneNodesPageAppearsOnAnotherNodesPageAsText() {
-    try (BrowserPage ann = BrowserPage.open(pageUrl(nodeA, "ann", ""), 412, 915);
-         BrowserPage bob = BrowserPage.open(pageUrl(nodeB, "bob", ""), 1100, 760)) {
+    try (BrowserPage ann = BrowserPage.open(pageUrl(NODE_A, "ann", ""), 412, 915);
+         BrowserPage bob = BrowserPage.open(pageUrl(NODE_B, "bob", ""), 1100, 760)) {
       try {
         ann.awaitOnline();
         bob.awaitOnline();
-        assertEquals(endpoint(nodeA), ann.endpoint());
-        assertEquals(endpoint(nodeB), bob.endpoint());
+        assertEquals(endpoint(NODE_A), ann.endpoint());
+        assertEquals(endpoint(NODE_B), bob.endpoint());
         bob.await("bob sees himself present", d -> bob.presence().contains("bob"));
 
         ann.say("hello from node A");
@@ -81,20 +63,19 @@ class BrowserClientIT {
 
   @Test
   void pageWhoseNodeIsKilledReconnectsToASurvivingNode() {
-    try (NodeProcess nodeC = NodeProcess.start("browser-c", TestNodes.environment(cluster, nodeA.clusterAddress()))) {
-      nodeC.awaitReady(READY);
-      try (BrowserPage cat = BrowserPage.open(pageUrl(nodeC, "cat", endpoint(nodeA)), 412, 915);
-           BrowserPage dan = BrowserPage.open(pageUrl(nodeA, "dan", ""), 1100, 760)) {
+    try (TestNode nodeC = TestNode.process("browser-c").joining(NODE_A).start()) {
+      try (BrowserPage cat = BrowserPage.open(pageUrl(nodeC, "cat", endpoint(NODE_A)), 412, 915);
+           BrowserPage dan = BrowserPage.open(pageUrl(NODE_A, "dan", ""), 1100, 760)) {
         try {
           cat.awaitOnline();
           dan.awaitOnline();
           cat.say("cat before the kill");
           dan.awaitChat("cat before the kill");
 
-          nodeC.kill();
-          nodeC.awaitExit(Duration.ofSeconds(30));
+          nodeC.process().kill();
+          nodeC.process().awaitExit(Duration.ofSeconds(30));
 
-          cat.await("cat's page moved to node A", d -> endpoint(nodeA).equals(cat.endpoint())
+          cat.await("cat's page moved to node A", d -> endpoint(NODE_A).equals(cat.endpoint())
             && "online".equals(cat.find("state").getDomAttribute("data-state")));
           dan.say("dan after the kill");
           cat.awaitChat("dan after the kill");
@@ -110,10 +91,9 @@ class BrowserClientIT {
 
   @Test
   void reconnectedPageShowsTheMessagesItMissedExactlyOnceInOrder() {
-    try (NodeProcess nodeC = NodeProcess.start("browser-c2", TestNodes.environment(cluster, nodeA.clusterAddress()))) {
-      nodeC.awaitReady(READY);
-      try (BrowserPage eve = BrowserPage.open(pageUrl(nodeC, "eve", endpoint(nodeA)), 412, 915);
-           BrowserPage fay = BrowserPage.open(pageUrl(nodeA, "fay", ""), 1100, 760)) {
+    try (TestNode nodeC = TestNode.process("browser-c2").joining(NODE_A).start()) {
+      try (BrowserPage eve = BrowserPage.open(pageUrl(nodeC, "eve", endpoint(NODE_A)), 412, 915);
+           BrowserPage fay = BrowserPage.open(pageUrl(NODE_A, "fay", ""), 1100, 760)) {
         try {
           eve.awaitOnline();
           fay.awaitOnline();
@@ -121,15 +101,15 @@ class BrowserClientIT {
           eve.awaitChat("seen live");
 
           // Given eve's node hangs, so nothing reaches her page, while fay writes three messages...
-          nodeC.freeze();
+          nodeC.process().freeze();
           List<String> missed = List.of("missed one", "missed two", "missed three");
           missed.forEach(fay::say);
           missed.forEach(fay::awaitChat);
           // ...when the hung node dies, eve's page reconnects to node A and resumes after "seen live".
-          nodeC.kill();
-          nodeC.awaitExit(Duration.ofSeconds(30));
+          nodeC.process().kill();
+          nodeC.process().awaitExit(Duration.ofSeconds(30));
 
-          eve.await("eve's page moved to node A", d -> endpoint(nodeA).equals(eve.endpoint()));
+          eve.await("eve's page moved to node A", d -> endpoint(NODE_A).equals(eve.endpoint()));
           missed.forEach(eve::awaitChat);
           List<String> shown = eve.chatTexts();
           List<String> tail = shown.subList(shown.indexOf("seen live"), shown.size());
@@ -143,12 +123,12 @@ class BrowserClientIT {
     }
   }
 
-  private static String endpoint(NodeProcess node) {
-    return "127.0.0.1:" + node.httpPort();
+  private static String endpoint(TestNode node) {
+    return "127.0.0.1:" + node.port();
   }
 
   /** The client served by {@code node}, joining the lobby at once as {@code name}, failing over to {@code nodes}. */
-  private static String pageUrl(NodeProcess node, String name, String nodes) {
+  private static String pageUrl(TestNode node, String name, String nodes) {
     String url = "http://" + endpoint(node) + "/?join=1&room=lobby&name="
       + URLEncoder.encode(name, StandardCharsets.UTF_8);
     return nodes.isEmpty() ? url : url + "&nodes=" + URLEncoder.encode(nodes, StandardCharsets.UTF_8);

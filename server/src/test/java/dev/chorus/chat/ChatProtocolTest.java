@@ -1,25 +1,27 @@
 package dev.chorus.chat;
 
-import dev.chorus.ChorusNode;
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 
+import static dev.chorus.protocol.ChatError.ALREADY_JOINED;
+import static dev.chorus.protocol.ChatError.INVALID_JSON;
+import static dev.chorus.protocol.ChatError.INVALID_MESSAGE;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.joined;
+import static dev.chorus.support.Json.left;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,52 +29,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ChatProtocolTest {
 
-  private static final String INVALID_JSON = "Invalid JSON format.";
-  private static final String INVALID_MESSAGE = "Invalid message format or not joined.";
-
-  private static Vertx clients;
   /** A fresh node per test: leave notices of one test's clients must not reach the next test's. */
-  private ChorusNode node;
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().perTest();
 
-  @BeforeAll
-  static void startClients() {
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopClients() {
-    clients.close().await();
-  }
-
-  @BeforeEach
-  void startNode() {
-    node = TestNodes.startAlone();
-  }
-
-  @AfterEach
-  void stopNode() {
-    TestNodes.stop(node);
-  }
-
-  private ChatClient connect() {
-    return ChatClient.connect(clients, node.settings().http().port(), "/chat");
+  /**
+   * The seed's texts are a contract with its clients: held literally here, once; every other test takes
+   * them from dev.chorus.protocol.
+   */
+  @Test
+  void repliesAndNoticesCarryTheSeedsTexts() {
+    assertEquals("Invalid JSON format.", ChatError.INVALID_JSON.text());
+    assertEquals("Invalid message format or not joined.", ChatError.INVALID_MESSAGE.text());
+    assertEquals("alice joined the chat.", ServerMessage.Status.joined(RoomName.LOBBY, "alice").message());
+    assertEquals("alice left the chat.", ServerMessage.Status.left(RoomName.LOBBY, "alice").message());
   }
 
   @Test
   void joinIsAnnouncedToEveryoneIncludingTheJoiner() {
-    try (ChatClient alice = connect(); ChatClient watcher = connect()) {
+    try (ChatClient alice = NODE.connect(); ChatClient watcher = NODE.connect()) {
       alice.join("alice");
-      alice.expect(status("alice joined the chat."));
-      watcher.expect(status("alice joined the chat."));
+      alice.expect(joined("alice"));
+      watcher.expect(joined("alice"));
     }
   }
 
   @Test
   void chatReachesEveryoneIncludingTheSender() {
-    try (ChatClient alice = connect(); ChatClient bob = connect()) {
+    try (ChatClient alice = NODE.connect(); ChatClient bob = NODE.connect()) {
       alice.join("alice");
-      alice.expect(status("alice joined the chat."));
-      bob.expect(status("alice joined the chat."));
+      alice.expect(joined("alice"));
+      bob.expect(joined("alice"));
       alice.chat("hi");
       alice.expect(chat("alice", "hi"));
       bob.expect(chat("alice", "hi"));
@@ -81,17 +68,17 @@ class ChatProtocolTest {
 
   @Test
   void joinWithoutNameIsAnonymous() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.sendText("{\"type\":\"join\"}");
-      client.expect(status("Anonymous joined the chat."));
+      client.expect(joined("Anonymous"));
     }
   }
 
   @Test
   void chatWithoutMessageSendsEmptyText() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("carol");
-      client.expect(status("carol joined the chat."));
+      client.expect(joined("carol"));
       client.sendText("{\"type\":\"chat\"}");
       client.expect(chat("carol", ""));
     }
@@ -99,7 +86,7 @@ class ChatProtocolTest {
 
   @Test
   void chatBeforeJoinGetsErrorOnlyToTheSender() {
-    try (ChatClient lurker = connect(); ChatClient bystander = connect()) {
+    try (ChatClient lurker = NODE.connect(); ChatClient bystander = NODE.connect()) {
       lurker.chat("hello?");
       lurker.expect(error(INVALID_MESSAGE));
       assertTrue(bystander.quietFor(Duration.ofMillis(300)), "the error went to someone else");
@@ -109,7 +96,7 @@ class ChatProtocolTest {
   @ParameterizedTest(name = "invalid JSON: {0}")
   @ValueSource(strings = {"not json", "{", "{\"type\":", "{\"type\":\"chat\",}", "'single'"})
   void invalidJsonGetsInvalidJsonError(String text) {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.sendText(text);
       client.expect(error(INVALID_JSON));
     }
@@ -128,7 +115,7 @@ class ChatProtocolTest {
     "name an object          | {\"type\":\"join\",\"name\":{\"x\":1}}",
     "name null               | {\"type\":\"join\",\"name\":null}"})
   void malformedMessageGetsInvalidMessageError(String description, String text) {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.sendText(text);
       client.expect(error(INVALID_MESSAGE));
     }
@@ -136,9 +123,9 @@ class ChatProtocolTest {
 
   @Test
   void messageNotAStringAfterJoinGetsError() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("dave");
-      client.expect(status("dave joined the chat."));
+      client.expect(joined("dave"));
       client.sendText("{\"type\":\"chat\",\"message\":{\"nested\":true}}");
       client.expect(error(INVALID_MESSAGE));
     }
@@ -146,11 +133,11 @@ class ChatProtocolTest {
 
   @Test
   void secondJoinIsRefusedAndNameStays() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("erin");
-      client.expect(status("erin joined the chat."));
+      client.expect(joined("erin"));
       client.join("mallory");
-      client.expect(error("Already joined."));
+      client.expect(error(ALREADY_JOINED));
       client.chat("still me");
       client.expect(chat("erin", "still me"));
     }
@@ -158,29 +145,29 @@ class ChatProtocolTest {
 
   @Test
   void leavingIsAnnouncedWhenAJoinedClientGoes() {
-    try (ChatClient watcher = connect()) {
-      ChatClient frank = connect();
+    try (ChatClient watcher = NODE.connect()) {
+      ChatClient frank = NODE.connect();
       frank.join("frank");
-      watcher.expect(status("frank joined the chat."));
+      watcher.expect(joined("frank"));
       frank.close();
-      watcher.expect(status("frank left the chat."));
+      watcher.expect(left("frank"));
     }
   }
 
   @Test
   void clientThatNeverJoinedLeavesSilently() {
-    try (ChatClient watcher = connect()) {
-      connect().close();
+    try (ChatClient watcher = NODE.connect()) {
+      NODE.connect().close();
       watcher.assertQuietFor(Duration.ofMillis(300), "a message about a client that never joined");
     }
   }
 
   @Test
   void errorsDoNotDisturbOthers() {
-    try (ChatClient alice = connect(); ChatClient noisy = connect()) {
+    try (ChatClient alice = NODE.connect(); ChatClient noisy = NODE.connect()) {
       alice.join("alice2");
-      alice.expect(status("alice2 joined the chat."));
-      noisy.expect(status("alice2 joined the chat."));
+      alice.expect(joined("alice2"));
+      noisy.expect(joined("alice2"));
       noisy.sendText("garbage");
       noisy.expect(error(INVALID_JSON));
       alice.chat("still here");
@@ -191,7 +178,7 @@ class ChatProtocolTest {
 
   @Test
   void binaryMessageOnChatClosesWith1003() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.sendBinary(Buffer.buffer("{\"type\":\"join\",\"name\":\"bin\"}"));
       assertEquals(1003, client.awaitClose(Duration.ofSeconds(10)));
     }

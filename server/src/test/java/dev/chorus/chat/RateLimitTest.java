@@ -1,22 +1,24 @@
 package dev.chorus.chat;
 
-import dev.chorus.ChorusNode;
+import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Random;
 
+import static dev.chorus.protocol.ChatError.INVALID_MESSAGE;
+import static dev.chorus.protocol.ChatError.RATE_LIMITED;
 import static dev.chorus.support.Json.chat;
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -28,36 +30,30 @@ class RateLimitTest {
 
   private static final int BURST = 10;
 
-  private static Vertx clients;
-  private static ChorusNode node;
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().env("RATE_MESSAGES_PER_SECOND", "2")
+    .env("RATE_BURST", String.valueOf(BURST)).env("RATE_ABUSE_REJECTIONS", "40");
+
   private static ChatClient bystander;
   private static int checks;
 
   @BeforeAll
-  static void start() {
-    clients = Vertx.vertx();
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    env.put("RATE_MESSAGES_PER_SECOND", "2");
-    env.put("RATE_BURST", String.valueOf(BURST));
-    env.put("RATE_ABUSE_REJECTIONS", "40");
-    node = TestNodes.start(TestNodes.settings(env));
-    bystander = ChatClient.connect(clients, node.settings().http().port(), "/chat");
+  static void joinBystander() {
+    bystander = NODE.connect();
     bystander.join("bystander");
-    bystander.awaitJson(status("bystander joined the chat."));
+    bystander.awaitJson(joined("bystander"));
   }
 
   @AfterAll
-  static void stop() {
+  static void closeBystander() {
     if (bystander != null) {
       bystander.close();
     }
-    TestNodes.stop(node);
-    clients.close().await();
   }
 
   @AfterEach
   void bystanderKeepsReceiving() {
-    try (ChatClient speaker = ChatClient.connect(clients, node.settings().http().port(), "/chat")) {
+    try (ChatClient speaker = NODE.connect()) {
       String name = "speaker-" + (++checks);
       speaker.join(name);
       speaker.chat("check");
@@ -75,33 +71,38 @@ class RateLimitTest {
     return out.toByteArray();
   }
 
+  /** The exact text frame of an error reply. */
+  private static String errorFrame(ChatError error) {
+    return "{\"type\":\"error\",\"message\":\"" + error.text() + "\"}";
+  }
+
   @Test
   void burstBeyondTheBucketGetsRateLimitedReplies() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(node.settings().http().port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.send(chatFrames(BURST + 5));
       for (int i = 0; i < BURST; i++) {
-        assertEquals("{\"type\":\"error\",\"message\":\"Invalid message format or not joined.\"}",
-          raw.awaitText("error").text(), "message " + i + " is within the burst");
+        assertEquals(errorFrame(INVALID_MESSAGE), raw.awaitText("error").text(),
+          "message " + i + " is within the burst");
       }
-      assertEquals("{\"type\":\"error\",\"message\":\"Too many messages: slow down.\"}", raw.awaitText("error").text());
+      assertEquals(errorFrame(RATE_LIMITED), raw.awaitText("error").text());
     }
   }
 
   @Test
   void joinedClientBeyondTheBucketGetsRateLimitedReply() {
-    try (ChatClient client = ChatClient.connect(clients, node.settings().http().port(), "/chat")) {
+    try (ChatClient client = NODE.connect()) {
       client.join("chatty");
-      client.awaitJson(status("chatty joined the chat."));
+      client.awaitJson(joined("chatty"));
       for (int i = 0; i < BURST + 2; i++) {
         client.chat("line " + i);
       }
-      client.awaitJson(dev.chorus.support.Json.error("Too many messages: slow down."));
+      client.awaitJson(error(RATE_LIMITED));
     }
   }
 
   @Test
   void sustainedFloodIsClosedWith1008() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(node.settings().http().port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.send(chatFrames(BURST + 100));
       assertEquals(1008, raw.awaitCloseCode());
     }

@@ -54,6 +54,16 @@ class RoomMembershipTest {
     }
   }
 
+  /** Alice, then Bob, joined to the room, with the join notices read. */
+  private static List<Member> aliceAndBob(String room) {
+    Member alice = join(room, "alice", null);
+    assertEquals(joined("alice"), alice.next());
+    Member bob = join(room, "bob", null);
+    assertEquals(joined("bob"), bob.next());
+    assertEquals(joined("bob"), alice.next());
+    return List.of(alice, bob);
+  }
+
   private static List<String> members(String room) {
     return stack.call(() -> stack.services.presence().members(room)).await();
   }
@@ -81,11 +91,9 @@ class RoomMembershipTest {
   @Test
   void leaveAnswersAtOnceThenLeavesPresenceAndTellsTheRoom() {
     String room = ChatStack.room();
-    Member alice = join(room, "alice", null);
-    assertEquals(joined("alice"), alice.next());
-    Member bob = join(room, "bob", null);
-    assertEquals(joined("bob"), bob.next());
-    assertEquals(joined("bob"), alice.next());
+    List<Member> both = aliceAndBob(room);
+    Member alice = both.get(0);
+    Member bob = both.get(1);
     stack.on(() -> bob.membership().leave(bob.socket()));
     assertEquals(left("bob"), bob.next());
     assertEquals(left("bob"), alice.next());
@@ -113,11 +121,9 @@ class RoomMembershipTest {
   @Test
   void closedLeavesPresenceAndTellsTheOthersButWritesNothingToItsSocket() {
     String room = ChatStack.room();
-    Member alice = join(room, "alice", null);
-    assertEquals(joined("alice"), alice.next());
-    Member bob = join(room, "bob", null);
-    assertEquals(joined("bob"), bob.next());
-    assertEquals(joined("bob"), alice.next());
+    List<Member> both = aliceAndBob(room);
+    Member alice = both.get(0);
+    Member bob = both.get(1);
     stack.on(() -> bob.membership().closed());
     assertEquals(left("bob"), alice.next());
     assertEquals(List.of("alice"), members(room));

@@ -1,27 +1,29 @@
 package dev.chorus.chat;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.Json;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.chorus.protocol.ChatError.HISTORY_GAP;
+import static dev.chorus.protocol.ChatError.HISTORY_RESET;
+import static dev.chorus.protocol.ChatError.INVALID_ROOM;
+import static dev.chorus.protocol.ChatError.NOT_IN_ROOM;
+import static dev.chorus.protocol.ChatError.ROOM_REQUIRED;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.left;
 import static dev.chorus.support.Json.presence;
-import static dev.chorus.support.Json.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,37 +35,20 @@ class RoomsTest {
   /** Small, so a resume can reach beyond what is retained. */
   private static final int HISTORY_SIZE = 100;
 
-  private static Vertx clients;
-  private static ChorusNode node;
-
-  @BeforeAll
-  static void start() {
-    clients = Vertx.vertx();
-    Map<String, String> env = TestNodes.withoutRateLimit(TestNodes.environment(TestNodes.uniqueClusterName(), ""));
-    env.put("HISTORY_SIZE", String.valueOf(HISTORY_SIZE));
-    node = TestNodes.start(TestNodes.settings(env));
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNodes.stop(node);
-    clients.close().await();
-  }
-
-  private ChatClient connect() {
-    return ChatClient.connect(clients, node.settings().http().port(), "/chat");
-  }
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().withoutRateLimit()
+    .env("HISTORY_SIZE", String.valueOf(HISTORY_SIZE));
 
   private static ChatClient joined(ChatClient client, String name, String room) {
     client.join(name, room);
-    client.awaitJson(status(room, name, name + " joined the chat."));
+    client.awaitJson(Json.joined(room, name));
     return client;
   }
 
   @Test
   void roomsStayApart() {
-    try (ChatClient alice = joined(connect(), "alice", "red"); ChatClient bob = joined(connect(), "bob", "blue");
-         ChatClient lurker = connect()) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "red");
+         ChatClient bob = joined(NODE.connect(), "bob", "blue"); ChatClient lurker = NODE.connect()) {
       alice.chat("red", "only red");
       alice.awaitJson(chat("red", "alice", "only red"));
       bob.chat("only blue");
@@ -76,7 +61,7 @@ class RoomsTest {
 
   @Test
   void joinedConnectionNoLongerHearsTheLobby() {
-    try (ChatClient speaker = joined(connect(), "speaker", "lobby"); ChatClient roomer = connect()) {
+    try (ChatClient speaker = joined(NODE.connect(), "speaker", "lobby"); ChatClient roomer = NODE.connect()) {
       speaker.chat("first");
       roomer.awaitJson(chat("lobby", "speaker", "first"));
       joined(roomer, "roomer", "elsewhere");
@@ -89,7 +74,7 @@ class RoomsTest {
   @Test
   void chatMessagesCarryConsecutiveSeqAndServerTime() {
     long before = System.currentTimeMillis();
-    try (ChatClient alice = joined(connect(), "alice", "seq")) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "seq")) {
       for (int i = 0; i < 3; i++) {
         alice.chat("m" + i);
       }
@@ -105,13 +90,13 @@ class RoomsTest {
 
   @Test
   void connectionInSeveralRoomsMustNameTheRoom() {
-    try (ChatClient alice = joined(joined(connect(), "alice", "one"), "alice", "two")) {
+    try (ChatClient alice = joined(joined(NODE.connect(), "alice", "one"), "alice", "two")) {
       alice.chat("which?");
-      alice.awaitJson(error("Room required: the connection is in several rooms."));
+      alice.awaitJson(error(ROOM_REQUIRED));
       alice.chat("two", "this one");
       alice.awaitJson(chat("two", "alice", "this one"));
       alice.chat("three", "not joined");
-      alice.awaitJson(error("Not in that room.").put("room", "three"));
+      alice.awaitJson(error(NOT_IN_ROOM, "three"));
     }
   }
 
@@ -119,21 +104,22 @@ class RoomsTest {
   @ValueSource(strings = {"", "has space", "slash/no", "ünïcode",
     "x1234567890123456789012345678901234567890123456789012345678901234"})
   void invalidRoomNameIsRefused(String room) {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("alice", room);
-      client.awaitJson(error("Invalid room name."));
+      client.awaitJson(error(INVALID_ROOM));
     }
   }
 
   @Test
   void whoListsTheRoomsMembersSortedAndLeaveRemovesThem() {
-    try (ChatClient carol = joined(connect(), "carol", "who"); ChatClient alice = joined(connect(), "alice", "who");
-         ChatClient bob = joined(connect(), "bob", "who")) {
+    try (ChatClient carol = joined(NODE.connect(), "carol", "who");
+         ChatClient alice = joined(NODE.connect(), "alice", "who");
+         ChatClient bob = joined(NODE.connect(), "bob", "who")) {
       bob.send(new JsonObject().put("type", "who").put("room", "who"));
       bob.awaitJson(presence("who", "alice", "bob", "carol"));
       bob.send(new JsonObject().put("type", "leave").put("room", "who"));
-      bob.awaitJson(status("who", "bob", "bob left the chat."));
-      carol.awaitJson(status("who", "bob", "bob left the chat."));
+      bob.awaitJson(left("who", "bob"));
+      carol.awaitJson(left("who", "bob"));
       alice.send(new JsonObject().put("type", "who"));
       alice.awaitJson(presence("who", "alice", "carol"));
     }
@@ -141,12 +127,12 @@ class RoomsTest {
 
   @Test
   void resumeReplaysTheMissedMessagesThenLiveOnes() {
-    try (ChatClient alice = joined(connect(), "alice", "replay")) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "replay")) {
       for (int i = 1; i <= 5; i++) {
         alice.chat("m" + i);
         alice.awaitJson(chat("replay", "alice", "m" + i));
       }
-      try (ChatClient bob = connect()) {
+      try (ChatClient bob = NODE.connect()) {
         bob.resume("bob", "replay", 2);
         for (int seq = 3; seq <= 5; seq++) {
           assertEquals(seq, bob.awaitJson(chat("replay", "alice", "m" + seq)).getLong("seq"));
@@ -160,14 +146,14 @@ class RoomsTest {
   @Test
   void resumeBeyondWhatIsRetainedSaysSoAndSendsTheRest() {
     int sent = HISTORY_SIZE + 5;
-    try (ChatClient alice = joined(connect(), "alice", "gap")) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "gap")) {
       for (int i = 1; i <= sent; i++) {
         alice.chat("m" + i);
       }
       alice.awaitJson(chat("gap", "alice", "m" + sent));
-      try (ChatClient bob = connect()) {
+      try (ChatClient bob = NODE.connect()) {
         bob.resume("bob", "gap", 0);
-        bob.awaitJson(error("Some missed messages are no longer retained.").put("room", "gap"));
+        bob.awaitJson(error(HISTORY_GAP, "gap"));
         for (int seq = sent - HISTORY_SIZE + 1; seq <= sent; seq++) {
           JsonObject message = bob.nextJson();
           assertEquals(seq, message.getLong("seq"), message.encode());
@@ -178,12 +164,12 @@ class RoomsTest {
 
   @Test
   void resumeFromASeqTheRoomNeverReachedSaysHistoryWasResetAndSendsAll() {
-    try (ChatClient alice = joined(connect(), "alice", "reset")) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "reset")) {
       alice.chat("only");
       alice.awaitJson(chat("reset", "alice", "only"));
-      try (ChatClient bob = connect()) {
+      try (ChatClient bob = NODE.connect()) {
         bob.resume("bob", "reset", 500);
-        bob.awaitJson(error("The room's history was reset; seqs started again.").put("room", "reset"));
+        bob.awaitJson(error(HISTORY_RESET, "reset"));
         assertEquals(1, bob.awaitJson(chat("reset", "alice", "only")).getLong("seq"));
       }
     }
@@ -192,7 +178,7 @@ class RoomsTest {
   @Test
   void resumeWhilePublishingDeliversEveryMessageExactlyOnceInOrder() throws Exception {
     int total = HISTORY_SIZE - 10;
-    try (ChatClient alice = joined(connect(), "alice", "seam"); ChatClient bob = connect()) {
+    try (ChatClient alice = joined(NODE.connect(), "alice", "seam"); ChatClient bob = NODE.connect()) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread publisher = new Thread(() -> {
         try {

@@ -1,21 +1,16 @@
 package dev.chorus.cluster;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.Http;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,27 +22,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(120)
 class ClusterApiTest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  @RegisterExtension
+  static final TestNode FIRST = TestNode.inProcess();
 
   @Test
   void listsEveryMemberWithItsAddressClientsAndUptimeAndDropsADepartedOne() {
-    String cluster = TestNodes.uniqueClusterName();
-    Map<String, String> firstEnv = TestNodes.environment(cluster, "");
-    ChorusNode first = null;
-    ChorusNode second = null;
-    Vertx clients = Vertx.vertx();
-    try {
-      first = TestNodes.start(TestNodes.settings(firstEnv));
-      Map<String, String> secondEnv = TestNodes.environment(cluster, "127.0.0.1:" + firstEnv.get("CLUSTER_PORT"));
-      secondEnv.put("HTTP_PUBLIC_HOST", "chat-b.example");
-      second = TestNodes.start(TestNodes.settings(secondEnv));
-      int firstPort = Integer.parseInt(firstEnv.get("HTTP_PORT"));
-      int secondPort = Integer.parseInt(secondEnv.get("HTTP_PORT"));
+    try (TestNode second = TestNode.inProcess().joining(FIRST).env("HTTP_PUBLIC_HOST", "chat-b.example").start()) {
+      int firstPort = FIRST.port();
+      int secondPort = second.port();
 
-      ChatClient one = ChatClient.connect(clients, secondPort, "/chat");
-      ChatClient two = ChatClient.connect(clients, secondPort, "/echo");
+      ChatClient one = second.connect();
+      ChatClient two = second.connect("/echo");
       String secondAddress = "chat-b.example:" + secondPort;
-      JsonObject view = awaitView(firstPort, v -> v.getJsonArray("members").size() == 2
+      JsonObject view = awaitView(v -> v.getJsonArray("members").size() == 2
         && member(v, secondAddress) != null && member(v, secondAddress).getInteger("clients") == 2);
 
       JsonObject self = view.getJsonArray("members").getJsonObject(0);
@@ -59,15 +46,10 @@ class ClusterApiTest {
 
       one.close();
       two.close();
-      awaitView(firstPort, v -> member(v, secondAddress) != null && member(v, secondAddress).getInteger("clients") == 0);
+      awaitView(v -> member(v, secondAddress) != null && member(v, secondAddress).getInteger("clients") == 0);
 
-      TestNodes.stop(second);
-      second = null;
-      awaitView(firstPort, v -> v.getJsonArray("members").size() == 1 && member(v, secondAddress) == null);
-    } finally {
-      TestNodes.stop(second);
-      TestNodes.stop(first);
-      clients.close().await();
+      second.stop();
+      awaitView(v -> v.getJsonArray("members").size() == 1 && member(v, secondAddress) == null);
     }
   }
 
@@ -81,24 +63,23 @@ class ClusterApiTest {
     return null;
   }
 
-  /** Polls GET /api/cluster until the condition holds; fails with the last view after 20 s. */
-  private static JsonObject awaitView(int port, Predicate<JsonObject> condition) {
+  /** Polls the first node's GET /api/cluster until the condition holds; fails with the last view after 20 s. */
+  private static JsonObject awaitView(Predicate<JsonObject> condition) {
+    Http http = FIRST.http().timeout(Duration.ofSeconds(2));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/api/cluster")).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        last = new JsonObject(response.body());
+        Http.Response response = http.get("/api/cluster");
+        assertEquals(200, response.status(), response.body());
+        assertTrue(response.header("Content-Type").startsWith("application/json"));
+        last = response.json();
         if (condition.test(last)) {
           return last;
         }
         Thread.sleep(100);
-      } catch (IOException e) {
-        last = new JsonObject().put("error", e.toString());
+      } catch (UncheckedIOException e) {
+        last = new JsonObject().put("error", e.getCause().toString());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

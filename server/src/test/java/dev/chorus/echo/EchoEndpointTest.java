@@ -1,14 +1,11 @@
 package dev.chorus.echo;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Random;
@@ -21,28 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class EchoEndpointTest {
 
-  private static ChorusNode node;
-  private static Vertx clients;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNodes.startAlone();
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    clients.close().await();
-    TestNodes.stop(node);
-  }
-
-  private ChatClient connect() {
-    return ChatClient.connect(clients, node.settings().http().port(), "/echo");
-  }
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess();
 
   @Test
   void textComesBackVerbatimAsText() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect("/echo")) {
       client.sendText("Hello, WebSocket! \u00e9\u4e16\u754c \uD83D\uDE00");
       ChatClient.Received echo = client.next();
       assertTrue(echo.text());
@@ -53,7 +34,7 @@ class EchoEndpointTest {
   @Test
   void binaryComesBackVerbatimAsBinary() {
     byte[] bytes = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 127, -128};
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect("/echo")) {
       client.sendBinary(Buffer.buffer(bytes));
       ChatClient.Received echo = client.next();
       assertFalse(echo.text());
@@ -66,7 +47,7 @@ class EchoEndpointTest {
     byte[] bytes = new byte[60_000];
     new Random(42).nextBytes(bytes);
     String text = "x".repeat(60_000);
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect("/echo")) {
       client.sendBinary(Buffer.buffer(bytes));
       client.sendText(text);
       assertArrayEquals(bytes, client.next().data().getBytes());
@@ -76,7 +57,7 @@ class EchoEndpointTest {
 
   @Test
   void messagesComeBackInOrder() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect("/echo")) {
       for (int i = 0; i < 200; i++) {
         client.sendText("m" + i);
       }
@@ -89,8 +70,8 @@ class EchoEndpointTest {
 
   @Test
   void messageOverTheLimitClosesWith1009() {
-    try (ChatClient client = connect()) {
-      client.sendBinary(Buffer.buffer(new byte[node.settings().server().maxMessageBytes() + 1]));
+    try (ChatClient client = NODE.connect("/echo")) {
+      client.sendBinary(Buffer.buffer(new byte[NODE.node().settings().server().maxMessageBytes() + 1]));
       assertEquals(1009, client.awaitClose(Duration.ofSeconds(10)));
     }
   }

@@ -1,10 +1,8 @@
 package dev.chorus.http;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.Await;
 import dev.chorus.support.Json;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
@@ -12,10 +10,9 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +28,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(60)
 class TlsTest {
 
-  private static Vertx clients;
-  private static ChorusNode node;
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().configure(TlsTest::withTestCertificate);
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** Makes a key and a self-signed certificate and names them in TLS_KEY_PATH and TLS_CERT_PATH. */
+  private static void withTestCertificate(Map<String, String> env) throws Exception {
     Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tls-");
     Path key = dir.resolve("key.pem");
     Path cert = dir.resolve("cert.pem");
@@ -49,37 +46,27 @@ class TlsTest {
     }
     assumeTrue(openssl != null && openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
       "openssl is needed to make a test certificate");
-    clients = Vertx.vertx();
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
     env.put("TLS_KEY_PATH", key.toString());
     env.put("TLS_CERT_PATH", cert.toString());
-    node = TestNodes.start(TestNodes.settings(env));
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNodes.stop(node);
-    if (clients != null) {
-      clients.close().await();
-    }
   }
 
   @Test
   void wssChatAndHttpsHealthWork() throws Exception {
-    int port = node.settings().http().port();
-    WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true)
-      .setVerifyHost(false));
+    int port = NODE.port();
+    WebSocketClient client = NODE.vertx().createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+      .setTrustAll(true).setVerifyHost(false));
     WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/chat").setSsl(true)), Duration.ofSeconds(10));
     CompletableFuture<String> first = new CompletableFuture<>();
     socket.textMessageHandler(first::complete);
     socket.writeTextMessage("{\"type\":\"join\",\"name\":\"secure\"}");
-    Json.assertMatches(Json.status("lobby", "secure", "secure joined the chat."),
+    Json.assertMatches(Json.joined("lobby", "secure"),
       new JsonObject(first.get(10, TimeUnit.SECONDS)));
     Await.result(socket.close(), Duration.ofSeconds(10));
     client.close();
 
-    var http = clients.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    var http = NODE.vertx().createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
+      .setVerifyHost(false));
     int status = Await.result(http.request(HttpMethod.GET, port, "127.0.0.1", "/health")
       .compose(request -> request.send()).map(response -> response.statusCode()), Duration.ofSeconds(10));
     assertEquals(200, status);

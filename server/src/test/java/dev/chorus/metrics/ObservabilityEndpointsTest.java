@@ -1,27 +1,21 @@
 package dev.chorus.metrics;
 
-import dev.chorus.ChorusNode;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.Http;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.chorus.protocol.ChatError.INVALID_JSON;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,31 +27,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityEndpointsTest {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static ChorusNode node;
-  private static Vertx clients;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNodes.startAlone();
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    clients.close().await();
-    TestNodes.stop(node);
-  }
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess();
 
   @Test
   @Order(1)
   void metricsCountConnectionsMessagesDeliveriesErrorsAndLatency() {
-    try (ChatClient alice = connect("/chat"); ChatClient echo = connect("/echo")) {
+    try (ChatClient alice = NODE.connect(); ChatClient echo = NODE.connect("/echo")) {
       alice.join("alice");
       alice.chat("hi");
       alice.awaitJson(chat("alice", "hi"));
       alice.sendText("not json");
-      alice.awaitJson(error("Invalid JSON format."));
+      alice.awaitJson(error(INVALID_JSON));
 
       String metrics = get("/metrics").body();
       assertEquals(1.0, value(metrics, "chorus_connections{endpoint=\"chat\"}"));
@@ -80,53 +61,40 @@ class ObservabilityEndpointsTest {
   @Test
   @Order(2)
   void readyAndHealthAnswerJsonPerCheck() {
-    HttpResponse<String> ready = get("/ready");
-    assertEquals(200, ready.statusCode());
+    Http.Response ready = get("/ready");
+    assertEquals(200, ready.status());
     JsonObject body = new JsonObject(ready.body());
     assertEquals("UP", body.getString("status"));
     assertEquals(3, body.getJsonArray("checks").size(), body.encode());
     JsonObject cluster = body.getJsonArray("checks").getJsonObject(0);
     assertEquals("cluster", cluster.getString("id"));
     assertEquals(1, cluster.getJsonObject("data").getInteger("members"));
-    assertEquals(200, get("/health").statusCode());
+    assertEquals(200, get("/health").status());
   }
 
   @Test
   @Order(3)
   void rootServesTheBrowserClient() {
-    HttpResponse<String> page = get("/");
-    assertEquals(200, page.statusCode());
-    assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+    Http.Response page = get("/");
+    assertEquals(200, page.status());
+    assertTrue(page.header("content-type").startsWith("text/html"));
     assertTrue(page.body().contains("chorus-client.js"));
-    assertEquals(200, get("/chorus-client.js").statusCode());
-    assertEquals(404, get("/nope.js").statusCode());
+    assertEquals(200, get("/chorus-client.js").status());
+    assertEquals(404, get("/nope.js").status());
   }
 
   @Test
   @Order(4)
   void drainingNodeIsNotReadyButAlive() {
-    node.readiness().markDraining();
-    HttpResponse<String> ready = get("/ready");
-    assertEquals(503, ready.statusCode());
+    NODE.node().readiness().markDraining();
+    Http.Response ready = get("/ready");
+    assertEquals(503, ready.status());
     assertEquals("DOWN", new JsonObject(ready.body()).getString("status"));
-    assertEquals(200, get("/health").statusCode());
+    assertEquals(200, get("/health").status());
   }
 
-  private ChatClient connect(String path) {
-    return ChatClient.connect(clients, node.settings().http().port(), path);
-  }
-
-  private static HttpResponse<String> get(String path) {
-    try {
-      URI uri = URI.create("http://127.0.0.1:" + node.settings().http().port() + path);
-      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static Http.Response get(String path) {
+    return NODE.http().get(path);
   }
 
   /** The value of one sample line, e.g. {@code chorus_rooms 1.0}. */

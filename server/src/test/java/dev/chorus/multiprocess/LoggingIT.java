@@ -1,14 +1,13 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.NodeProcess;
-import dev.chorus.support.TestNodes;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,9 +20,8 @@ class LoggingIT {
 
   @Test
   void jsonFormatWritesOneObjectPerLineUpToTheLastShutdownLine() {
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    env.put("LOG_FORMAT", "json");
-    try (NodeProcess node = NodeProcess.start("json-log", env).awaitReady(Duration.ofSeconds(60))) {
+    try (TestNode started = TestNode.process("json-log").env("LOG_FORMAT", "json").start()) {
+      NodeProcess node = started.process();
       node.terminate();
       assertEquals(0, node.awaitExit(Duration.ofSeconds(30)), node.log());
 
@@ -44,8 +42,8 @@ class LoggingIT {
 
   @Test
   void textFormatKeepsHazelcastToItsMemberList() {
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    try (NodeProcess node = NodeProcess.start("text-log", env).awaitReady(Duration.ofSeconds(60))) {
+    try (TestNode started = TestNode.process("text-log").start()) {
+      NodeProcess node = started.process();
       node.terminate();
       assertEquals(0, node.awaitExit(Duration.ofSeconds(30)), node.log());
       String log = node.log();

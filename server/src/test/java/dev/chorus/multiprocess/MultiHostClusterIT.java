@@ -259,7 +259,7 @@ class MultiHostClusterIT {
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       String body = inside ? network.httpGetInside(viewer, HTTP_PORT, "/api/cluster")
-        : nodes.get(viewer).httpBody("/api/cluster");
+        : nodes.get(viewer).http().okBody("/api/cluster");
       if (body != null) {
         last = new JsonObject(body);
         if (condition.test(last)) {

@@ -1,18 +1,18 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.Http;
 import dev.chorus.support.NodeProcess;
+import dev.chorus.support.TestNode;
 import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
 
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,28 +20,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class NodeLifecycleIT {
 
-  private static Vertx clients;
-
-  @BeforeAll
-  static void startClients() {
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopClients() {
-    clients.close().await();
-  }
+  /** A running node for the tests that do not stop theirs. */
+  @RegisterExtension
+  static final TestNode NODE = TestNode.process("lifecycle");
 
   @Test
   void sigtermClosesSocketsWith1001AndExitsZero() {
-    String cluster = TestNodes.uniqueClusterName();
-    Map<String, String> env = TestNodes.environment(cluster, "");
-    try (NodeProcess node = NodeProcess.start("sigterm", env).awaitReady(Duration.ofSeconds(60))) {
-      assertEquals(200, node.httpStatus("/health"));
-      ChatClient chat = ChatClient.connect(clients, node.httpPort(), "/chat");
-      ChatClient echo = ChatClient.connect(clients, node.httpPort(), "/echo");
+    try (TestNode started = TestNode.process("sigterm").start()) {
+      NodeProcess node = started.process();
+      assertEquals(200, node.http().status("/health"));
+      ChatClient chat = started.connect();
+      ChatClient echo = started.connect("/echo");
       chat.join("leaver");
-      chat.awaitJson(status("leaver joined the chat."));
+      chat.awaitJson(joined("leaver"));
 
       node.terminate();
 
@@ -54,13 +45,11 @@ class NodeLifecycleIT {
 
   @Test
   void unknownPathIs404AndReadyIs200() {
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    try (NodeProcess node = NodeProcess.start("paths", env).awaitReady(Duration.ofSeconds(60))) {
-      assertEquals(200, node.httpStatus("/ready"));
-      assertEquals(200, node.httpStatus("/health"));
-      assertEquals(404, node.httpStatus("/nope"));
-      assertEquals(404, node.httpStatus("/chat/extra"));
-    }
+    Http http = NODE.process().http();
+    assertEquals(200, http.status("/ready"));
+    assertEquals(200, http.status("/health"));
+    assertEquals(404, http.status("/nope"));
+    assertEquals(404, http.status("/chat/extra"));
   }
 
   @Test
@@ -76,14 +65,11 @@ class NodeLifecycleIT {
 
   @Test
   void takenHttpPortStopsStartUpWithOneClearLine() {
-    Map<String, String> firstEnv = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    try (NodeProcess first = NodeProcess.start("port-owner", firstEnv).awaitReady(Duration.ofSeconds(60))) {
-      Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-      env.put("HTTP_PORT", String.valueOf(first.httpPort()));
-      try (NodeProcess second = NodeProcess.start("port-taker", env)) {
-        assertEquals(1, second.awaitExit(Duration.ofSeconds(60)));
-        assertTrue(second.log().contains("chorus: the node could not start: "), second.log());
-      }
+    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    env.put("HTTP_PORT", String.valueOf(NODE.port()));
+    try (NodeProcess second = NodeProcess.start("port-taker", env)) {
+      assertEquals(1, second.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(second.log().contains("chorus: the node could not start: "), second.log());
     }
   }
 }

@@ -1,25 +1,22 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.NodeProcess;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.Json;
+import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.presence;
-import static dev.chorus.support.Json.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,53 +30,32 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(300)
 class RoomsClusterIT {
 
-  private static String cluster;
-  private static NodeProcess first;
-  private static NodeProcess second;
-  private static Vertx clients;
+  /** The two steady nodes; their clients publish steadily, faster than the default rate limit. */
+  @RegisterExtension
+  @Order(1)
+  static final TestNode FIRST = TestNode.process("rooms-first").withoutRateLimit();
+  @RegisterExtension
+  @Order(2)
+  static final TestNode SECOND = TestNode.process("rooms-second").withoutRateLimit().joining(FIRST);
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = TestNodes.uniqueClusterName();
-    first = NodeProcess.start("rooms-first", environment("")).awaitReady(Duration.ofSeconds(60));
-    second = NodeProcess.start("rooms-second", environment(first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
-    clients = Vertx.vertx();
+  /** A third node of the cluster, for a test to kill. */
+  private static TestNode startVictim(String name) {
+    return TestNode.process(name).withoutRateLimit().joining(FIRST).start();
   }
 
-  @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      clients.close().await();
-    }
-    for (NodeProcess node : new NodeProcess[] {second, first}) {
-      if (node != null) {
-        node.close();
-      }
-    }
-  }
-
-  /** A node of the test's cluster; its clients publish steadily, faster than the default rate limit. */
-  private static Map<String, String> environment(String members) {
-    return TestNodes.withoutRateLimit(TestNodes.environment(cluster, members));
-  }
-
-  private static NodeProcess startVictim(String name) {
-    return NodeProcess.start(name, environment(first.clusterAddress())).awaitReady(Duration.ofSeconds(60));
-  }
-
-  private static ChatClient joined(NodeProcess node, String name, String room) {
-    ChatClient client = ChatClient.connect(clients, node.httpPort(), "/chat");
+  private static ChatClient joined(TestNode node, String name, String room) {
+    ChatClient client = node.connect();
     client.join(name, room);
-    client.awaitJson(status(room, name, name + " joined the chat."));
+    client.awaitJson(Json.joined(room, name));
     return client;
   }
 
   @Test
   void roomsStayApartAcrossNodes() {
-    try (ChatClient alice = joined(first, "alice", "red"); ChatClient carol = joined(second, "carol", "red");
-         ChatClient bob = joined(second, "bob", "blue")) {
+    try (ChatClient alice = joined(FIRST, "alice", "red"); ChatClient carol = joined(SECOND, "carol", "red");
+         ChatClient bob = joined(SECOND, "bob", "blue")) {
       // Join notices are not sequenced with chat: carol's crosses the cluster while alice's chat is local.
-      alice.awaitJson(status("red", "carol", "carol joined the chat."));
+      alice.awaitJson(Json.joined("red", "carol"));
       alice.chat("for red only");
       carol.awaitJson(chat("red", "alice", "for red only"));
       alice.awaitJson(chat("red", "alice", "for red only"));
@@ -93,8 +69,8 @@ class RoomsClusterIT {
 
   @Test
   void presenceIsClusterWide() {
-    try (ChatClient zoe = joined(first, "zoe", "team"); ChatClient adam = joined(second, "adam", "team")) {
-      zoe.awaitJson(status("team", "adam", "adam joined the chat."));
+    try (ChatClient zoe = joined(FIRST, "zoe", "team"); ChatClient adam = joined(SECOND, "adam", "team")) {
+      zoe.awaitJson(Json.joined("team", "adam"));
       zoe.send(new JsonObject().put("type", "who").put("room", "team"));
       zoe.awaitJson(presence("team", "adam", "zoe"));
       adam.send(new JsonObject().put("type", "who"));
@@ -104,14 +80,14 @@ class RoomsClusterIT {
 
   @Test
   void presenceForgetsTheMembersOfAKilledNode() {
-    try (NodeProcess victim = startVictim("rooms-presence-victim");
-         ChatClient alice = joined(first, "alice", "fragile")) {
+    try (TestNode victim = startVictim("rooms-presence-victim");
+         ChatClient alice = joined(FIRST, "alice", "fragile")) {
       ChatClient dave = joined(victim, "dave", "fragile");
-      alice.awaitJson(status("fragile", "dave", "dave joined the chat."));
+      alice.awaitJson(Json.joined("fragile", "dave"));
       assertEquals(new JsonArray().add("alice").add("dave"), who(alice, "fragile"));
 
       long killed = System.nanoTime();
-      victim.kill();
+      victim.process().kill();
       Duration limit = Duration.ofSeconds(20);
       while (!who(alice, "fragile").equals(new JsonArray().add("alice"))) {
         if (System.nanoTime() - killed > limit.toNanos()) {
@@ -133,8 +109,8 @@ class RoomsClusterIT {
   void resumeAfterTheNodeWasKilledDeliversEveryMessageOnceInOrder() throws Exception {
     int total = 300;
     String room = "resume";
-    try (NodeProcess victim = startVictim("rooms-resume-victim");
-         ChatClient publisher = joined(first, "publisher", room)) {
+    try (TestNode victim = startVictim("rooms-resume-victim");
+         ChatClient publisher = joined(FIRST, "publisher", room)) {
       ChatClient reader = joined(victim, "reader", room);
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread sending = new Thread(() -> {
@@ -153,14 +129,14 @@ class RoomsClusterIT {
       while (received.size() < 60) {
         collectChat(reader, received);
       }
-      victim.kill();
+      victim.process().kill();
       reader.awaitClose(Duration.ofSeconds(30));
       while (!reader.quietFor(Duration.ofMillis(1))) {
         collectChat(reader, received);
       }
       long since = received.get(received.size() - 1).getLong("seq");
 
-      try (ChatClient resumed = ChatClient.connect(clients, second.httpPort(), "/chat")) {
+      try (ChatClient resumed = SECOND.connect()) {
         resumed.resume("reader", room, since);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!("p-" + (total - 1)).equals(received.get(received.size() - 1).getString("message"))) {

@@ -1,20 +1,17 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.NodeProcess;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chorus.support.TestNode;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.Map;
-
+import static dev.chorus.protocol.ChatError.INVALID_MESSAGE;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.joined;
+import static dev.chorus.support.Json.left;
 
 /**
  * Two nodes as separate JVMs started from the built jar, the second joining the first by CLUSTER_MEMBERS:
@@ -23,58 +20,38 @@ import static dev.chorus.support.Json.status;
 @Timeout(180)
 class TwoNodeClusterIT {
 
-  private static NodeProcess first;
-  private static NodeProcess second;
-  private static Vertx clients;
-
-  @BeforeAll
-  static void startCluster() {
-    String cluster = TestNodes.uniqueClusterName();
-    Map<String, String> firstEnv = TestNodes.environment(cluster, "");
-    first = NodeProcess.start("first", firstEnv).awaitReady(Duration.ofSeconds(60));
-    Map<String, String> secondEnv = TestNodes.environment(cluster, first.clusterAddress());
-    second = NodeProcess.start("second", secondEnv).awaitReady(Duration.ofSeconds(60));
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      clients.close().await();
-    }
-    if (second != null) {
-      second.close();
-    }
-    if (first != null) {
-      first.close();
-    }
-  }
+  @RegisterExtension
+  @Order(1)
+  static final TestNode FIRST = TestNode.process("first");
+  @RegisterExtension
+  @Order(2)
+  static final TestNode SECOND = TestNode.process("second").joining(FIRST);
 
   @Test
   void joinChatAndLeaveCrossFromFirstToSecond() {
-    crossNodes(first, second, "alice");
+    crossNodes(FIRST, SECOND, "alice");
   }
 
   @Test
   void joinChatAndLeaveCrossFromSecondToFirst() {
-    crossNodes(second, first, "bob");
+    crossNodes(SECOND, FIRST, "bob");
   }
 
-  private void crossNodes(NodeProcess from, NodeProcess to, String name) {
-    try (ChatClient listener = ChatClient.connect(clients, to.httpPort(), "/chat")) {
-      ChatClient speaker = ChatClient.connect(clients, from.httpPort(), "/chat");
+  private void crossNodes(TestNode from, TestNode to, String name) {
+    try (ChatClient listener = to.connect()) {
+      ChatClient speaker = from.connect();
       speaker.join(name);
-      listener.awaitJson(status(name + " joined the chat."));
-      speaker.awaitJson(status(name + " joined the chat."));
+      listener.awaitJson(joined(name));
+      speaker.awaitJson(joined(name));
 
       speaker.chat("hello from " + name);
       listener.awaitJson(chat(name, "hello from " + name));
       speaker.awaitJson(chat(name, "hello from " + name));
 
       listener.chat("not joined yet");
-      listener.awaitJson(error("Invalid message format or not joined."));
+      listener.awaitJson(error(INVALID_MESSAGE));
       speaker.close();
-      listener.awaitJson(status(name + " left the chat."));
+      listener.awaitJson(left(name));
     }
   }
 }

@@ -71,9 +71,10 @@ class MessageCodecTest {
   void encodesTheSeedsFieldsFirstThenRoomNameSeqAndTs() {
     assertEquals("{\"type\":\"chat\",\"sender\":\"alice\",\"message\":\"hi \\\"there\\\"\",\"room\":\"lobby\",\"seq\":7,\"ts\":1000}",
       new String(MessageCodec.encode(new ServerMessage.Chat("lobby", 7, 1000, "alice", "hi \"there\"")), StandardCharsets.UTF_8));
-    assertEquals("{\"type\":\"status\",\"message\":\"alice joined the chat.\",\"room\":\"dev\",\"name\":\"alice\"}",
-      new String(MessageCodec.encode(ServerMessage.Status.joined("dev", "alice")), StandardCharsets.UTF_8));
-    assertEquals("{\"type\":\"error\",\"message\":\"Invalid JSON format.\"}",
+    ServerMessage.Status joined = ServerMessage.Status.joined("dev", "alice");
+    assertEquals("{\"type\":\"status\",\"message\":\"" + joined.message() + "\",\"room\":\"dev\",\"name\":\"alice\"}",
+      new String(MessageCodec.encode(joined), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"error\",\"message\":\"" + ChatError.INVALID_JSON.text() + "\"}",
       new String(ChatError.INVALID_JSON.encoded(), StandardCharsets.UTF_8));
     assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\",\"bob\"]}",
       new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice", "bob"))), StandardCharsets.UTF_8));

@@ -1,13 +1,13 @@
 package dev.chorus.robustness;
 
-import dev.chorus.ChorusNode;
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.CloseCode;
 import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.TestNodes;
+import dev.chorus.support.TestNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,13 +25,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import static dev.chorus.protocol.ChatError.ALREADY_JOINED;
+import static dev.chorus.protocol.ChatError.INVALID_JSON;
+import static dev.chorus.protocol.ChatError.INVALID_MESSAGE;
+import static dev.chorus.protocol.ChatError.INVALID_NAME;
+import static dev.chorus.protocol.ChatError.INVALID_ROOM;
+import static dev.chorus.protocol.ChatError.MESSAGE_TOO_LONG;
+import static dev.chorus.protocol.ChatError.NOT_IN_ROOM;
+import static dev.chorus.protocol.ChatError.TOO_MANY_ROOMS;
+import static dev.chorus.protocol.RoomName.LOBBY;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.joined;
+import static dev.chorus.support.Json.left;
 import static dev.chorus.support.RawWebSocket.BINARY;
 import static dev.chorus.support.RawWebSocket.CLOSE;
 import static dev.chorus.support.RawWebSocket.CONTINUATION;
@@ -54,42 +64,34 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @Timeout(60)
 class BadInputTest {
 
-  private static final String INVALID_JSON = "Invalid JSON format.";
-  private static final String INVALID_MESSAGE = "Invalid message format or not joined.";
-  private static final String INVALID_NAME = "Invalid name.";
-  private static final String INVALID_ROOM = "Invalid room name.";
-  private static final String LOBBY = "lobby";
   private static final int MAX_ROOMS = 3;
   private static final int MAX_CHAT_CHARS = 30_000;
   private static final int MAX_MESSAGE_BYTES = 65_536;
   private static final int MAX_CONNECTIONS = 8;
 
-  private static Vertx clients;
-  private static ChorusNode node;
+  // Floods here must never be rate limited: RateLimitTest covers the rate limit with its own node.
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().withoutRateLimit()
+    .env("MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS))
+    .env("MAX_CHAT_CHARS", String.valueOf(MAX_CHAT_CHARS))
+    .env("MAX_ROOMS_PER_CONNECTION", String.valueOf(MAX_ROOMS))
+    .env("WRITE_QUEUE_MAX_BYTES", "65536")
+    .env("SLOW_CONSUMER_TIMEOUT_MS", "1000")
+    .env("PING_INTERVAL_SECONDS", "1")
+    .env("IDLE_TIMEOUT_SECONDS", "3");
+
   private static ChatClient bystander;
   private static ChatClient speaker;
   private static final AtomicInteger checks = new AtomicInteger();
 
   @BeforeAll
-  static void start() {
-    clients = Vertx.vertx();
-    // Floods here must never be rate limited: RateLimitTest covers the rate limit with its own node.
-    Map<String, String> env = TestNodes.withoutRateLimit(TestNodes.environment(TestNodes.uniqueClusterName(), ""));
-    env.putAll(Map.of(
-      "MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS),
-      "MAX_CHAT_CHARS", String.valueOf(MAX_CHAT_CHARS),
-      "MAX_ROOMS_PER_CONNECTION", String.valueOf(MAX_ROOMS),
-      "WRITE_QUEUE_MAX_BYTES", "65536",
-      "SLOW_CONSUMER_TIMEOUT_MS", "1000",
-      "PING_INTERVAL_SECONDS", "1",
-      "IDLE_TIMEOUT_SECONDS", "3"));
-    node = TestNodes.start(TestNodes.settings(env));
-    bystander = connect();
-    speaker = connect();
+  static void joinBystanderAndSpeaker() {
+    bystander = NODE.connect();
+    speaker = NODE.connect();
     bystander.join("bystander");
     speaker.join("speaker");
-    speaker.awaitJson(status(LOBBY, "bystander", "bystander joined the chat."));
-    bystander.awaitJson(status(LOBBY, "speaker", "speaker joined the chat."));
+    speaker.awaitJson(joined(LOBBY, "bystander"));
+    bystander.awaitJson(joined(LOBBY, "speaker"));
     assertEquals(List.of("bystander", "speaker"), who(bystander, LOBBY));
   }
 
@@ -101,13 +103,11 @@ class BadInputTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void closeBystanderAndSpeaker() {
     if (bystander != null) {
       bystander.close();
       speaker.close();
     }
-    TestNodes.stop(node);
-    clients.close().await();
   }
 
   /** After every case: the bystander still gets a new line, and only the two fixtures stay connected. */
@@ -116,30 +116,22 @@ class BadInputTest {
     String line = "check-" + checks.incrementAndGet();
     speaker.chat(line);
     bystander.awaitJson(chat(LOBBY, "speaker", line));
-    Await.until(() -> node.upgrades().openConnections() == 2, Duration.ofSeconds(15),
-      "connection count back to 2 (is " + node.upgrades().openConnections() + ")");
+    Await.until(() -> NODE.node().upgrades().openConnections() == 2, Duration.ofSeconds(15),
+      "connection count back to 2 (is " + NODE.node().upgrades().openConnections() + ")");
     Await.until(() -> openChatSocketsMetric() == 2, Duration.ofSeconds(5),
       "chorus_connections{endpoint=chat} back to 2 (is " + openChatSocketsMetric() + ")");
   }
 
   /** chorus_connections{endpoint="chat"}: counted with the node's connection count, at open and at close. */
   private static double openChatSocketsMetric() {
-    Gauge gauge = node.metrics().registry().find("chorus.connections").tag("endpoint", "chat").gauge();
+    Gauge gauge = NODE.node().metrics().registry().find("chorus.connections").tag("endpoint", "chat").gauge();
     return gauge == null ? 0 : gauge.value();
   }
 
   /** A counter of the node's metrics, 0 before its first increment. */
   private static double counted(String name, String... tags) {
-    Counter counter = node.metrics().registry().find(name).tags(tags).counter();
+    Counter counter = NODE.node().metrics().registry().find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static int port() {
-    return node.settings().http().port();
-  }
-
-  private static ChatClient connect() {
-    return ChatClient.connect(clients, port(), "/chat");
   }
 
   // ---------------------------------------------------------------- handshakes
@@ -166,8 +158,8 @@ class BadInputTest {
   @ParameterizedTest(name = "handshake: {0} -> {2}")
   @MethodSource("handshakes")
   void malformedHandshakeGetsExactStatus(String description, String request, int expected) {
-    try (RawWebSocket raw = RawWebSocket.open(port())) {
-      assertEquals(expected, raw.handshake(request.replace("%PORT%", String.valueOf(port()))));
+    try (RawWebSocket raw = RawWebSocket.open(NODE.port())) {
+      assertEquals(expected, raw.handshake(request.replace("%PORT%", String.valueOf(NODE.port()))));
     }
   }
 
@@ -176,11 +168,12 @@ class BadInputTest {
     List<ChatClient> extra = new ArrayList<>();
     try {
       for (int i = 2; i < MAX_CONNECTIONS; i++) {
-        extra.add(connect());
+        extra.add(NODE.connect());
       }
-      Await.until(() -> node.upgrades().openConnections() == MAX_CONNECTIONS, Duration.ofSeconds(10), "all open");
-      try (RawWebSocket raw = RawWebSocket.open(port())) {
-        assertEquals(503, raw.handshake(RawWebSocket.upgradeRequest(port(), "/chat", "")));
+      Await.until(() -> NODE.node().upgrades().openConnections() == MAX_CONNECTIONS, Duration.ofSeconds(10),
+        "all open");
+      try (RawWebSocket raw = RawWebSocket.open(NODE.port())) {
+        assertEquals(503, raw.handshake(RawWebSocket.upgradeRequest(NODE.port(), "/chat", "")));
       }
     } finally {
       extra.forEach(ChatClient::close);
@@ -251,14 +244,14 @@ class BadInputTest {
   @MethodSource("badFrames")
   void badFrameGetsExactCloseCode(String description, byte[] frames, int expected) {
     String kind = switch (expected) {
-      case 1002 -> "protocol_error";
-      case 1003 -> "unsupported_data";
-      case 1007 -> "invalid_payload";
-      case 1009 -> "message_too_big";
+      case 1002 -> CloseCode.PROTOCOL_ERROR.metricKind();
+      case 1003 -> CloseCode.UNSUPPORTED_DATA.metricKind();
+      case 1007 -> CloseCode.INVALID_PAYLOAD.metricKind();
+      case 1009 -> CloseCode.MESSAGE_TOO_BIG.metricKind();
       default -> null;
     };
     double before = kind == null ? 0 : counted("chorus.errors", "kind", kind);
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.send(frames);
       assertEquals(expected, raw.awaitCloseCode());
     }
@@ -270,7 +263,7 @@ class BadInputTest {
 
   @Test
   void pingIsAnsweredWithPongCarryingItsPayload() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.sendFrame(PING, true, text("are you there"));
       RawWebSocket.Frame frame;
       do {
@@ -320,8 +313,8 @@ class BadInputTest {
 
   @ParameterizedTest(name = "json: {0} -> {2}")
   @MethodSource("badJson")
-  void badJsonGetsExactErrorReplyQuickly(String description, String text, String expected) {
-    try (ChatClient client = connect()) {
+  void badJsonGetsExactErrorReplyQuickly(String description, String text, ChatError expected) {
+    try (ChatClient client = NODE.connect()) {
       long started = System.nanoTime();
       client.sendText(text);
       client.awaitJson(error(expected));
@@ -331,9 +324,9 @@ class BadInputTest {
 
   @Test
   void wrongTypesAfterJoinGetErrorReply() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("typist");
-      client.awaitJson(status("typist joined the chat."));
+      client.awaitJson(joined("typist"));
       client.sendText("{\"type\":\"chat\",\"message\":{\"nested\":true}}");
       client.awaitJson(error(INVALID_MESSAGE));
       client.sendText("{\"type\":\"chat\",\"message\":null}");
@@ -346,19 +339,19 @@ class BadInputTest {
   @Test
   void thirtyTwoCharacterNameIsAccepted() {
     String name = "\uD83D\uDE00" + "n".repeat(31); // an emoji counts as one character
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join(name);
-      client.awaitJson(status(name + " joined the chat."));
+      client.awaitJson(joined(name));
     }
   }
 
   @Test
   void chatOverTheLengthLimitGetsErrorAndAtTheLimitIsDelivered() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("writer");
-      client.awaitJson(status("writer joined the chat."));
+      client.awaitJson(joined("writer"));
       client.chat("x".repeat(MAX_CHAT_CHARS + 1));
-      client.awaitJson(error("Message too long."));
+      client.awaitJson(error(MESSAGE_TOO_LONG));
       String atLimit = "y".repeat(MAX_CHAT_CHARS);
       client.chat(atLimit);
       client.awaitJson(chat("writer", atLimit));
@@ -370,46 +363,46 @@ class BadInputTest {
 
   @Test
   void joinBeyondTheRoomLimitGetsErrorUntilARoomIsLeft() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       for (int i = 1; i <= MAX_ROOMS; i++) {
         client.join("roamer", "limit-" + i);
-        client.awaitJson(status("limit-" + i, "roamer", "roamer joined the chat."));
+        client.awaitJson(joined("limit-" + i, "roamer"));
       }
       client.join("roamer", "limit-extra");
-      client.awaitJson(error("Too many rooms.").put("room", "limit-extra"));
+      client.awaitJson(error(TOO_MANY_ROOMS, "limit-extra"));
       client.chat("limit-extra", "not in it");
-      client.awaitJson(error("Not in that room.").put("room", "limit-extra"));
+      client.awaitJson(error(NOT_IN_ROOM, "limit-extra"));
       client.send(new JsonObject().put("type", "leave").put("room", "limit-1"));
-      client.awaitJson(status("limit-1", "roamer", "roamer left the chat."));
+      client.awaitJson(left("limit-1", "roamer"));
       client.join("roamer", "limit-extra");
-      client.awaitJson(status("limit-extra", "roamer", "roamer joined the chat."));
+      client.awaitJson(joined("limit-extra", "roamer"));
     }
   }
 
   @Test
   void laterJoinsKeepTheFirstNameButMustPassTheNameRules() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("first-name", "names-a");
-      client.awaitJson(status("names-a", "first-name", "first-name joined the chat."));
+      client.awaitJson(joined("names-a", "first-name"));
       client.join("bad\nname", "names-b");
       client.awaitJson(error(INVALID_NAME));
       client.join("second-name", "names-b");
-      client.awaitJson(status("names-b", "first-name", "first-name joined the chat."));
+      client.awaitJson(joined("names-b", "first-name"));
       assertEquals(List.of("first-name"), who(client, "names-b"));
     }
   }
 
   @Test
   void chatAndLeaveNamingARoomNotJoinedGetNotInRoom() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.join("visitor", "here");
-      client.awaitJson(status("here", "visitor", "visitor joined the chat."));
+      client.awaitJson(joined("here", "visitor"));
       client.chat("elsewhere", "hello?");
-      client.awaitJson(error("Not in that room.").put("room", "elsewhere"));
+      client.awaitJson(error(NOT_IN_ROOM, "elsewhere"));
       client.send(new JsonObject().put("type", "leave").put("room", "elsewhere"));
-      client.awaitJson(error("Not in that room.").put("room", "elsewhere"));
+      client.awaitJson(error(NOT_IN_ROOM, "elsewhere"));
       client.join("visitor", "here");
-      client.awaitJson(error("Already joined.").put("room", "here"));
+      client.awaitJson(error(ALREADY_JOINED, "here"));
     }
   }
 
@@ -419,14 +412,14 @@ class BadInputTest {
   void clientThatNeverReadsIsClosedWhileTheBystanderKeepsReceiving() {
     double before = counted("chorus.slow.client.disconnects");
     List<ChatClient> flooders = new ArrayList<>();
-    try (RawWebSocket slow = RawWebSocket.upgraded(port(), "/chat")) {
+    try (RawWebSocket slow = NODE.raw("/chat")) {
       slow.sendText("{\"type\":\"join\",\"name\":\"slow\"}");
       Await.until(() -> who(bystander, LOBBY).contains("slow"), Duration.ofSeconds(10), "slow client in the lobby");
       // Two flooders take turns; the slow client never reads from here on.
       for (int i = 0; i < 2; i++) {
-        ChatClient flooder = connect();
+        ChatClient flooder = NODE.connect();
         flooder.join("flooder-" + i);
-        flooder.awaitJson(status("flooder-" + i + " joined the chat."));
+        flooder.awaitJson(joined("flooder-" + i));
         flooders.add(flooder);
       }
       String big = "z".repeat(MAX_CHAT_CHARS - 10);
@@ -450,7 +443,7 @@ class BadInputTest {
 
   @Test
   void silentClientIsPingedThenClosedAfterTheIdleTimeout() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       RawWebSocket.Frame frame;
       do {
         frame = raw.readFrame();
@@ -462,7 +455,7 @@ class BadInputTest {
 
   @Test
   void clientAnsweringPingsOutlivesTheIdleTimeout() {
-    try (ChatClient quiet = connect()) {
+    try (ChatClient quiet = NODE.connect()) {
       assertTrue(quiet.quietFor(Duration.ofSeconds(4)));
       assertTrue(!quiet.isClosed(), "a client that answers pings was closed");
     }
@@ -470,7 +463,7 @@ class BadInputTest {
 
   @Test
   void binaryMessageOnChatViaClientCloses1003() {
-    try (ChatClient client = connect()) {
+    try (ChatClient client = NODE.connect()) {
       client.sendBinary(Buffer.buffer(new byte[]{1, 2, 3}));
       assertEquals(1003, client.awaitClose(Duration.ofSeconds(10)));
     }

@@ -4,24 +4,19 @@ import dev.chorus.ChorusNode;
 import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.TestNodes;
-import io.vertx.core.Vertx;
+import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
 
 import static dev.chorus.support.Json.chat;
-import static dev.chorus.support.Json.status;
+import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,24 +35,22 @@ class FuzzTest {
   /** How often the bystander must receive a fresh line during the fuzzing. */
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
 
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().env("PING_INTERVAL_SECONDS", "1").env("IDLE_TIMEOUT_SECONDS", "3");
+
   @Test
   void randomInputNeverTakesTheNodeDown() throws Exception {
     long seed = Long.getLong("chorus.fuzz.seed", System.nanoTime());
     long seconds = Long.getLong("chorus.fuzz.seconds", 8);
     System.out.println("FuzzTest seed " + seed);
     Random random = new Random(seed);
-    Vertx clients = Vertx.vertx();
-    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
-    env.put("PING_INTERVAL_SECONDS", "1");
-    env.put("IDLE_TIMEOUT_SECONDS", "3");
-    ChorusNode node = TestNodes.start(TestNodes.settings(env));
-    int port = node.settings().http().port();
+    ChorusNode node = NODE.node();
+    int port = NODE.port();
     int connections = 0;
-    try (ChatClient bystander = ChatClient.connect(clients, port, "/chat");
-         ChatClient speaker = ChatClient.connect(clients, port, "/chat")) {
+    try (ChatClient bystander = NODE.connect(); ChatClient speaker = NODE.connect()) {
       bystander.join("bystander");
       speaker.join("speaker");
-      bystander.awaitJson(status("speaker joined the chat."));
+      bystander.awaitJson(joined("speaker"));
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       long nextCheck = System.nanoTime();
       while (System.nanoTime() < deadline) {
@@ -71,20 +64,15 @@ class FuzzTest {
           nextCheck = System.nanoTime() + CHECK_INTERVAL.toNanos();
         }
       }
-      assertEquals(200, httpStatus(port, "/ready"));
-      try (ChatClient fresh = ChatClient.connect(clients, port, "/chat")) {
+      assertEquals(200, NODE.http().status("/ready"));
+      try (ChatClient fresh = NODE.connect()) {
         fresh.join("fresh");
-        fresh.awaitJson(status("fresh joined the chat."));
+        fresh.awaitJson(joined("fresh"));
       }
     } finally {
-      try {
-        Await.until(() -> node.upgrades().openConnections() == 0, Duration.ofSeconds(20),
-          "connection count back to 0 (is " + node.upgrades().openConnections() + ")");
-        assertEquals(200, httpStatus(port, "/ready"));
-      } finally {
-        TestNodes.stop(node);
-        clients.close().await();
-      }
+      Await.until(() -> node.upgrades().openConnections() == 0, Duration.ofSeconds(20),
+        "connection count back to 0 (is " + node.upgrades().openConnections() + ")");
+      assertEquals(200, NODE.http().status("/ready"));
     }
     assertTrue(connections > 20, "only " + connections + " fuzz connections in " + seconds + " s");
     System.out.println("FuzzTest: " + connections + " connections, closed for protocol errors: "
@@ -138,12 +126,5 @@ class FuzzTest {
     int rsv = random.nextInt(8) == 0 ? random.nextInt(8) : 0;
     boolean masked = random.nextInt(12) != 0;
     return RawWebSocket.frame(opcode, fin, rsv, masked, payload, random);
-  }
-
-  private static int httpStatus(int port, String path) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-      .timeout(Duration.ofSeconds(5)).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }

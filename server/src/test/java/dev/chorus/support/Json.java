@@ -1,12 +1,16 @@
 package dev.chorus.support;
 
+import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The seed protocol's messages, for assertions. Messages may gain fields (room, seq, ts), so a received
- * message matches an expected one when every expected field has the expected value.
+ * message matches an expected one when every expected field has the expected value. Texts come from
+ * dev.chorus.protocol (ChatError, ServerMessage.Status); ChatProtocolTest holds the seed's texts literally.
  */
 public final class Json {
 
@@ -39,6 +43,40 @@ public final class Json {
 
   public static JsonObject error(String message) {
     return new JsonObject().put("type", "error").put("message", message);
+  }
+
+  /** The error reply with {@code error}'s text (no room). */
+  public static JsonObject error(ChatError error) {
+    return error(error.text());
+  }
+
+  /** The error reply with {@code error}'s text, about {@code room}. */
+  public static JsonObject error(ChatError error, String room) {
+    return error(error.text()).put("room", room);
+  }
+
+  /** The seed's join notice: type and message only, as the seed's clients see it. */
+  public static JsonObject joined(String name) {
+    return status(ServerMessage.Status.joined(RoomName.LOBBY, name).message());
+  }
+
+  /** The seed's leave notice: type and message only. */
+  public static JsonObject left(String name) {
+    return status(ServerMessage.Status.left(RoomName.LOBBY, name).message());
+  }
+
+  /** A room's join notice: message, room and name. */
+  public static JsonObject joined(String room, String name) {
+    return status(ServerMessage.Status.joined(room, name));
+  }
+
+  /** A room's leave notice: message, room and name. */
+  public static JsonObject left(String room, String name) {
+    return status(ServerMessage.Status.left(room, name));
+  }
+
+  private static JsonObject status(ServerMessage.Status status) {
+    return status(status.room(), status.name(), status.message());
   }
 
   /** True when every field of {@code expected} is in {@code actual} with the same value. */

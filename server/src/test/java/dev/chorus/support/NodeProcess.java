@@ -2,10 +2,6 @@ package dev.chorus.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  * post-mortems. {@link #close()} kills the process if it is still running.
  */
 public final class NodeProcess implements AutoCloseable {
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final Path log;
@@ -92,34 +86,9 @@ public final class NodeProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** GET a path on this node; -1 when nothing answers. */
-  public int httpStatus(String path) {
-    try {
-      return HTTP.send(get(path), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  /** The body of a 200 answer to GET path, or null when the node answers otherwise or not at all. */
-  public String httpBody(String path) {
-    try {
-      HttpResponse<String> response = HTTP.send(get(path), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create("http://" + httpHost + ":" + httpPort() + path))
-      .timeout(Duration.ofSeconds(2)).GET().build();
+  /** HTTP to this node, each request answered within 2 s. */
+  public Http http() {
+    return Http.to(httpHost, httpPort()).timeout(Duration.ofSeconds(2));
   }
 
   /** Waits until /ready answers 200; fails with the node's log if it exits or takes too long. */
@@ -129,7 +98,7 @@ public final class NodeProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError("node exited with " + process.exitValue() + " before ready:\n" + log());
       }
-      if (httpStatus("/ready") == 200) {
+      if (http().status("/ready") == 200) {
         return this;
       }
       pause(Duration.ofMillis(100));

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * In-process nodes for tests: a unique cluster name, free ports, loopback only. Settings come from the
- * packaged defaults plus the same environment variables operators use.
+ * The parts of a test node: a unique cluster name, free ports, loopback only. Settings come from the
+ * packaged defaults plus the same environment variables operators use. Tests start nodes with
+ * {@link TestNode}; these are for tests that need settings without a node, or a node of their own making.
  */
 public final class TestNodes {
 
@@ -57,15 +57,19 @@ public final class TestNodes {
     return SettingsLoader.load(env, NO_OVERRIDES);
   }
 
-  /** Starts a node alone in a fresh cluster and waits until it is ready. */
-  public static ChorusNode startAlone() {
-    return start(settings(environment(uniqueClusterName(), "")));
-  }
-
-  /** Starts a node and waits until it is ready. */
+  /** Starts a node and waits until it is ready; a node that fails to start is stopped before the failure is thrown. */
   public static ChorusNode start(Settings settings) {
     ChorusNode node = new ChorusNode(settings, NO_OVERRIDES);
-    Await.result(node.start(), Duration.ofSeconds(60));
+    try {
+      Await.result(node.start(), Duration.ofSeconds(60));
+    } catch (RuntimeException | Error e) {
+      try {
+        stop(node);
+      } catch (RuntimeException | Error stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      throw e;
+    }
     return node;
   }
 

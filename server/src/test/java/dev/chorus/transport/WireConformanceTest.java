@@ -1,12 +1,12 @@
 package dev.chorus.transport;
 
-import dev.chorus.ChorusNode;
+import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.TestNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,21 +43,9 @@ class WireConformanceTest {
   private static final int LIMIT = 65_536;
   private static final Duration TCP_GONE = Duration.ofSeconds(2);
   private static final Random RANDOM = new Random(6455);
-  private static ChorusNode node;
 
-  @BeforeAll
-  static void start() {
-    node = TestNodes.startAlone();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNodes.stop(node);
-  }
-
-  private static int port() {
-    return node.settings().http().port();
-  }
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess();
 
   static Stream<Arguments> violations() {
     byte[] tooLongControl = new byte[126];
@@ -92,7 +80,7 @@ class WireConformanceTest {
   @ParameterizedTest(name = "{0} -> one close {2}")
   @MethodSource("violations")
   void violationGetsOneCloseThenTcpGone(String description, byte[] frames, int expected) {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frames);
       assertOneCloseThenEof(raw, expected);
     }
@@ -100,7 +88,7 @@ class WireConformanceTest {
 
   @Test
   void clientThatNeverAnswersTheCloseLosesTcpAfterTheLinger() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frame(TEXT, true, 4, text("a")));
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
       assertEquals(1, frames.size(), "exactly one frame, a Close: " + frames);
@@ -110,7 +98,7 @@ class WireConformanceTest {
 
   @Test
   void binaryOnChatGetsOneClose1003() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/chat")) {
+    try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.send(frame(BINARY, true, 0, text("{\"type\":\"join\"}")));
       assertOneCloseThenEof(raw, 1003);
     }
@@ -118,7 +106,7 @@ class WireConformanceTest {
 
   @Test
   void dataSentAfterTheServersCloseIsNeitherEchoedNorAnswered() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(concat(frame(TEXT, false, 0, new byte[LIMIT]), frame(CONTINUATION, true, 0, text("x"))));
       RawWebSocket.Frame close = raw.readFrame();
       assertNotNull(close, "a Close frame");
@@ -130,7 +118,7 @@ class WireConformanceTest {
 
   @Test
   void clientsCloseIsAnsweredOnceWithItsCodeThenTcpClosed() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frame(CLOSE, true, 0, concat(bytes(0x0F, 0xA0), text("bye")))); // 4000
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
       assertEquals(1, frames.size(), "one Close: " + frames);
@@ -140,7 +128,7 @@ class WireConformanceTest {
 
   @Test
   void emptyCloseIsAnsweredWithAnEmptyClose() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frame(CLOSE, true, 0, new byte[0]));
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
       assertEquals(1, frames.size(), "one Close: " + frames);
@@ -151,7 +139,7 @@ class WireConformanceTest {
 
   @Test
   void emptyFirstFragmentThenContinuationsIsEchoedAndLaterMessagesToo() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(concat(frame(TEXT, false, 0, new byte[0]), frame(CONTINUATION, false, 0, text("hel")),
         frame(CONTINUATION, true, 0, text("lo"))));
       assertEcho(raw, TEXT, text("hello"));
@@ -168,7 +156,7 @@ class WireConformanceTest {
 
   @Test
   void emptyFragmentsAnywhereAndAnEmptyMessageAreEchoed() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(concat(frame(TEXT, false, 0, text("a")), frame(CONTINUATION, false, 0, new byte[0]),
         frame(CONTINUATION, false, 0, text("b")), frame(CONTINUATION, true, 0, new byte[0])));
       assertEcho(raw, TEXT, text("ab"));
@@ -186,7 +174,7 @@ class WireConformanceTest {
     for (int offset = 0; offset < LIMIT; offset += 16) {
       frames.writeBytes(frame(CONTINUATION, offset + 16 >= LIMIT, 0, Arrays.copyOfRange(message, offset, offset + 16)));
     }
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frames.toByteArray());
       assertEcho(raw, TEXT, message);
     }
@@ -194,7 +182,7 @@ class WireConformanceTest {
 
   @Test
   void controlFramesBetweenFragmentsAreAnsweredAndTheMessageIsWhole() {
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(concat(frame(TEXT, false, 0, text("fra")), frame(PING, true, 0, text("mid")),
         frame(PONG, true, 0, text("unsolicited")), frame(CONTINUATION, true, 0, text("gment"))));
       RawWebSocket.Frame pong = raw.readFrame();
@@ -208,7 +196,7 @@ class WireConformanceTest {
   @Test
   void utf8SplitAcrossFragmentsIsValid() {
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(concat(frame(TEXT, false, 0, new byte[] {euro[0]}), frame(CONTINUATION, false, 0, new byte[] {euro[1]}),
         frame(CONTINUATION, true, 0, new byte[] {euro[2]})));
       assertEcho(raw, TEXT, euro);
@@ -218,7 +206,7 @@ class WireConformanceTest {
   @Test
   void senderOfAnEightMebibyteFrameReadsItsClose1009() {
     byte[] huge = frame(BINARY, true, 0, new byte[8 * 1024 * 1024]);
-    try (RawWebSocket raw = RawWebSocket.upgraded(port(), "/echo")) {
+    try (RawWebSocket raw = NODE.raw("/echo")) {
       // The whole frame is written before anything is read: the server must keep reading (and dropping)
       // what follows its Close, or this write blocks and the Close is lost to a reset.
       raw.send(huge);
@@ -228,22 +216,21 @@ class WireConformanceTest {
 
   @Test
   void shutdownClosesWith1001Once() throws InterruptedException {
-    ChorusNode other = TestNodes.startAlone();
-    Thread stopper = new Thread(() -> TestNodes.stop(other));
-    try (RawWebSocket raw = RawWebSocket.upgraded(other.settings().http().port(), "/chat")) {
+    TestNode other = TestNode.inProcess().start();
+    Thread stopper = new Thread(other::stop);
+    try (RawWebSocket raw = other.raw("/chat")) {
       raw.sendText("{\"type\":\"join\",\"name\":\"leaving\"}");
-      raw.awaitText("leaving joined");
+      raw.awaitText(ServerMessage.Status.joined(RoomName.LOBBY, "leaving").message());
       stopper.start();
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(Duration.ofSeconds(10));
       assertEquals(List.of(1001), frames.stream().filter(f -> f.opcode() == CLOSE).map(RawWebSocket.Frame::closeCode).toList(),
         "one Close 1001: " + frames);
       assertEquals(CLOSE, frames.get(frames.size() - 1).opcode(), "nothing after the Close: " + frames);
     } finally {
-      if (stopper.getState() == Thread.State.NEW) {
-        TestNodes.stop(other);
-      } else {
+      if (stopper.getState() != Thread.State.NEW) {
         stopper.join(Duration.ofSeconds(60).toMillis());
       }
+      other.close();
     }
   }
 
