@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -24,11 +25,12 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>The missing range {@code since < seq <= upTo} is read from the history, each message encoded exactly
  *       as it was published.</li>
- *   <li>A failed read (the history unreachable) is tried again every {@link #RETRY_MS}, {@link #READ_ATTEMPTS}
+ *   <li>A failed read (the history unreachable) is tried again after {@link #RETRY_MS}, {@link #READ_ATTEMPTS}
  *       times in all; after that the range counts as not retained. Live messages wait meanwhile (held by
  *       the resuming subscriber, or ahead in the room's feed), so order and once-only delivery hold.</li>
  *   <li>Messages the history no longer holds (pushed out by newer ones, or unreadable) are skipped, and each
- *       socket that misses them gets the room's {@link ChatError#HISTORY_GAP} error in their place.</li>
+ *       socket that misses them gets the room's {@link ChatError#HISTORY_GAP} error in their place (a socket
+ *       that already has them, having resumed past them, gets nothing).</li>
  * </ul>
  * A resume from beyond the room's newest seq means its history was reset (the whole cluster restarted):
  * the client gets {@link ChatError#HISTORY_RESET}, then everything retained. Confined to one event loop.
@@ -68,7 +70,14 @@ public final class CatchUp {
   }
 
   private void read(String room, long since, long upTo, int attempt, Promise<Range> result) {
-    history.read(room, since, upTo, Integer.MAX_VALUE).onComplete(read -> {
+    Future<List<HistoryEntry>> reading;
+    try {
+      reading = history.read(room, since, upTo, Integer.MAX_VALUE);
+    } catch (RuntimeException e) {
+      // A store that is shutting down can throw instead of failing the future: one failed attempt as well.
+      reading = Future.failedFuture(e);
+    }
+    reading.onComplete(read -> {
       if (read.succeeded()) {
         SortedMap<Long, byte[]> bySeq = new TreeMap<>();
         for (HistoryEntry entry : read.result()) {
@@ -78,7 +87,7 @@ public final class CatchUp {
       } else if (attempt < READ_ATTEMPTS) {
         vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, attempt + 1, result));
       } else {
-        LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} are skipped on this event loop: {}",
+        LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} count as no longer retained: {}",
           room, READ_ATTEMPTS, since + 1, upTo, read.cause().getMessage());
         result.complete(new Range(new TreeMap<>(), false));
       }
@@ -121,18 +130,13 @@ public final class CatchUp {
         return;
       }
       if (!range.complete()) {
-        subscriber.write(gapError(room));
+        subscriber.write(error(ChatError.HISTORY_GAP, room));
       }
       for (byte[] message : range.messages().values()) {
         subscriber.write(message);
       }
       subscriber.release(live);
     });
-  }
-
-  /** The error a socket gets in place of messages it cannot have, counted like every error reply. */
-  byte[] gapError(String room) {
-    return error(ChatError.HISTORY_GAP, room);
   }
 
   private byte[] error(ChatError error, String room) {

@@ -2,6 +2,7 @@ package dev.chorus.hub;
 
 import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.ChatError;
 import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,7 +45,7 @@ public final class LocalHub {
 
     LocalRoom(String room) {
       this.room = room;
-      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json), () -> fanOut(-1, catchUp.gapError(room)));
+      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json), this::reportGap);
     }
 
     /** The same bytes to every subscriber of the room on this event loop. */
@@ -53,6 +54,19 @@ public final class LocalHub {
         subscriber.deliver(seq, json);
       }
       metrics.delivered(subscribers.size());
+    }
+
+    /**
+     * The room's history-gap error to every subscriber in place of messages up to {@code lastSkipped} that
+     * history no longer holds; a subscriber that resumed past them already has them and gets nothing.
+     */
+    void reportGap(long lastSkipped) {
+      byte[] error = ChatError.HISTORY_GAP.encoded(room);
+      for (Subscriber subscriber : subscribers) {
+        if (subscriber.deliver(lastSkipped, error)) {
+          metrics.error(ChatError.HISTORY_GAP.metricKind());
+        }
+      }
     }
   }
 
@@ -181,10 +195,11 @@ public final class LocalHub {
       }
       long since = local.feed.position();
       long upTo = local.feed.gapEnd();
-      catchUp.read(local.room, since, upTo).onSuccess(range -> {
+      catchUp.read(local.room, since, upTo).onComplete(read -> {
         local.gapTimer = false;
-        if (rooms.get(local.room) == local) {
-          local.feed.fill(range.messages(), upTo);
+        if (read.succeeded() && rooms.get(local.room) == local) {
+          CatchUp.Range range = read.result();
+          local.feed.fill(range.messages(), since, upTo);
           watchGap(local);
         }
       });

@@ -2,6 +2,7 @@ package dev.chorus.hub;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -15,17 +16,17 @@ import java.util.function.ObjLongConsumer;
 public final class RoomFeed {
 
   private final ObjLongConsumer<byte[]> out;
-  private final Runnable skipped;
+  private final LongConsumer skipped;
   private final TreeMap<Long, byte[]> ahead = new TreeMap<>();
   private boolean started;
   private boolean emitted;
   private long position;
 
   /**
-   * {@code out} receives (encoded message, seq) in seq order; {@code skipped} runs where {@link #fill} skips
-   * messages the history no longer holds, before the messages that follow them.
+   * {@code out} receives (encoded message, seq) in seq order; {@code skipped} receives the last seq of each
+   * run of messages that {@link #fill} skips because the history no longer holds them, in their place.
    */
-  public RoomFeed(ObjLongConsumer<byte[]> out, Runnable skipped) {
+  public RoomFeed(ObjLongConsumer<byte[]> out, LongConsumer skipped) {
     this.out = out;
     this.skipped = skipped;
   }
@@ -87,10 +88,12 @@ public final class RoomFeed {
   }
 
   /**
-   * Fills a gap with messages read from history, up to {@code upTo}: what history no longer has is skipped
-   * (no socket can get it any more; {@code skipped} runs in its place), then the waiting messages flow again.
+   * Fills a gap with the messages read from history for since < seq <= upTo: what history no longer has in
+   * that range is skipped (no socket can get it any more; {@code skipped} hears of it in its place), then the
+   * waiting messages flow again. Seqs outside the range that was read are never skipped: if the position
+   * moved back below {@code since} meanwhile, that part of the gap stays for another read.
    */
-  public void fill(Map<Long, byte[]> fromHistory, long upTo) {
+  public void fill(Map<Long, byte[]> fromHistory, long since, long upTo) {
     if (!started) {
       return;
     }
@@ -100,9 +103,9 @@ public final class RoomFeed {
       }
     }
     drain();
-    while (position < upTo && !ahead.isEmpty() && ahead.firstKey() > position + 1) {
+    while (position >= since && position < upTo && !ahead.isEmpty() && ahead.firstKey() > position + 1) {
       position = Math.min(upTo, ahead.firstKey() - 1);
-      skipped.run();
+      skipped.accept(position);
       drain();
     }
   }

@@ -35,16 +35,20 @@ public final class Subscriber {
     return socket;
   }
 
-  /** Writes (or holds) one message; {@code seq} is -1 for messages without one. */
-  void deliver(long seq, byte[] json) {
+  /**
+   * Writes (or holds) one message; {@code seq} is -1 for messages without one. False when the client has
+   * it already (seq at or below the floor).
+   */
+  boolean deliver(long seq, byte[] json) {
     if (seq >= 0 && seq <= floor) {
-      return;
+      return false;
     }
     if (held != null) {
       held.add(new Held(seq, json));
     } else {
       socket.offer(json);
     }
+    return true;
   }
 
   /** Writes a message outside of room delivery (history replay, replies). */

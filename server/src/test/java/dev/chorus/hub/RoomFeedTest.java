@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The per-room ordering stage: seq order, once each, gaps held and filled. */
 class RoomFeedTest {
 
-  /** Seqs handed out, and -1 where a gap was skipped. */
+  /** Seqs handed out, and -(last skipped seq) where a gap was skipped. */
   private final List<Long> delivered = new ArrayList<>();
   private final RoomFeed feed = new RoomFeed((json, seq) -> {
     assertEquals("m" + seq, new String(json, StandardCharsets.UTF_8));
     delivered.add(seq);
-  }, () -> delivered.add(-1L));
+  }, lastSkipped -> delivered.add(-lastSkipped));
 
   private void offer(long... seqs) {
     for (long seq : seqs) {
@@ -98,7 +98,7 @@ class RoomFeedTest {
     feed.start(0);
     offer(3);
     Map<Long, byte[]> history = new TreeMap<>(Map.of(1L, bytes(1), 2L, bytes(2)));
-    feed.fill(history, 2);
+    feed.fill(history, 0, 2);
     assertEquals(List.of(1L, 2L, 3L), delivered);
   }
 
@@ -106,8 +106,8 @@ class RoomFeedTest {
   void whatHistoryNoLongerHasIsSkippedAndMarkedInItsPlace() {
     feed.start(0);
     offer(5);
-    feed.fill(new TreeMap<>(Map.of(3L, bytes(3))), 4);
-    assertEquals(List.of(-1L, 3L, -1L, 5L), delivered);
+    feed.fill(new TreeMap<>(Map.of(3L, bytes(3))), 0, 4);
+    assertEquals(List.of(-2L, 3L, -4L, 5L), delivered);
     assertFalse(feed.hasGap());
   }
 
@@ -115,8 +115,22 @@ class RoomFeedTest {
   void aLiveArrivalAfterItsFillIsNotDeliveredTwice() {
     feed.start(0);
     offer(2);
-    feed.fill(new TreeMap<>(Map.of(1L, bytes(1))), 1);
+    feed.fill(new TreeMap<>(Map.of(1L, bytes(1))), 0, 1);
     offer(1, 2);
     assertEquals(List.of(1L, 2L), delivered);
+  }
+
+  @Test
+  void seqsBelowTheRangeThatWasReadAreNeverSkipped() {
+    feed.start(10);
+    offer(12);
+    // The read for 10 < seq <= 11 is under way when 8, sequenced before the start, arrives: the feed moves back.
+    offer(8);
+    feed.fill(new TreeMap<>(Map.of(11L, bytes(11))), 10, 11);
+    assertEquals(List.of(8L), delivered, "9 and 10 were not read, so they are not skipped");
+    assertTrue(feed.hasGap());
+    assertEquals(10, feed.gapEnd());
+    feed.fill(new TreeMap<>(Map.of(9L, bytes(9), 10L, bytes(10))), 8, 10);
+    assertEquals(List.of(8L, 9L, 10L, 11L, 12L), delivered);
   }
 }
