@@ -5,10 +5,9 @@ import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.FakeClientSocket;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,19 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChatConnectionTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static ChatStack stack;
-
-  @BeforeAll
-  static void start() {
-    stack = new ChatStack();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final ChatStack STACK = new ChatStack();
 
   private static String joined(String name) {
     return ServerMessage.Status.joined(null, name).message();
@@ -46,11 +34,11 @@ class ChatConnectionTest {
   }
 
   private static FakeClientSocket connect() {
-    return stack.connect();
+    return STACK.connect();
   }
 
   private static void send(FakeClientSocket socket, JsonObject message) {
-    stack.on(() -> socket.receive(message.encode()));
+    STACK.on(() -> socket.receive(message.encode()));
   }
 
   private static JsonObject next(FakeClientSocket socket) {
@@ -90,7 +78,7 @@ class ChatConnectionTest {
   @Test
   void binaryMessageClosesWith1003() {
     FakeClientSocket socket = connect();
-    stack.on(() -> socket.receiveBinary(new byte[] {1, 2}));
+    STACK.on(() -> socket.receiveBinary(new byte[] {1, 2}));
     assertEquals(CloseCode.UNSUPPORTED_DATA, socket.closedWith());
   }
 
@@ -104,7 +92,7 @@ class ChatConnectionTest {
     send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
     next(bob);
     next(alice);
-    stack.on(bob::disconnect);
+    STACK.on(bob::disconnect);
     assertEquals(left("bob"), next(alice).getString("message"));
     send(alice, new JsonObject().put("type", "who"));
     assertEquals(List.of("alice"), next(alice).getJsonArray("members").getList());
@@ -147,7 +135,7 @@ class ChatConnectionTest {
   @Test
   void aJoinBeyondTheRoomLimitIsRefusedNamingTheRoom() {
     FakeClientSocket socket = connect();
-    int limit = stack.settings.limits().maxRoomsPerConnection();
+    int limit = STACK.settings.limits().maxRoomsPerConnection();
     for (int i = 0; i < limit; i++) {
       send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", ChatStack.room()));
       assertEquals(joined("alice"), next(socket).getString("message"));

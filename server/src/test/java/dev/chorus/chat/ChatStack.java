@@ -15,6 +15,9 @@ import dev.chorus.support.TestNodes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -22,19 +25,24 @@ import java.util.function.Supplier;
 /**
  * The chat layer of one event loop without a network or a node: a Vert.x context holding the hub, a local
  * event bus as the broker, and a real Hazelcast member on its own for history and presence. Connections are
- * the transport's fake sockets. The rate limit is lifted; the other limits are the defaults.
+ * the transport's fake sockets. The rate limit is lifted; the other limits are the defaults. A JUnit 5
+ * extension on a static field: started before the class's tests, closed after them.
  */
-final class ChatStack implements AutoCloseable {
+final class ChatStack implements BeforeAllCallback, AfterAllCallback {
 
   final Settings settings = TestNodes.settings(TestNodes.withoutRateLimit(
     TestNodes.environment(TestNodes.uniqueClusterName(), "")));
-  final HazelcastInstance hazelcast = StandaloneHazelcast.start(settings.history().size());
-  final Vertx vertx = Vertx.vertx();
-  final Context context = vertx.getOrCreateContext();
-  final RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, settings.history().size()));
-  final ChatServices services;
+  private HazelcastInstance hazelcast;
+  private Vertx vertx;
+  private Context context;
+  ChatServices services;
 
-  ChatStack() {
+  @Override
+  public void beforeAll(ExtensionContext extension) {
+    hazelcast = StandaloneHazelcast.start(settings.history().size());
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, settings.history().size()));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
     LocalHub hub = call(() -> new LocalHub(vertx, history, metrics));
     EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics));
@@ -64,8 +72,12 @@ final class ChatStack implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    vertx.close().await();
-    hazelcast.shutdown();
+  public void afterAll(ExtensionContext extension) {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (hazelcast != null) {
+      hazelcast.shutdown();
+    }
   }
 }

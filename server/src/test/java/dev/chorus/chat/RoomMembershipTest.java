@@ -4,10 +4,9 @@ import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.Await;
 import dev.chorus.support.FakeClientSocket;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,26 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RoomMembershipTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static ChatStack stack;
-
-  @BeforeAll
-  static void start() {
-    stack = new ChatStack();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final ChatStack STACK = new ChatStack();
 
   /** A membership for a fresh socket, with its own presence queue, as a connection would make it. */
   private static Member join(String room, String name, Long since) {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
-    RoomMembership membership = stack.call(() -> RoomMembership.join(stack.services, socket, room, name, since,
+    RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, name, since,
       connection, presenceQueue));
     return new Member(socket, membership);
   }
@@ -65,7 +53,7 @@ class RoomMembershipTest {
   }
 
   private static List<String> members(String room) {
-    return stack.call(() -> stack.services.presence().members(room)).await();
+    return STACK.call(() -> STACK.services.presence().members(room)).await();
   }
 
   private static String joined(String name) {
@@ -94,11 +82,11 @@ class RoomMembershipTest {
     List<Member> both = aliceAndBob(room);
     Member alice = both.get(0);
     Member bob = both.get(1);
-    stack.on(() -> bob.membership().leave(bob.socket()));
+    STACK.on(() -> bob.membership().leave(bob.socket()));
     assertEquals(left("bob"), bob.next());
     assertEquals(left("bob"), alice.next());
     assertEquals(List.of("alice"), members(room));
-    assertEquals(List.of(), stack.call(bob.socket()::drain), "a member who left hears nothing more");
+    assertEquals(List.of(), STACK.call(bob.socket()::drain), "a member who left hears nothing more");
   }
 
   @Test
@@ -108,8 +96,8 @@ class RoomMembershipTest {
     assertEquals(joined("watcher"), watcher.next());
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
-    stack.on(() -> {
-      RoomMembership quick = RoomMembership.join(stack.services, socket, room, "quick", null, "quick-connection",
+    STACK.on(() -> {
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, "quick", null, "quick-connection",
         presenceQueue);
       quick.closed();
     });
@@ -124,10 +112,10 @@ class RoomMembershipTest {
     List<Member> both = aliceAndBob(room);
     Member alice = both.get(0);
     Member bob = both.get(1);
-    stack.on(() -> bob.membership().closed());
+    STACK.on(() -> bob.membership().closed());
     assertEquals(left("bob"), alice.next());
     assertEquals(List.of("alice"), members(room));
-    assertEquals(List.of(), stack.call(bob.socket()::drain));
+    assertEquals(List.of(), STACK.call(bob.socket()::drain));
   }
 
   @Test
@@ -135,7 +123,7 @@ class RoomMembershipTest {
     String room = ChatStack.room();
     for (int i = 1; i <= 3; i++) {
       String text = "m" + i;
-      stack.call(() -> stack.services.publisher().publishChat(room, "earlier", text)).await();
+      STACK.call(() -> STACK.services.publisher().publishChat(room, "earlier", text)).await();
     }
     Member late = join(room, "late", 1L);
     assertEquals("m2", late.next());
