@@ -61,7 +61,8 @@ public final class ChorusNode {
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
     Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
-    HazelcastRoomHistory.configure(hazelcastConfig, settings.history().size());
+    HazelcastRoomHistory.configure(hazelcastConfig, settings.rooms().defaults().historySize(),
+      settings.rooms().historySizes());
     HazelcastPresence.configure(hazelcastConfig);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     // Netty's epoll transport where it loads (Linux x86_64), else NIO: fewer allocations and syscalls per write.
@@ -79,7 +80,7 @@ public final class ChorusNode {
       .compose(started -> {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-        RoomHistory history = new HazelcastRoomHistory(started, hazelcast, settings.history().size());
+        RoomHistory history = new HazelcastRoomHistory(started, hazelcast);
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);

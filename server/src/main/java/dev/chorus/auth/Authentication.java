@@ -4,6 +4,7 @@ import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.transport.ClientSocket;
+import io.vertx.core.Future;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ public final class Authentication {
 
   private final ClientSocket socket;
   private final JwtAuthenticator jwt;
-  private String verifiedName;
+  private Identity identity;
   private boolean verifying;
   private Runnable onAuthenticated;
 
@@ -41,7 +42,7 @@ public final class Authentication {
    * else when it is (never, if it fails).
    */
   public void whenAuthenticated(Runnable action) {
-    if (jwt == null || verifiedName != null) {
+    if (jwt == null || identity != null) {
       action.run();
     } else {
       onAuthenticated = action;
@@ -50,14 +51,14 @@ public final class Authentication {
 
   /** Fails with {@link ChatError#AUTH_REQUIRED} when JWT is on and no token has been verified. */
   public void require() throws ProtocolException {
-    if (jwt != null && verifiedName == null) {
+    if (jwt != null && identity == null) {
       throw new ProtocolException(ChatError.AUTH_REQUIRED);
     }
   }
 
   /** An auth message: verifies its token; {@link ChatError#INVALID_MESSAGE} when JWT is off or one was given. */
   public void authenticate(String token) throws ProtocolException {
-    if (jwt == null || verifiedName != null || verifying) {
+    if (jwt == null || identity != null || verifying) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
     verify(token);
@@ -65,19 +66,34 @@ public final class Authentication {
 
   /** The verified token's name; null when JWT is off or nothing is verified yet. */
   public String verifiedName() {
-    return verifiedName;
+    return identity == null ? null : identity.name();
+  }
+
+  /** Who the verified token names; null when JWT is off or nothing is verified yet. */
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Whether JWT is on, so grants and room tokens can be checked. */
+  public boolean jwtEnabled() {
+    return jwt != null;
+  }
+
+  /** See {@link JwtAuthenticator#verifyRoomToken}; only with JWT on. */
+  public Future<Void> verifyRoomToken(String token, String room) {
+    return jwt.verifyRoomToken(token, room, identity.name());
   }
 
   private void verify(String token) {
     verifying = true;
     socket.pause();
-    jwt.verifiedName(token).onComplete(result -> {
+    jwt.verify(token).onComplete(result -> {
       verifying = false;
       if (result.failed()) {
         socket.close(CloseCode.AUTHENTICATION_FAILED);
         return;
       }
-      verifiedName = result.result();
+      identity = result.result();
       if (onAuthenticated != null) {
         Runnable action = onAuthenticated;
         onAuthenticated = null;

@@ -36,7 +36,7 @@ public final class EventBusBroker implements Broker {
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
       .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
     metrics.messagePublished();
-    if (message instanceof ServerMessage.Chat chat) {
+    if (message instanceof ServerMessage.Chat chat && chat.sequenced()) {
       options.addHeader(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
     }
     eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);

@@ -1,6 +1,7 @@
 package dev.chorus.chat;
 
 import dev.chorus.auth.Authentication;
+import dev.chorus.config.Settings;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
@@ -10,6 +11,7 @@ import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
+import io.vertx.core.Future;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,9 +60,9 @@ public final class ChatConnection {
     chat.auth.start();
   }
 
-  /** Until its first join, a connection hears the lobby, as the seed's clients expect. */
+  /** Until its first join, a connection hears the lobby, as the seed's clients expect (unless it is private). */
   private void listenToLobby() {
-    if (joined.isEmpty() && socket.isOpen()) {
+    if (joined.isEmpty() && socket.isOpen() && services.access().lobbyIsOpen()) {
       listeningToLobby = true;
       services.hub().subscribe(RoomName.LOBBY, lobbyListener);
     }
@@ -118,6 +120,7 @@ public final class ChatConnection {
 
   private void onJoin(ClientMessage.Join join) throws ProtocolException {
     String room = join.room() == null ? RoomName.LOBBY : join.room();
+    Settings.RoomOptions options = services.access().options(room);
     if (joined.containsKey(room)) {
       reply(error(ChatError.ALREADY_JOINED, room));
       return;
@@ -129,16 +132,42 @@ public final class ChatConnection {
       reply(error(ChatError.TOO_MANY_ROOMS, room));
       return;
     }
+    Future<Void> allowed = services.access().mayJoin(room, options, auth, join.token());
+    if (allowed.isComplete()) {
+      enter(join, room, options, requested, allowed.succeeded());
+      return;
+    }
+    // A room token to verify: later messages wait for the outcome, as they do for an auth message.
+    socket.pause();
+    allowed.onComplete(result -> {
+      if (socket.isOpen()) {
+        enter(join, room, options, requested, result.succeeded());
+        socket.resume();
+      }
+    });
+  }
+
+  private void enter(ClientMessage.Join join, String room, Settings.RoomOptions options, String requested,
+                     boolean allowed) {
+    if (!allowed) {
+      reply(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
+      return;
+    }
     if (name == null) {
       name = requested;
     }
     stopListeningToLobby();
-    joined.put(room, RoomMembership.join(services, socket, room, name, join.since(), connection, presenceQueue));
+    joined.put(room, RoomMembership.join(services, socket, room, options, name, join.since(), connection,
+      presenceQueue));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {
     String room = joinedRoom(chat.room());
     if (room == null) {
+      return;
+    }
+    if (!services.access().mayPublish(joined.get(room).options())) {
+      reply(error(ChatError.NOT_ALLOWED_TO_PUBLISH, room));
       return;
     }
     services.rules().checkLength(chat.message());
@@ -154,7 +183,7 @@ public final class ChatConnection {
     }
   }
 
-  private void onWho(ClientMessage.Who who) {
+  private void onWho(ClientMessage.Who who) throws ProtocolException {
     String room = who.room();
     if (room == null) {
       if (joined.size() > 1) {
@@ -162,6 +191,15 @@ public final class ChatConnection {
         return;
       }
       room = joined.isEmpty() ? RoomName.LOBBY : joined.keySet().iterator().next();
+    }
+    Settings.RoomOptions options = services.access().options(room);
+    if (!options.presence()) {
+      reply(error(ChatError.PRESENCE_OFF, room));
+      return;
+    }
+    if (!joined.containsKey(room) && !services.access().mayWatch(room, options, auth)) {
+      reply(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
+      return;
     }
     String asked = room;
     presenceQueue.enqueue(() -> services.presence().members(asked))

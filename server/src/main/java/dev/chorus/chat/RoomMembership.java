@@ -1,5 +1,6 @@
 package dev.chorus.chat;
 
+import dev.chorus.config.Settings;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
@@ -11,21 +12,25 @@ import io.vertx.core.Future;
  * after a seq), its entry in the cluster's presence, and the join and leave notices. The join notice goes
  * out once the subscription has its position, so every chat message sequenced after the notice reaches the
  * joiner; presence changes and notices of one connection run one after the other in its presence queue, so
- * a leave notice never precedes its join notice. Confined to its socket's event loop.
+ * a leave notice never precedes its join notice. In a room with presence off there are neither entries nor
+ * notices; in a room without history a join is live, whatever its {@code since}. Confined to its socket's
+ * event loop.
  */
 final class RoomMembership {
 
   private final ChatServices services;
   private final String room;
+  private final Settings.RoomOptions options;
   private final String member;
   private final String connection;
   private final SerialQueue presenceQueue;
   private final Subscriber subscriber;
 
-  private RoomMembership(ChatServices services, String room, String member, String connection,
-                         SerialQueue presenceQueue, Subscriber subscriber) {
+  private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, String member,
+                         String connection, SerialQueue presenceQueue, Subscriber subscriber) {
     this.services = services;
     this.room = room;
+    this.options = options;
     this.member = member;
     this.connection = connection;
     this.presenceQueue = presenceQueue;
@@ -36,26 +41,34 @@ final class RoomMembership {
    * Joins {@code room} as {@code member}: live, or when {@code since} is given, first the retained messages
    * after it (then the live ones, each once).
    */
-  static RoomMembership join(ChatServices services, ClientSocket socket, String room, String member, Long since,
-                             String connection, SerialQueue presenceQueue) {
+  static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
+                             String member, Long since, String connection, SerialQueue presenceQueue) {
     Subscriber subscriber;
     Future<Long> position;
-    if (since == null) {
+    if (since == null || !options.history()) {
       subscriber = services.hub().liveSubscriber(socket);
       position = services.hub().subscribe(room, subscriber);
     } else {
       subscriber = services.hub().resumingSubscriber(socket);
       position = services.hub().resume(room, subscriber, since);
     }
-    presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member)))
-      .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
-    return new RoomMembership(services, room, member, connection, presenceQueue, subscriber);
+    if (options.presence()) {
+      presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member)))
+        .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
+    }
+    return new RoomMembership(services, room, options, member, connection, presenceQueue, subscriber);
+  }
+
+  Settings.RoomOptions options() {
+    return options;
   }
 
   /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */
   void leave(ClientSocket socket) {
     ServerMessage.Status left = ServerMessage.Status.left(room, member);
-    socket.sendText(MessageCodec.encode(left));
+    if (options.presence()) {
+      socket.sendText(MessageCodec.encode(left));
+    }
     end(left);
   }
 
@@ -66,7 +79,9 @@ final class RoomMembership {
 
   private void end(ServerMessage.Status left) {
     services.hub().unsubscribe(room, subscriber);
-    presenceQueue.enqueue(() -> services.presence().remove(room, connection))
-      .onComplete(v -> services.publisher().publishStatus(left));
+    if (options.presence()) {
+      presenceQueue.enqueue(() -> services.presence().remove(room, connection))
+        .onComplete(v -> services.publisher().publishStatus(left));
+    }
   }
 }

@@ -1,23 +1,28 @@
 package dev.chorus.chat;
 
 import dev.chorus.broker.Broker;
+import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
+import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.Future;
 
 /**
  * Cluster-wide publishing into rooms. A chat message is first sequenced and stored by the room's history,
- * then published with its seq, so every delivered chat message is in history; status messages are
- * published as they are (no seq, not retained).
+ * then published with its seq, so every delivered chat message is in history; in a room without history
+ * (its namespace's option) it is published at once, without a seq. Status messages are published as they
+ * are (no seq, not retained).
  */
 public final class RoomPublisher {
 
   private final RoomHistory history;
   private final Broker broker;
+  private final Settings.Rooms rooms;
 
-  public RoomPublisher(RoomHistory history, Broker broker) {
+  public RoomPublisher(RoomHistory history, Broker broker, Settings.Rooms rooms) {
     this.history = history;
     this.broker = broker;
+    this.rooms = rooms;
   }
 
   /**
@@ -25,6 +30,13 @@ public final class RoomPublisher {
    * reached nobody. Callers that need one sender's messages in order wait for each before the next.
    */
   public Future<ServerMessage.Chat> publishChat(String room, String sender, String message) {
+    Settings.RoomOptions options = rooms.options(RoomName.namespaceOf(room));
+    if (options != null && !options.history()) {
+      ServerMessage.Chat chat = new ServerMessage.Chat(room, ServerMessage.Chat.UNSEQUENCED,
+        System.currentTimeMillis(), sender, message);
+      broker.publish(room, chat);
+      return Future.succeededFuture(chat);
+    }
     return history.append(room, sender, message, System.currentTimeMillis()).map(entry -> {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), sender, message);
       broker.publish(room, chat);

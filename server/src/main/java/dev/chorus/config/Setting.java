@@ -14,7 +14,12 @@ import java.util.List;
  */
 record Setting(Class<?> group, String section, String key, String variable, Class<?> type) {
 
-  /** Every setting, in the order the records declare them. */
+  /**
+   * The settings of the file alone, JSON objects without a variable (a component of record or map type and no
+   * {@link Env}): the room options. Declared before {@link #ALL}, which reads it.
+   */
+  static final List<String> FILE_ONLY = List.of("rooms.defaults", "rooms.namespaces");
+  /** Every setting with an environment variable, in the order the records declare them. */
   static final List<Setting> ALL = discover();
 
   /** The JSON path: {@code section.key}. */
@@ -73,6 +78,9 @@ record Setting(Class<?> group, String section, String key, String variable, Clas
       for (RecordComponent key : section.getType().getRecordComponents()) {
         Env env = key.getAnnotation(Env.class);
         Class<?> type = key.getType();
+        if (env == null && FILE_ONLY.contains(section.getName() + "." + key.getName())) {
+          continue;
+        }
         if (env == null || (type != int.class && type != String.class && type != List.class)) {
           throw new IllegalStateException(section.getName() + "." + key.getName() + " needs @Env and the type int, "
             + "String or List<String>");

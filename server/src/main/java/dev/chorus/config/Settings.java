@@ -1,11 +1,16 @@
 package dev.chorus.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of a node, immutable and checked: each record's constructor refuses a bad component with one
@@ -20,7 +25,24 @@ import java.util.Set;
  * {@link SettingsLoader} builds a Settings from them.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
-                       Security security, Logging logging) {
+                       Security security, Logging logging, Rooms rooms) {
+
+  public Settings {
+    if (!security.jwtEnabled()) {
+      // Private rooms are granted by JWT claims and room tokens: without a key nothing could ever join them.
+      if (rooms.defaults().privateRoom()) {
+        throw new SettingsException("rooms.defaults.private needs a way to grant: " + GRANT_KEYS);
+      }
+      for (String namespace : new TreeMap<>(rooms.namespaces()).keySet()) {
+        if (rooms.namespaces().get(namespace).privateRoom()) {
+          throw new SettingsException("rooms.namespaces." + namespace + ".private needs a way to grant: " + GRANT_KEYS);
+        }
+      }
+    }
+  }
+
+  private static final String GRANT_KEYS =
+    "set security.jwtSecret (JWT_SECRET) or security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH)";
 
   /**
    * Where clients connect.
@@ -292,6 +314,83 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       if (!FORMATS.contains(format)) {
         throw Setting.of(Logging.class, "format").refused("must be text or json, got '" + format + "'");
       }
+    }
+  }
+
+  /**
+   * What a room may be, by namespace: a room named {@code ns:name} has the options of namespace {@code ns}, a
+   * room without a namespace those of {@code defaults}. A namespace the settings do not name does not exist:
+   * a join of one of its rooms is refused. Settings file only (no environment variables): an option missing
+   * from a namespace's object takes the option's default, not {@code defaults}'s.
+   *
+   * @param defaults   the options of rooms without a namespace. Default: every option's default
+   * @param namespaces namespace name (1-32 letters, digits, '-', '_') to its options. Default none
+   */
+  public record Rooms(RoomOptions defaults, Map<String, RoomOptions> namespaces) {
+
+    /** A namespace's name: 1-32 ASCII letters, digits, '-' and '_'. */
+    public static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    public Rooms {
+      namespaces = Map.copyOf(namespaces);
+      defaults.check("rooms.defaults");
+      for (Map.Entry<String, RoomOptions> namespace : namespaces.entrySet()) {
+        if (!NAMESPACE.matcher(namespace.getKey()).matches()) {
+          throw new SettingsException("rooms.namespaces: '" + namespace.getKey()
+            + "' is no namespace name (1-32 letters, digits, '-', '_')");
+        }
+        namespace.getValue().check("rooms.namespaces." + namespace.getKey());
+      }
+    }
+
+    /** Messages retained per room, by namespace, for the namespaces with history. */
+    public Map<String, Integer> historySizes() {
+      Map<String, Integer> sizes = new TreeMap<>();
+      namespaces.forEach((namespace, options) -> {
+        if (options.history()) {
+          sizes.put(namespace, options.historySize());
+        }
+      });
+      return sizes;
+    }
+
+    /** The options of the rooms of {@code namespace} (null: rooms without one); null for an unknown namespace. */
+    public RoomOptions options(String namespace) {
+      return namespace == null ? defaults : namespaces.get(namespace);
+    }
+  }
+
+  /**
+   * The options of a room, for {@link Rooms#defaults()} or a namespace.
+   *
+   * @param privateRoom JSON {@code private}: a join needs a grant (a JWT claim, a room token). Default false
+   * @param publish     {@code members} (members may chat) or {@code server} (only the admin API publishes).
+   *                    Default {@code members}
+   * @param history     whether chats are sequenced and retained (seq, resume); false delivers them live only.
+   *                    Default true
+   * @param historySize chat messages retained per room, 1-{@value History#MAX_SIZE}. Default {@code history.size}
+   * @param presence    whether join and leave notices go out and {@code who} answers. Default true
+   */
+  public record RoomOptions(@JsonProperty("private") boolean privateRoom, String publish, boolean history,
+                            int historySize, boolean presence) {
+
+    /** {@link #publish()}: members chat. */
+    public static final String MEMBERS = "members";
+    /** {@link #publish()}: only the admin API publishes. */
+    public static final String SERVER = "server";
+
+    void check(String path) {
+      if (!MEMBERS.equals(publish) && !SERVER.equals(publish)) {
+        throw new SettingsException(path + ".publish must be \"members\" or \"server\", got '" + publish + "'");
+      }
+      if (historySize < 1 || historySize > History.MAX_SIZE) {
+        throw new SettingsException(path + ".historySize must be 1 to " + History.MAX_SIZE + ", got " + historySize);
+      }
+    }
+
+    /** Whether members of such a room may chat. */
+    public boolean membersPublish() {
+      return MEMBERS.equals(publish);
     }
   }
 }

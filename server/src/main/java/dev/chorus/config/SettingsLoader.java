@@ -68,7 +68,28 @@ public final class SettingsLoader {
       mergeFile(tree, file);
     }
     applyEnvironment(tree, env);
+    fillRoomOptions(tree);
     return bind(tree);
+  }
+
+  /** Every option a room-options object leaves out takes its default (historySize: history.size). */
+  private static void fillRoomOptions(ObjectNode tree) {
+    ObjectNode rooms = (ObjectNode) tree.get("rooms");
+    ObjectNode defaults = JSON.createObjectNode().put("private", false).put("publish", "members")
+      .put("history", true).set("historySize", tree.path("history").path("size"));
+    defaults.put("presence", true);
+    List<JsonNode> options = new ArrayList<>();
+    options.add(rooms.get("defaults"));
+    rooms.get("namespaces").forEach(options::add);
+    for (JsonNode option : options) {
+      if (option instanceof ObjectNode object) {
+        defaults.fields().forEachRemaining(field -> {
+          if (!object.has(field.getKey())) {
+            object.set(field.getKey(), field.getValue());
+          }
+        });
+      }
+    }
   }
 
   private static ObjectNode defaults() {
@@ -123,7 +144,12 @@ public final class SettingsLoader {
         if (!field.getValue().isObject()) {
           throw new SettingsException(path + " must be an object in " + file);
         }
-        merge((ObjectNode) existing, (ObjectNode) field.getValue(), path + ".", file);
+        if (Setting.FILE_ONLY.contains(path)) {
+          // Free objects (namespace names, options filled in later): the file's replaces the default.
+          target.set(field.getKey(), field.getValue());
+        } else {
+          merge((ObjectNode) existing, (ObjectNode) field.getValue(), path + ".", file);
+        }
       } else {
         target.set(field.getKey(), field.getValue());
       }
@@ -174,6 +200,9 @@ public final class SettingsLoader {
       if (e instanceof UnrecognizedPropertyException) {
         throw new SettingsException("unknown setting '" + path + "'");
       }
+      if (path.startsWith("rooms.")) {
+        throw new SettingsException(path + " must be " + roomOptionType(path));
+      }
       for (Setting setting : Setting.ALL) {
         if (setting.path().equals(path)) {
           throw new SettingsException(path + " must be " + (setting.type() == int.class ? "an integer"
@@ -182,6 +211,20 @@ public final class SettingsLoader {
       }
       throw new SettingsException("settings cannot be bound at '" + path + "': " + e.getOriginalMessage());
     }
+  }
+
+  /** What a room option (or a namespace's options) must be, by its path. */
+  private static String roomOptionType(String path) {
+    String key = path.substring(path.lastIndexOf('.') + 1);
+    if (path.split("\\.").length == 3 && path.startsWith("rooms.namespaces.")) {
+      return "an object of room options";
+    }
+    return switch (key) {
+      case "private", "history", "presence" -> "true or false";
+      case "historySize" -> "an integer";
+      case "publish" -> "a string";
+      default -> "an object of room options";
+    };
   }
 
   /** The dotted path of the key a binding failure is about, without list indexes. */

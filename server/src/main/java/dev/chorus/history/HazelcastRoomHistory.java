@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@link RoomHistory} in one Hazelcast Ringbuffer per room ({@code chorus.history.<room>}) with one
@@ -34,21 +35,25 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
-  private final int capacity;
 
-  public HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast, int capacity) {
+  public HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
-    this.capacity = capacity;
   }
 
-  /** Adds the ringbuffer configuration: {@code capacity} messages per room, one synchronous backup, no TTL. */
-  public static Config configure(Config config, int capacity) {
-    return config.addRingBufferConfig(new RingbufferConfig(PREFIX + "*")
-      .setCapacity(capacity)
-      .setBackupCount(1)
-      .setAsyncBackupCount(0)
-      .setTimeToLiveSeconds(0));
+  /**
+   * Adds the ringbuffer configuration: one synchronous backup, no TTL, and {@code capacity} messages per room,
+   * or for the rooms of a namespace in {@code capacityByNamespace} that many ({@code chorus.history.<ns>:*}).
+   */
+  public static Config configure(Config config, int capacity, Map<String, Integer> capacityByNamespace) {
+    config.addRingBufferConfig(ringbuffer(PREFIX + "*", capacity));
+    capacityByNamespace.forEach((namespace, size) -> config.addRingBufferConfig(ringbuffer(PREFIX + namespace + ":*", size)));
+    return config;
+  }
+
+  private static RingbufferConfig ringbuffer(String name, int capacity) {
+    return new RingbufferConfig(name).setCapacity(capacity).setBackupCount(1).setAsyncBackupCount(0)
+      .setTimeToLiveSeconds(0);
   }
 
   private Ringbuffer<String> ring(String room) {
@@ -73,7 +78,8 @@ public final class HazelcastRoomHistory implements RoomHistory {
   /** Reads batch after batch: sequence {@code since} is the ringbuffer position of seq since + 1. */
   private void readFrom(Ringbuffer<String> ring, Context context, long since, long upTo, int limit,
                         List<HistoryEntry> into, Promise<List<HistoryEntry>> done) {
-    int wanted = (int) Math.min(Math.min(limit - into.size(), upTo - since), Math.min(MAX_BATCH, capacity));
+    // A read may ask for at most the ringbuffer's capacity (its configuration, known locally).
+    int wanted = (int) Math.min(Math.min(limit - into.size(), upTo - since), Math.min(MAX_BATCH, ring.capacity()));
     if (wanted <= 0) {
       done.complete(into);
       return;

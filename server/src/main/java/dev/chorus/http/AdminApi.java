@@ -26,11 +26,11 @@ public final class AdminApi {
   }
 
   /** Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body. */
-  public static void mount(Router router, Settings.Admin admin, ChatRules rules, int maxBodyBytes,
-                           RoomPublisher publisher, RoomHistory history, Presence presence) {
-    MessagesResource messages = new MessagesResource(rules, publisher);
-    RoomsResource rooms = new RoomsResource(presence);
-    HistoryResource historyResource = new HistoryResource(history);
+  public static void mount(Router router, Settings.Admin admin, ChatRules rules, Settings.Rooms roomOptions,
+                           int maxBodyBytes, RoomPublisher publisher, RoomHistory history, Presence presence) {
+    MessagesResource messages = new MessagesResource(rules, roomOptions, publisher);
+    RoomsResource rooms = new RoomsResource(presence, roomOptions);
+    HistoryResource historyResource = new HistoryResource(history, roomOptions);
     router.route(PREFIX + "/*").handler(new AdminAuth(admin));
     router.post(PREFIX + "/rooms/:room/messages").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
       .handler(messages::publish);

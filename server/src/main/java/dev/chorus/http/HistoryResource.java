@@ -1,5 +1,6 @@
 package dev.chorus.http;
 
+import dev.chorus.config.Settings;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import io.vertx.core.Future;
@@ -18,13 +19,15 @@ final class HistoryResource {
   static final int DEFAULT_LIMIT = 100;
 
   private final RoomHistory history;
+  private final Settings.Rooms rooms;
 
-  HistoryResource(RoomHistory history) {
+  HistoryResource(RoomHistory history, Settings.Rooms rooms) {
     this.history = history;
+    this.rooms = rooms;
   }
 
   void read(RoutingContext ctx) {
-    String room = RoomPath.of(ctx);
+    String room = RoomPath.of(ctx, rooms);
     if (room == null) {
       return;
     }

@@ -2,27 +2,31 @@ package dev.chorus.http;
 
 import dev.chorus.chat.ChatRules;
 import dev.chorus.chat.RoomPublisher;
+import dev.chorus.config.Settings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * POST /api/rooms/{room}/messages {@code {"sender":"ops","message":"..."}}: publishes a chat message,
- * sequenced and retained like any other; 201 with its room, seq and ts. The sender and the message follow
- * the clients' {@link ChatRules}.
+ * sequenced and retained like any other (not in a room without history: no seq); 201 with its room, seq and
+ * ts. The sender and the message follow the clients' {@link ChatRules}; a room's publish option does not
+ * apply (publish "server" means this API).
  */
 final class MessagesResource {
 
   private final ChatRules rules;
+  private final Settings.Rooms rooms;
   private final RoomPublisher publisher;
 
-  MessagesResource(ChatRules rules, RoomPublisher publisher) {
+  MessagesResource(ChatRules rules, Settings.Rooms rooms, RoomPublisher publisher) {
     this.rules = rules;
+    this.rooms = rooms;
     this.publisher = publisher;
   }
 
   void publish(RoutingContext ctx) {
-    String room = RoomPath.of(ctx);
+    String room = RoomPath.of(ctx, rooms);
     if (room == null) {
       return;
     }
@@ -46,7 +50,12 @@ final class MessagesResource {
       JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters");
       return;
     }
-    JsonResponse.when(ctx, publisher.publishChat(room, name, text).map(chat ->
-      new JsonObject().put("room", room).put("seq", chat.seq()).put("ts", chat.ts())), 201);
+    JsonResponse.when(ctx, publisher.publishChat(room, name, text).map(chat -> {
+      JsonObject created = new JsonObject().put("room", room);
+      if (chat.sequenced()) {
+        created.put("seq", chat.seq());
+      }
+      return created.put("ts", chat.ts());
+    }), 201);
   }
 }

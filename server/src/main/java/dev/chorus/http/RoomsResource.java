@@ -1,5 +1,6 @@
 package dev.chorus.http;
 
+import dev.chorus.config.Settings;
 import dev.chorus.presence.Presence;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +15,11 @@ import java.util.Map;
 final class RoomsResource {
 
   private final Presence presence;
+  private final Settings.Rooms rooms;
 
-  RoomsResource(Presence presence) {
+  RoomsResource(Presence presence, Settings.Rooms rooms) {
     this.presence = presence;
+    this.rooms = rooms;
   }
 
   void rooms(RoutingContext ctx) {
@@ -30,7 +33,7 @@ final class RoomsResource {
   }
 
   void members(RoutingContext ctx) {
-    String room = RoomPath.of(ctx);
+    String room = RoomPath.of(ctx, rooms);
     if (room != null) {
       JsonResponse.when(ctx, presence.members(room).map(members ->
         new JsonObject().put("room", room).put("members", new JsonArray(members))), 200);

@@ -7,6 +7,7 @@ import dev.chorus.broker.EventBusBroker;
 import dev.chorus.chat.ChatConnection;
 import dev.chorus.chat.ChatRules;
 import dev.chorus.chat.ChatServices;
+import dev.chorus.chat.RoomAccess;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.echo.EchoHandler;
@@ -52,15 +53,16 @@ public final class ServerVerticle extends VerticleBase {
     ChorusMetrics metrics = node.metrics();
     transport = new Transport(vertx, settings.limits(), settings.server().maxMessageBytes(), metrics::serverClosed);
     transport.start();
-    LocalHub hub = new LocalHub(vertx, node.history(), metrics);
+    LocalHub hub = new LocalHub(vertx, node.history(), settings.rooms(), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
-    RoomPublisher publisher = new RoomPublisher(node.history(), broker);
+    RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms());
     ChatRules rules = ChatRules.of(settings.limits());
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
-    ChatServices chat = new ChatServices(hub, publisher, node.presence(), rules, settings.limits(), jwt, metrics);
+    ChatServices chat = new ChatServices(hub, publisher, node.presence(), rules, settings.limits(),
+      new RoomAccess(settings.rooms(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
-    AdminApi.mount(router, settings.admin(), rules, settings.server().maxMessageBytes(), publisher, node.history(),
-      node.presence());
+    AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
+      node.history(), node.presence());
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))

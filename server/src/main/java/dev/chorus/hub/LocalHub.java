@@ -1,8 +1,10 @@
 package dev.chorus.hub;
 
+import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.RoomName;
 import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -72,12 +74,15 @@ public final class LocalHub {
 
   private final Vertx vertx;
   private final CatchUp catchUp;
+  private final Settings.Rooms options;
   private final ChorusMetrics metrics;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
 
-  public LocalHub(Vertx vertx, RoomHistory history, ChorusMetrics metrics) {
+  /** {@code options} tells the rooms without history, whose position is always 0 and never read. */
+  public LocalHub(Vertx vertx, RoomHistory history, Settings.Rooms options, ChorusMetrics metrics) {
     this.vertx = vertx;
     this.catchUp = new CatchUp(vertx, history, metrics);
+    this.options = options;
     this.metrics = metrics;
   }
 
@@ -132,6 +137,11 @@ public final class LocalHub {
   }
 
   private void start(LocalRoom local) {
+    Settings.RoomOptions roomOptions = options.options(RoomName.namespaceOf(local.room));
+    if (roomOptions != null && !roomOptions.history()) {
+      local.feed.start(0);
+      return;
+    }
     catchUp.lastSeq(local.room).onComplete(result -> {
       if (rooms.get(local.room) != local) {
         return;

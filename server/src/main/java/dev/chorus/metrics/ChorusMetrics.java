@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  *       {@code CloseCode} name in lower case)</li>
  *   <li>{@code chorus_upgrades_refused_total{status}}: WebSocket upgrades refused by the handshake guard, by
  *       HTTP status (400 bad handshake, 403 foreign origin, 503 connection limit)</li>
+ *   <li>{@code chorus_denials_total{reason}}: joins, presence queries and chats a room's options refused, by
+ *       reason (no_grant, invalid_room_token, room_token_mismatch, publish_not_allowed)</li>
  *   <li>{@code chorus_publish_to_deliver_seconds}: histogram of the time from publish on any node to
  *       arrival at a hub of this node with sockets in the room, before in-order hand-out (cross-host
  *       figures include clock skew)</li>
@@ -43,6 +45,7 @@ public final class ChorusMetrics {
   private final Map<String, AtomicInteger> rooms = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> upgradesRefused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> denials = new ConcurrentHashMap<>();
   private final Counter received;
   private final Counter published;
   private final Counter deliveries;
@@ -158,6 +161,13 @@ public final class ChorusMetrics {
   public void error(String kind) {
     errors.computeIfAbsent(kind, k -> Counter.builder("chorus.errors").description("Error replies and protocol closes")
       .tag("kind", k).register(registry)).increment();
+  }
+
+  /** A client was denied something in a room (a join, a who, a chat), by reason: no_grant, ... */
+  public void denied(String reason) {
+    denials.computeIfAbsent(reason, r -> Counter.builder("chorus.denials")
+      .description("Joins, presence queries and chats refused by a room's options").tag("reason", r)
+      .register(registry)).increment();
   }
 
   /** A WebSocket upgrade was refused with HTTP {@code status}. */

@@ -23,8 +23,14 @@ public enum ChatError {
   TOO_MANY_ROOMS("Too many rooms."),
   /** A message other than auth before the connection has authenticated (JWT enabled). */
   AUTH_REQUIRED("Authentication required."),
-  /** A room name that is not 1-64 letters, digits, '-', '_' or '.'. */
+  /** A room name that is not [namespace:]name (docs/protocol.md), or whose namespace the settings do not name. */
   INVALID_ROOM("Invalid room name."),
+  /** A join (or who) of a private room without a grant, or with a bad, expired or foreign room token. */
+  NOT_ALLOWED_IN_ROOM("Not allowed in that room."),
+  /** A client's chat in a room whose namespace has publish "server". */
+  NOT_ALLOWED_TO_PUBLISH("Not allowed to publish here."),
+  /** A who of a room whose namespace has presence off. */
+  PRESENCE_OFF("Presence is off in this room."),
   /** A chat or leave naming a room the connection has not joined. */
   NOT_IN_ROOM("Not in that room."),
   /** A chat, leave or who without a room on a connection that is in several rooms. */

@@ -7,16 +7,17 @@ package dev.chorus.protocol;
 public sealed interface ClientMessage {
 
   /**
-   * {@code {"type":"join","name":"alice","room":"dev","since":41}}: the seed's default name is "Anonymous",
-   * no room is "lobby"; {@code since} (null when absent) asks for the retained chat messages with a greater
-   * seq before the live ones.
+   * {@code {"type":"join","name":"alice","room":"dev","since":41,"token":"<JWT>"}}: the seed's default name
+   * is "Anonymous", no room is "lobby"; {@code since} (null when absent) asks for the retained chat messages
+   * with a greater seq before the live ones; {@code token} (null when absent) is a room token, a grant for a
+   * private room.
    */
-  record Join(String name, String room, Long since) implements ClientMessage {
+  record Join(String name, String room, Long since, String token) implements ClientMessage {
     public static final String DEFAULT_NAME = "Anonymous";
 
     /** The seed's join: a name only. */
     public Join(String name) {
-      this(name, null, null);
+      this(name, null, null, null);
     }
   }
 

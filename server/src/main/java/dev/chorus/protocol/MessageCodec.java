@@ -59,7 +59,7 @@ public final class MessageCodec {
     String kind = type != null && type.isTextual() ? type.textValue() : "";
     return switch (kind) {
       case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME),
-        optionalRoom(node), optionalSince(node));
+        optionalRoom(node), optionalSince(node), optionalText(node, "token", null));
       case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
@@ -115,7 +115,9 @@ public final class MessageCodec {
         json.writeStringField("sender", chat.sender());
         json.writeStringField("message", chat.message());
         json.writeStringField("room", chat.room());
-        json.writeNumberField("seq", chat.seq());
+        if (chat.sequenced()) {
+          json.writeNumberField("seq", chat.seq());
+        }
         json.writeNumberField("ts", chat.ts());
       } else if (message instanceof ServerMessage.Error error) {
         json.writeStringField("type", "error");

@@ -19,9 +19,15 @@ public sealed interface ServerMessage {
   /**
    * {@code {"type":"chat","sender":"alice","message":"hi","room":"dev","seq":42,"ts":1764000000000}}: seq
    * is the message's position in its room (from 1, strictly increasing across the cluster), ts the server's
-   * epoch millis when it was sequenced.
+   * epoch millis when it was sequenced. In a room without history, seq is {@link #UNSEQUENCED} and not sent.
    */
   record Chat(String room, long seq, long ts, String sender, String message) implements ServerMessage {
+    /** The seq of a chat in a room without history: it has none. */
+    public static final long UNSEQUENCED = 0;
+
+    public boolean sequenced() {
+      return seq != UNSEQUENCED;
+    }
   }
 
   /** {@code {"type":"error","message":"...","room":"dev"}}: sent to one client only; room when it concerns one. */

@@ -42,13 +42,14 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     hazelcast = StandaloneHazelcast.start(settings.history().size());
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, settings.history().size()));
+    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
-    LocalHub hub = call(() -> new LocalHub(vertx, history, metrics));
+    LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
     EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics));
     call(broker::subscribe).await();
-    services = call(() -> new ChatServices(hub, new RoomPublisher(history, broker),
-      new HazelcastPresence(vertx, hazelcast), ChatRules.of(settings.limits()), settings.limits(), null, metrics));
+    services = call(() -> new ChatServices(hub, new RoomPublisher(history, broker, settings.rooms()),
+      new HazelcastPresence(vertx, hazelcast), ChatRules.of(settings.limits()), settings.limits(),
+      new RoomAccess(settings.rooms(), metrics), null, metrics));
   }
 
   /** Runs {@code action} on the stack's context and waits for it. */

@@ -1,5 +1,6 @@
 package dev.chorus.chat;
 
+import dev.chorus.config.Settings;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.Await;
 import dev.chorus.support.FakeClientSocket;
@@ -23,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RoomMembershipTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
+  /** The options of rooms without a namespace, by default. */
+  private static final Settings.RoomOptions PUBLIC = new Settings.RoomOptions(false, "members", true, 1000, true);
   @RegisterExtension
   static final ChatStack STACK = new ChatStack();
 
@@ -31,8 +34,8 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
-    RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, name, since,
-      connection, presenceQueue));
+    RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC, name,
+      since, connection, presenceQueue));
     return new Member(socket, membership);
   }
 
@@ -97,8 +100,8 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
-      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, "quick", null, "quick-connection",
-        presenceQueue);
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, "quick", null,
+        "quick-connection", presenceQueue);
       quick.closed();
     });
     assertEquals(joined("quick"), new JsonObject(watcher.socket().next(WAIT)).getString("message"));

@@ -48,11 +48,19 @@ class SettingsDocsTest {
       assertEquals(documented(value), documentedDefault(row.defaultCell()),
         setting.path() + ": the table's default against conf/config.json's " + value);
     }
+    for (String path : Setting.FILE_ONLY) {
+      Row row = rows.get(path);
+      assertNotNull(row, path + " has no row in the settings table of " + doc());
+      assertEquals("none", row.variable(), path + " is set in the file only");
+      String[] keys = path.split("\\.");
+      assertEquals(documented(config.path(keys[0]).path(keys[1])), documentedDefault(row.defaultCell()), path);
+    }
   }
 
   @Test
   void everyRowNamesASetting() throws IOException {
     Set<String> paths = Setting.ALL.stream().map(Setting::path).collect(Collectors.toSet());
+    paths.addAll(Setting.FILE_ONLY);
     for (String path : table().keySet()) {
       assertTrue(paths.contains(path), doc() + " documents '" + path + "', which is no setting");
     }
@@ -70,6 +78,7 @@ class SettingsDocsTest {
       section.getValue().fieldNames().forEachRemaining(key -> leaves.add(section.getKey() + "." + key));
     }
     Set<String> settings = Setting.ALL.stream().map(Setting::path).collect(Collectors.toCollection(TreeSet::new));
+    settings.addAll(Setting.FILE_ONLY);
     Set<String> missing = new TreeSet<>(settings);
     missing.removeAll(leaves);
     Set<String> extra = new TreeSet<>(leaves);
@@ -137,6 +146,9 @@ class SettingsDocsTest {
       List<String> items = new ArrayList<>();
       value.forEach(item -> items.add(item.asText()));
       return items.isEmpty() ? "empty" : String.join(",", items);
+    }
+    if (value.isObject()) {
+      return value.isEmpty() ? "empty" : value.toString();
     }
     return value.asText().isEmpty() ? "empty" : value.asText();
   }

@@ -1,6 +1,7 @@
 package dev.chorus.hub;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.config.Settings;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -50,8 +52,10 @@ class LocalHubTest {
     hazelcast = StandaloneHazelcast.start(RETAINED);
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, RETAINED));
-    hub = Contexts.call(context, () -> new LocalHub(vertx, history, new ChorusMetrics(new SimpleMeterRegistry())));
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast));
+    hub = Contexts.call(context, () -> new LocalHub(vertx, history,
+      new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true), Map.of()),
+      new ChorusMetrics(new SimpleMeterRegistry())));
   }
 
   @AfterAll

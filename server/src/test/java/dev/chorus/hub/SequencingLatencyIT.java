@@ -42,8 +42,8 @@ class SequencingLatencyIT {
         "127.0.0.1:" + a.settings().cluster().port())));
       Vertx vertxA = a.vertx();
       Broker broker = new EventBusBroker(vertxA.eventBus(),
-        new LocalHub(vertxA, a.history(), a.metrics()), a.metrics());
-      RoomPublisher publisher = new RoomPublisher(a.history(), broker);
+        new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics());
+      RoomPublisher publisher = new RoomPublisher(a.history(), broker, a.settings().rooms());
       try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
         client.join("listener", "bench");
         client.awaitJson(status("bench", "listener", "listener joined the chat."));

@@ -45,8 +45,10 @@ class MessageCodecTest {
 
   @Test
   void decodesRoomsSinceLeaveAndWho() throws ProtocolException {
-    assertEquals(new ClientMessage.Join("alice", "dev", 41L),
+    assertEquals(new ClientMessage.Join("alice", "dev", 41L, null),
       MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"room\":\"dev\",\"since\":41}"));
+    assertEquals(new ClientMessage.Join("alice", "team:eng", null, "a.b.c"),
+      MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"room\":\"team:eng\",\"token\":\"a.b.c\"}"));
     assertEquals(new ClientMessage.Chat("dev", "hi"),
       MessageCodec.decode("{\"type\":\"chat\",\"room\":\"dev\",\"message\":\"hi\"}"));
     assertEquals(new ClientMessage.Leave("dev"), MessageCodec.decode("{\"type\":\"leave\",\"room\":\"dev\"}"));

@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -24,7 +25,7 @@ public final class StandaloneHazelcast {
     config.getNetworkConfig().setPortAutoIncrement(true).getJoin().getMulticastConfig().setEnabled(false);
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    HazelcastRoomHistory.configure(config, historySize);
+    HazelcastRoomHistory.configure(config, historySize, Map.of());
     HazelcastPresence.configure(config);
     return Hazelcast.newHazelcastInstance(config);
   }

@@ -1,0 +1,183 @@
+package dev.chorus.rooms;
+
+import dev.chorus.protocol.ChatError;
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.Json;
+import dev.chorus.support.SettingsFiles;
+import dev.chorus.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.error;
+import static dev.chorus.support.Json.joined;
+import static dev.chorus.support.Json.presence;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Private rooms (namespaces "team" and "dm"): joined only with a grant, the connection token's rooms claim
+ * or a room token in the join; everything else is refused with "Not allowed in that room." and the
+ * connection stays open.
+ */
+@Timeout(60)
+class PrivateRoomsTest {
+
+  private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().withoutRateLimit().env("JWT_SECRET", SECRET)
+    .configure(env -> env.put("CHORUS_CONFIG", SettingsFiles.write("""
+      {"rooms": {"namespaces": {"team": {"private": true}, "dm": {"private": true}, "open": {}}}}""")));
+
+  private static JWTAuth issuer;
+  private static JWTAuth stranger;
+
+  @BeforeAll
+  static void createIssuers() {
+    issuer = JWTAuth.create(NODE.vertx(), new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    stranger = JWTAuth.create(NODE.vertx(), new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET + "-but-another-one")));
+  }
+
+  /** A connection authenticated as {@code user}, whose token's rooms claim is {@code rooms} (none if null). */
+  private static ChatClient connect(String user, List<String> rooms) {
+    JsonObject claims = new JsonObject().put("sub", user);
+    if (rooms != null) {
+      claims.put("rooms", new JsonArray(rooms));
+    }
+    ChatClient client = NODE.connect("/chat?token=" + issuer.generateToken(claims, new JWTOptions().setExpiresInSeconds(300)));
+    return client;
+  }
+
+  private static String roomToken(JWTAuth auth, String room, String user, long expiresInSeconds) {
+    JsonObject claims = new JsonObject().put("room", room).put("sub", user)
+      .put("exp", System.currentTimeMillis() / 1000 + expiresInSeconds);
+    return auth.generateToken(claims, new JWTOptions());
+  }
+
+  private static JsonObject join(String room) {
+    return new JsonObject().put("type", "join").put("name", "ignored").put("room", room);
+  }
+
+  private static double denials(String reason) {
+    var counter = NODE.node().metrics().registry().find("chorus.denials").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** The connection is still open and serving: a public room can still be joined. */
+  private static void stillServes(ChatClient client, String user) {
+    client.send(join("open:hall"));
+    client.expect(joined("open:hall", user));
+  }
+
+  @Test
+  void withoutAGrantAJoinIsRefusedAndTheConnectionStaysOpen() {
+    double before = denials("no_grant");
+    try (ChatClient bob = connect("bob", null)) {
+      bob.send(join("team:eng"));
+      bob.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
+      stillServes(bob, "bob");
+    }
+    assertEquals(before + 1, denials("no_grant"));
+  }
+
+  @Test
+  void theTokensRoomsClaimGrantsExactNamesAndPrefixes() {
+    try (ChatClient alice = connect("alice", List.of("team:eng", "dm:alice-*"))) {
+      alice.send(join("team:eng"));
+      alice.expect(joined("team:eng", "alice"));
+      alice.send(join("dm:alice-bob"));
+      alice.expect(joined("dm:alice-bob", "alice"));
+      alice.send(join("team:ops"));
+      alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:ops"));
+      alice.send(join("dm:bob-alice"));
+      alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "dm:bob-alice"));
+    }
+  }
+
+  @Test
+  void aValidRoomTokenGrantsItsRoomToItsUser() {
+    try (ChatClient carol = connect("carol", null)) {
+      carol.send(join("team:design").put("token", roomToken(issuer, "team:design", "carol", 60)));
+      carol.expect(joined("team:design", "carol"));
+      carol.chat("team:design", "in");
+      carol.expect(chat("team:design", "carol", "in"));
+    }
+  }
+
+  @Test
+  void messagesAfterAJoinWithARoomTokenWaitForItsOutcome() {
+    try (ChatClient dave = connect("dave", null)) {
+      dave.send(join("team:qa").put("token", roomToken(issuer, "team:qa", "dave", 60)));
+      dave.chat("team:qa", "right after the join");
+      // The chat was taken as a member's (not "Not in that room."); it and the join notice go out independently.
+      List<JsonObject> received = List.of(dave.nextJson(), dave.nextJson());
+      assertTrue(received.stream().anyMatch(json -> Json.matches(joined("team:qa", "dave"), json)), received.toString());
+      assertTrue(received.stream().anyMatch(json -> Json.matches(chat("team:qa", "dave", "right after the join"), json)),
+        received.toString());
+    }
+  }
+
+  @Test
+  void badRoomTokensAreRefusedByReason() {
+    double invalid = denials("invalid_room_token");
+    double mismatch = denials("room_token_mismatch");
+    try (ChatClient erin = connect("erin", null)) {
+      List<String> invalidTokens = List.of(roomToken(issuer, "team:eng", "erin", -60),
+        roomToken(stranger, "team:eng", "erin", 60), "not.a.jwt",
+        issuer.generateToken(new JsonObject().put("room", "team:eng").put("sub", "erin"), new JWTOptions()));
+      for (String token : invalidTokens) {
+        erin.send(join("team:eng").put("token", token));
+        erin.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
+      }
+      for (String token : List.of(roomToken(issuer, "team:eng", "mallory", 60), roomToken(issuer, "team:ops", "erin", 60))) {
+        erin.send(join("team:eng").put("token", token));
+        erin.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
+      }
+      stillServes(erin, "erin");
+    }
+    assertEquals(invalid + 4, denials("invalid_room_token"));
+    assertEquals(mismatch + 2, denials("room_token_mismatch"));
+  }
+
+  @Test
+  void whoOnAPrivateRoomNeedsAGrantOrMembership() {
+    try (ChatClient frank = connect("frank", List.of("team:sales")); ChatClient gina = connect("gina", null)) {
+      frank.send(join("team:sales"));
+      frank.expect(joined("team:sales", "frank"));
+      gina.send(new JsonObject().put("type", "who").put("room", "team:sales"));
+      gina.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:sales"));
+      gina.send(join("team:sales").put("token", roomToken(issuer, "team:sales", "gina", 60)));
+      gina.expect(joined("team:sales", "gina"));
+      gina.send(new JsonObject().put("type", "who").put("room", "team:sales"));
+      gina.expect(presence("team:sales", "frank", "gina"));
+      try (ChatClient watcher = connect("watcher", List.of("team:*"))) {
+        watcher.send(new JsonObject().put("type", "who").put("room", "team:sales"));
+        watcher.expect(presence("team:sales", "frank", "gina"));
+      }
+    }
+  }
+
+  @Test
+  void aRefusedFirstJoinLeavesTheNameOpen() {
+    try (ChatClient hank = connect("hank", null)) {
+      hank.send(join("team:eng"));
+      JsonObject refused = hank.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
+      assertFalse(refused.containsKey("name"));
+      stillServes(hank, "hank");
+    }
+  }
+}
