@@ -12,6 +12,7 @@ import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.node.Readiness;
+import dev.chorus.users.UserDirectory;
 import dev.chorus.http.ServerVerticle;
 import dev.chorus.metrics.ChorusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -87,8 +88,10 @@ public final class ChorusNode {
         NodeHealth health = new NodeHealth(started, readiness, clusterManager);
         members = new MemberDirectory(started, clusterManager,
           settings.http().advertisedHost(cluster) + ":" + settings.http().port(), upgrades::openConnections);
-        NodeServices services = new NodeServices(upgrades, history, presence, members, health, metrics);
-        return started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options));
+        UserDirectory users = new UserDirectory(started, clusterManager.getNodeId(), clusterManager::getNodes);
+        NodeServices services = new NodeServices(upgrades, history, presence, users, members, health, metrics);
+        return users.start().compose(v ->
+          started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)));
       })
       .compose(deploymentId -> members.start())
       .map(published -> {

@@ -2,9 +2,12 @@ package dev.chorus.auth;
 
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.CloseCode;
+import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
+import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,19 +15,25 @@ import java.nio.charset.StandardCharsets;
 /**
  * Who one connection is, when JWT is on: its token comes in the upgrade's {@code ?token=} or in a first
  * {@code {"type":"auth","token":...}} message. Reading pauses while a token is verified (pause and verify),
- * so the messages after it see the outcome; a token that fails closes the connection with 1008. With JWT off
- * every connection counts as authenticated and has no verified name. Confined to its socket's event loop.
+ * so the messages after it see the outcome; a token that fails closes the connection with 1008. When the
+ * token's {@code exp} passes the connection is closed with 4002, unless a {@code {"type":"refresh"}} with a
+ * valid token of the same user replaced it first (answered {@code {"type":"refreshed","exp":...}}; a bad one
+ * or another user's closes with 1008). With JWT off every connection counts as authenticated and has no
+ * verified name. Confined to its socket's event loop.
  */
 public final class Authentication {
 
+  private final Vertx vertx;
   private final ClientSocket socket;
   private final JwtAuthenticator jwt;
+  private long expiryTimer = -1;
   private Identity identity;
   private boolean verifying;
   private Runnable onAuthenticated;
 
   /** {@code jwt} null means JWT is off. */
-  public Authentication(ClientSocket socket, JwtAuthenticator jwt) {
+  public Authentication(Vertx vertx, ClientSocket socket, JwtAuthenticator jwt) {
+    this.vertx = vertx;
     this.socket = socket;
     this.jwt = jwt;
   }
@@ -64,6 +73,51 @@ public final class Authentication {
     verify(token);
   }
 
+  /**
+   * A refresh message: verifies its token while reading waits; the same user's valid token replaces the
+   * connection's (its expiry and its rooms claim), anything else closes with 1008.
+   */
+  public void refresh(String token) throws ProtocolException {
+    if (jwt == null) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    String user = identity.name();
+    socket.pause();
+    jwt.verify(token).onComplete(result -> {
+      if (!socket.isOpen()) {
+        return;
+      }
+      if (result.failed() || !result.result().name().equals(user)) {
+        socket.close(CloseCode.AUTHENTICATION_FAILED);
+        return;
+      }
+      identity = result.result();
+      expireAt(identity.exp());
+      socket.sendText(MessageCodec.encode(new ServerMessage.Refreshed(identity.exp())));
+      socket.resume();
+    });
+  }
+
+  /** The connection closed: its token's expiry no longer matters. */
+  public void closed() {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+  }
+
+  /** Closes the connection with 4002 once {@code exp} (epoch seconds; 0: never) passes. */
+  private void expireAt(long exp) {
+    closed();
+    if (exp > 0) {
+      long delay = Math.max(1, exp * 1000 - System.currentTimeMillis());
+      expiryTimer = vertx.setTimer(delay, id -> {
+        expiryTimer = -1;
+        socket.close(CloseCode.TOKEN_EXPIRED);
+      });
+    }
+  }
+
   /** The verified token's name; null when JWT is off or nothing is verified yet. */
   public String verifiedName() {
     return identity == null ? null : identity.name();
@@ -89,11 +143,15 @@ public final class Authentication {
     socket.pause();
     jwt.verify(token).onComplete(result -> {
       verifying = false;
+      if (!socket.isOpen()) {
+        return;
+      }
       if (result.failed()) {
         socket.close(CloseCode.AUTHENTICATION_FAILED);
         return;
       }
       identity = result.result();
+      expireAt(identity.exp());
       if (onAuthenticated != null) {
         Runnable action = onAuthenticated;
         onAuthenticated = null;

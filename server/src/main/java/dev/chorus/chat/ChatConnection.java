@@ -11,6 +11,7 @@ import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.users.UserDirectory;
 import io.vertx.core.Future;
 
 import java.util.LinkedHashMap;
@@ -40,11 +41,13 @@ public final class ChatConnection {
   private final SerialQueue presenceQueue = new SerialQueue();
   private boolean listeningToLobby;
   private String name;
+  /** This connection as its user's, once the user is known: authenticated with JWT, else at the first join. */
+  private UserDirectory.Registration user;
 
   private ChatConnection(ClientSocket socket, ChatServices services) {
     this.socket = socket;
     this.services = services;
-    this.auth = new Authentication(socket, services.jwt());
+    this.auth = new Authentication(services.vertx(), socket, services.jwt());
     this.rate = new RateLimiter(services.limits().messagesPerSecond(), services.limits().messageBurst());
     this.connection = services.presence().newConnectionId();
     this.lobbyListener = services.hub().liveSubscriber(socket);
@@ -53,11 +56,18 @@ public final class ChatConnection {
   /** Serves the chat protocol on a freshly accepted socket. */
   public static void attach(ClientSocket socket, ChatServices services) {
     ChatConnection chat = new ChatConnection(socket, services);
-    chat.auth.whenAuthenticated(chat::listenToLobby);
+    chat.auth.whenAuthenticated(chat::onAuthenticated);
     socket.onText(chat::onText);
     socket.onBinary(data -> socket.close(CloseCode.UNSUPPORTED_DATA));
     socket.onClosed(chat::onClose);
     chat.auth.start();
+  }
+
+  private void onAuthenticated() {
+    if (auth.verifiedName() != null && socket.isOpen()) {
+      user = services.users().register(auth.verifiedName(), socket);
+    }
+    listenToLobby();
   }
 
   /** Until its first join, a connection hears the lobby, as the seed's clients expect (unless it is private). */
@@ -87,7 +97,9 @@ public final class ChatConnection {
         return;
       }
       auth.require();
-      if (message instanceof ClientMessage.Join join) {
+      if (message instanceof ClientMessage.Refresh refresh) {
+        auth.refresh(refresh.token());
+      } else if (message instanceof ClientMessage.Join join) {
         onJoin(join);
       } else if (message instanceof ClientMessage.Chat chat) {
         onChat(chat);
@@ -156,6 +168,10 @@ public final class ChatConnection {
     if (name == null) {
       name = requested;
     }
+    if (user == null) {
+      user = services.users().register(name, socket);
+    }
+    user.joined(room);
     stopListeningToLobby();
     joined.put(room, RoomMembership.join(services, socket, room, options, name, join.since(), connection,
       presenceQueue));
@@ -180,6 +196,7 @@ public final class ChatConnection {
     String room = joinedRoom(leave.room());
     if (room != null) {
       joined.remove(room).leave(socket);
+      user.left(room);
     }
   }
 
@@ -228,6 +245,10 @@ public final class ChatConnection {
   }
 
   private void onClose() {
+    auth.closed();
+    if (user != null) {
+      user.unregister();
+    }
     stopListeningToLobby();
     for (RoomMembership membership : joined.values()) {
       membership.closed();

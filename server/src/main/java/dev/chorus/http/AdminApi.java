@@ -5,6 +5,7 @@ import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.Presence;
+import dev.chorus.users.UserDirectory;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -14,6 +15,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  *   <li>POST /api/rooms/{room}/messages ({@link MessagesResource})</li>
  *   <li>GET /api/rooms and GET /api/rooms/{room}/members ({@link RoomsResource})</li>
  *   <li>GET /api/rooms/{room}/history ({@link HistoryResource})</li>
+ *   <li>POST /api/users/{user}/messages, GET /api/users/{user}, DELETE /api/users/{user}/connections
+ *       ({@link UsersResource})</li>
  * </ul>
  * Errors are {@code {"error":"..."}}; 503 when the cluster cannot answer.
  */
@@ -27,7 +30,8 @@ public final class AdminApi {
 
   /** Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body. */
   public static void mount(Router router, Settings.Admin admin, ChatRules rules, Settings.Rooms roomOptions,
-                           int maxBodyBytes, RoomPublisher publisher, RoomHistory history, Presence presence) {
+                           int maxBodyBytes, RoomPublisher publisher, RoomHistory history, Presence presence,
+                           UserDirectory users) {
     MessagesResource messages = new MessagesResource(rules, roomOptions, publisher);
     RoomsResource rooms = new RoomsResource(presence, roomOptions);
     HistoryResource historyResource = new HistoryResource(history, roomOptions);
@@ -37,5 +41,10 @@ public final class AdminApi {
     router.get(PREFIX + "/rooms").handler(rooms::rooms);
     router.get(PREFIX + "/rooms/:room/members").handler(rooms::members);
     router.get(PREFIX + "/rooms/:room/history").handler(historyResource::read);
+    UsersResource userResource = new UsersResource(rules, users);
+    router.post(PREFIX + "/users/:user/messages").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+      .handler(userResource::message);
+    router.get(PREFIX + "/users/:user").handler(userResource::lookup);
+    router.delete(PREFIX + "/users/:user/connections").handler(userResource::disconnect);
   }
 }

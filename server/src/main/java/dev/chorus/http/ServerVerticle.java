@@ -58,11 +58,11 @@ public final class ServerVerticle extends VerticleBase {
     RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms());
     ChatRules rules = ChatRules.of(settings.limits());
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
-    ChatServices chat = new ChatServices(hub, publisher, node.presence(), rules, settings.limits(),
-      new RoomAccess(settings.rooms(), metrics), jwt, metrics);
+    ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
+      settings.limits(), new RoomAccess(settings.rooms(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
     AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
-      node.history(), node.presence());
+      node.history(), node.presence(), node.users());
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))

@@ -5,6 +5,7 @@ import dev.chorus.admission.UpgradePolicy;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.presence.Presence;
+import dev.chorus.users.UserDirectory;
 
 /**
  * The node-wide collaborators every server verticle instance shares: created once per node by
@@ -13,10 +14,12 @@ import dev.chorus.presence.Presence;
  * @param upgrades which WebSocket upgrades may proceed, and the node's count of open WebSockets
  * @param history  the cluster's room history
  * @param presence who is in which room, cluster-wide
+ * @param users    this node's connections by user, and the cluster-wide calls on a user
  * @param members  this node's view of the cluster (GET /api/cluster)
  * @param health   liveness and readiness checks (GET /health, GET /ready)
  * @param metrics  Chorus's own metrics (GET /metrics)
  */
-public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, MemberDirectory members,
+public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, UserDirectory users,
+                           MemberDirectory members,
                            NodeHealth health, ChorusMetrics metrics) {
 }

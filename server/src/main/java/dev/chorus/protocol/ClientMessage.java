@@ -41,4 +41,8 @@ public sealed interface ClientMessage {
   /** {@code {"type":"auth","token":"<JWT>"}}: authenticates a connection when JWT is enabled. */
   record Auth(String token) implements ClientMessage {
   }
+
+  /** {@code {"type":"refresh","token":"<JWT>"}}: replaces the connection's token before it expires. */
+  record Refresh(String token) implements ClientMessage {
+  }
 }

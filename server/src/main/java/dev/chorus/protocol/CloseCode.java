@@ -21,7 +21,11 @@ public enum CloseCode {
   /** A token that fails verification. */
   AUTHENTICATION_FAILED(1008, "authentication failed", false),
   /** A message larger than the configured limit. */
-  MESSAGE_TOO_BIG(1009, "message too big", false);
+  MESSAGE_TOO_BIG(1009, "message too big", false),
+  /** The admin API disconnected the connection's user: do not reconnect. */
+  DISCONNECTED_BY_SERVER(4001, "disconnected by the server", false),
+  /** The connection's token expired before a refresh replaced it: reconnect only with a new token. */
+  TOKEN_EXPIRED(4002, "token expired", false);
 
   private final short code;
   private final String reason;

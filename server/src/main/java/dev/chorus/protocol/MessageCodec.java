@@ -64,6 +64,7 @@ public final class MessageCodec {
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
       case "auth" -> new ClientMessage.Auth(optionalText(node, "token", ""));
+      case "refresh" -> new ClientMessage.Refresh(optionalText(node, "token", ""));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
     };
   }
@@ -125,6 +126,14 @@ public final class MessageCodec {
         if (error.room() != null) {
           json.writeStringField("room", error.room());
         }
+      } else if (message instanceof ServerMessage.Direct direct) {
+        json.writeStringField("type", "direct");
+        json.writeStringField("sender", direct.sender());
+        json.writeStringField("message", direct.message());
+        json.writeNumberField("ts", direct.ts());
+      } else if (message instanceof ServerMessage.Refreshed refreshed) {
+        json.writeStringField("type", "refreshed");
+        json.writeNumberField("exp", refreshed.exp());
       } else if (message instanceof ServerMessage.Presence presence) {
         json.writeStringField("type", "presence");
         json.writeStringField("room", presence.room());

@@ -30,6 +30,14 @@ public sealed interface ServerMessage {
     }
   }
 
+  /** {@code {"type":"direct","sender":"ops","message":"...","ts":1764000000000}}: to one user's connections. */
+  record Direct(String sender, String message, long ts) implements ServerMessage {
+  }
+
+  /** {@code {"type":"refreshed","exp":1764003600}}: the answer to a refresh; exp in epoch seconds (0: none). */
+  record Refreshed(long exp) implements ServerMessage {
+  }
+
   /** {@code {"type":"error","message":"...","room":"dev"}}: sent to one client only; room when it concerns one. */
   record Error(String message, String room) implements ServerMessage {
     public Error(String message) {

@@ -12,6 +12,7 @@ import dev.chorus.support.Contexts;
 import dev.chorus.support.FakeClientSocket;
 import dev.chorus.support.StandaloneHazelcast;
 import dev.chorus.support.TestNodes;
+import dev.chorus.users.UserDirectory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -47,8 +49,10 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
     EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics));
     call(broker::subscribe).await();
-    services = call(() -> new ChatServices(hub, new RoomPublisher(history, broker, settings.rooms()),
-      new HazelcastPresence(vertx, hazelcast), ChatRules.of(settings.limits()), settings.limits(),
+    UserDirectory users = new UserDirectory(vertx, "local", () -> List.of("local"));
+    call(users::start).await();
+    services = call(() -> new ChatServices(vertx, hub, new RoomPublisher(history, broker, settings.rooms()),
+      new HazelcastPresence(vertx, hazelcast), users, ChatRules.of(settings.limits()), settings.limits(),
       new RoomAccess(settings.rooms(), metrics), null, metrics));
   }
 

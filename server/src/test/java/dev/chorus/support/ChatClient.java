@@ -36,13 +36,17 @@ public final class ChatClient implements AutoCloseable {
   private final WebSocket socket;
   private final BlockingDeque<Received> inbox = new LinkedBlockingDeque<>();
   private final CompletableFuture<Short> closeStatus = new CompletableFuture<>();
+  private volatile String closeReason;
 
   private ChatClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> inbox.add(new Received(true, Buffer.buffer(text))));
     socket.binaryMessageHandler(data -> inbox.add(new Received(false, data)));
-    socket.closeHandler(v -> closeStatus.complete(socket.closeStatusCode()));
+    socket.closeHandler(v -> {
+      closeReason = socket.closeReason();
+      closeStatus.complete(socket.closeStatusCode());
+    });
   }
 
   /** Connects to ws://host:port/path. */
@@ -186,6 +190,11 @@ public final class ChatClient implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("socket not closed within " + wait, e);
     }
+  }
+
+  /** The reason of the server's close, once {@link #awaitClose} returned; null if none. */
+  public String closeReason() {
+    return closeReason;
   }
 
   public boolean isClosed() {
