@@ -97,6 +97,9 @@
       case 'notice':
         addLine('notice', null, null, event.message);
         break;
+      case 'direct':
+        addLine('direct', event.ts, event.sender, event.message);
+        break;
       case 'presence':
         showPresence(event.members, event.partial);
         break;

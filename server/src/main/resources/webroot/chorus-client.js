@@ -4,7 +4,7 @@
  * reconnection and resume. No DOM here: app.js renders the events.
  *
  * Protocol (docs/protocol.md): join {"type":"join","name","room","since"}, chat, who -> presence,
- * leave. Servers with rooms tag messages with "room" and chat messages with "seq"/"ts"; a server speaking
+ * leave; direct messages to this user from the server. Servers with rooms tag messages with "room" and chat messages with "seq"/"ts"; a server speaking
  * the seed protocol (one room, no seq) ignores "room" and "since", and this client then works without
  * presence queries or resume.
  *
@@ -18,9 +18,14 @@
   const CONNECT_TIMEOUT_MS = 5000;
   /**
    * Closes after which reconnecting cannot help: binary data refused, policy (origin, auth, rate limit)
-   * refused; except a 1008 "slow consumer" (a tab that stopped reading), which reconnects and resumes.
+   * refused, disconnected by the server (4001), token expired (4002: only a new token helps); except a 1008
+   * "slow consumer" (a tab that stopped reading), which reconnects and resumes.
    */
-  const FINAL_CLOSES = new Set([1003, 1008]);
+  const FINAL_CLOSES = new Set([1003, 1008, 4001, 4002]);
+  const FINAL_MESSAGES = {
+    4001: 'Disconnected by the server.',
+    4002: 'Your session expired: sign in again to reconnect.',
+  };
   const RETRYABLE_REASON = /^slow consumer/;
   const JOINED = / joined the chat\.$/;
   const LEFT = / left the chat\.$/;
@@ -124,7 +129,8 @@
         }
         if (FINAL_CLOSES.has(event.code) && !RETRYABLE_REASON.test(event.reason || '')) {
           this.stopped = true;
-          this.emit({ kind: 'error', message: 'Disconnected (' + event.code + (event.reason ? ': ' + event.reason : '') + ').' });
+          this.emit({ kind: 'error', message: FINAL_MESSAGES[event.code]
+            || 'Disconnected (' + event.code + (event.reason ? ': ' + event.reason : '') + ').' });
           this.emit({ kind: 'state', state: 'offline', endpoint });
           return;
         }
@@ -169,6 +175,10 @@
           break;
         case 'presence':
           this.emit({ kind: 'presence', members: Array.isArray(msg.members) ? msg.members.map(String) : [] });
+          break;
+        case 'direct':
+          this.emit({ kind: 'direct', sender: String(msg.sender), message: String(msg.message),
+            ts: typeof msg.ts === 'number' ? msg.ts : null });
           break;
         case 'error':
           if (!this.resuming && /no longer retained/.test(String(msg.message))) {

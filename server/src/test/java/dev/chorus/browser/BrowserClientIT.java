@@ -1,6 +1,8 @@
 package dev.chorus.browser;
 
+import dev.chorus.support.Await;
 import dev.chorus.support.BrowserPage;
+import dev.chorus.support.Http;
 import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
     + "(apt-get install -y chromium chromium-driver; .ci/run does)")
 class BrowserClientIT {
 
+  private static final String ADMIN_TOKEN = "browser-admin-token-0123456789";
+
   @RegisterExtension
   @Order(1)
-  static final TestNode NODE_A = TestNode.process("browser-a");
+  static final TestNode NODE_A = TestNode.process("browser-a").env("ADMIN_TOKEN", ADMIN_TOKEN);
   @RegisterExtension
   @Order(2)
   static final TestNode NODE_B = TestNode.process("browser-b").joining(NODE_A);
@@ -119,6 +123,28 @@ class BrowserClientIT {
           eve.screenshot("resume-eve-after-kill-phone");
           fay.screenshot("resume-fay-on-A");
         }
+      }
+    }
+  }
+
+  @Test
+  void aDirectMessageIsShownAndADisconnectByTheServerIsFinal() {
+    try (BrowserPage gus = BrowserPage.open(pageUrl(NODE_A, "gus", ""), 1100, 760)) {
+      try {
+        gus.awaitOnline();
+        Http admin = NODE_A.http().header("Authorization", "Bearer " + ADMIN_TOKEN);
+        assertEquals(202, admin.post("/api/users/gus/messages",
+          "{\"sender\":\"ops\",\"message\":\"a note for gus\"}").status());
+        gus.await("the direct message shown", d -> gus.findAll("#messages li.direct").stream()
+          .anyMatch(line -> line.getText().contains("a note for gus")));
+        assertEquals(200, admin.send("DELETE", "/api/users/gus/connections", null).status());
+        gus.await("gus's page offline for good", d -> "offline".equals(gus.find("state").getDomAttribute("data-state")));
+        assertTrue(gus.findAll("#messages li.error").stream()
+          .anyMatch(line -> line.getText().contains("Disconnected by the server.")));
+        // "offline" is the final state: the client stopped, no reconnect is scheduled.
+        Await.until(() -> admin.get("/api/users/gus").status() == 404, Duration.ofSeconds(10), "gus gone");
+      } finally {
+        gus.screenshot("direct-and-disconnect-gus");
       }
     }
   }

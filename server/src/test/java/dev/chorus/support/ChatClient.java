@@ -118,6 +118,24 @@ public final class ChatClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The next message, or null as soon as the server has closed the socket with nothing left unread; fails
+   * if neither happens within {@code wait}.
+   */
+  public Received nextOrClosed(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      Received received = poll(Duration.ofMillis(20));
+      if (received != null) {
+        return received;
+      }
+      if (isClosed() && inbox.isEmpty()) {
+        return null;
+      }
+    }
+    return fail("neither a message nor a close within " + wait);
+  }
+
   /** The next message within {@code wait}, or null if none comes. */
   public Received poll(Duration wait) {
     try {
