@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The load-test tool: {@code java -jar chorus-bench.jar <echo|fanout|hold|compare> ...}.
+ * The load-test tool: {@code java -jar chorus-bench.jar <echo|fanout|hold|join|compare> ...}.
  * A progress line per second on stderr; the result as a table (or JSON with {@code --json}) on stdout; an
  * SVG latency chart with {@code --svg file}. It runs in its own JVM, never inside a server.
  */
@@ -26,6 +26,9 @@ public final class Bench {
       fanout   --url ws://h:8080/chat[,ws://h:8081/chat] --connections 1000 --senders 1 --rate 20 (msg/s total)
                [--room lobby] [--size 64] [--join all|senders]
       hold     --url ws://127.0.0.1:8080/chat --connections 15000 --sources 4 (127.0.0.1..4) [--concurrency 256]
+      join     --url ws://127.0.0.1:8080/chat --connections 50 [--room lobby]: each joins and leaves a room
+               of its own (<room>-<n>) in a closed loop; joins/s, join-to-notice latency, CPU per join
+               (run the server with RATE_MESSAGES_PER_SECOND and RATE_BURST lifted)
       compare  result.json... [--baseline label] [--svg chart.svg]: one table from saved --json runs
     common: --duration 10s --warmup 2s --pid <server pid>[,pid] --label name --scenario name --threads 2
             --json --svg file
@@ -64,6 +67,7 @@ public final class Bench {
       Result result = switch (options.command()) {
         case "echo" -> new EchoBench(vertx, options, probe).run();
         case "fanout" -> new FanoutBench(vertx, options, probe).run();
+        case "join" -> new JoinBench(vertx, options, probe).run();
         default -> new HoldBench(vertx, options, probe).run();
       };
       System.out.print(options.json() ? json(result.toJson()) + "\n" : Report.table(result));

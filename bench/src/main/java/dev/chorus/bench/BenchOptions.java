@@ -35,7 +35,7 @@ public record BenchOptions(
   String baseline,
   List<String> files) {
 
-  public static final List<String> COMMANDS = List.of("echo", "fanout", "hold", "compare");
+  public static final List<String> COMMANDS = List.of("echo", "fanout", "hold", "join", "compare");
   public static final int DEFAULT_CONNECTIONS = 50;
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
