@@ -26,10 +26,13 @@ public final class Authentication {
   private final Vertx vertx;
   private final ClientSocket socket;
   private final JwtAuthenticator jwt;
+  private static final long MAX_TIMER_MILLIS = 24 * 3600 * 1000L;
+
   private long expiryTimer = -1;
   private Identity identity;
   private boolean verifying;
   private Runnable onAuthenticated;
+  private Runnable onRefreshed = () -> { };
 
   /** {@code jwt} null means JWT is off. */
   public Authentication(Vertx vertx, ClientSocket socket, JwtAuthenticator jwt) {
@@ -56,6 +59,11 @@ public final class Authentication {
     } else {
       onAuthenticated = action;
     }
+  }
+
+  /** Runs {@code action} after each successful refresh (the identity, and its rooms claim, changed). */
+  public void onRefreshed(Runnable action) {
+    onRefreshed = action;
   }
 
   /** Fails with {@link ChatError#AUTH_REQUIRED} when JWT is on and no token has been verified. */
@@ -94,6 +102,7 @@ public final class Authentication {
       identity = result.result();
       expireAt(identity.exp());
       socket.sendText(MessageCodec.encode(new ServerMessage.Refreshed(identity.exp())));
+      onRefreshed.run();
       socket.resume();
     });
   }
@@ -109,13 +118,20 @@ public final class Authentication {
   /** Closes the connection with 4002 once {@code exp} (epoch seconds; 0: never) passes. */
   private void expireAt(long exp) {
     closed();
-    if (exp > 0) {
-      long delay = Math.max(1, exp * 1000 - System.currentTimeMillis());
-      expiryTimer = vertx.setTimer(delay, id -> {
-        expiryTimer = -1;
-        socket.close(CloseCode.TOKEN_EXPIRED);
-      });
+    if (exp <= 0) {
+      return;
     }
+    long expiresAtMillis = exp > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : exp * 1000;
+    long delay = expiresAtMillis - System.currentTimeMillis();
+    // A far expiry is waited for a day at a time, so no timer is ever armed with an absurd delay.
+    expiryTimer = vertx.setTimer(Math.max(1, Math.min(delay, MAX_TIMER_MILLIS)), id -> {
+      expiryTimer = -1;
+      if (delay > MAX_TIMER_MILLIS) {
+        expireAt(exp);
+      } else {
+        socket.close(CloseCode.TOKEN_EXPIRED);
+      }
+    });
   }
 
   /** The verified token's name; null when JWT is off or nothing is verified yet. */

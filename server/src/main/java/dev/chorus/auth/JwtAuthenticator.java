@@ -46,9 +46,15 @@ public final class JwtAuthenticator {
     return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key)));
   }
 
-  /** Who a connection token names; fails for a bad signature, an expired token or no name. */
+  /**
+   * Who a connection token names; fails for a bad signature, an expired token, no name, or a room token (one
+   * with a {@code room} claim: it admits one join, it is no key to the whole connection).
+   */
   public Future<Identity> verify(String token) {
     return claims(token).compose(claims -> {
+      if (claims.containsKey("room")) {
+        return Future.failedFuture("a room token is no connection token");
+      }
       Object name = claims.getValue("name") != null ? claims.getValue("name") : claims.getValue("sub");
       return name instanceof String user ? Future.succeededFuture(new Identity(user, rooms(claims), number(claims, "exp")))
         : Future.failedFuture("token has no name");
@@ -82,8 +88,13 @@ public final class JwtAuthenticator {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture("no token");
     }
-    return auth.authenticate(new TokenCredentials(token))
-      .map(user -> user.attributes().getJsonObject("accessToken", user.principal()));
+    try {
+      return auth.authenticate(new TokenCredentials(token))
+        .map(user -> user.attributes().getJsonObject("accessToken", user.principal()));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt throws, instead of failing, for a signed token whose exp, iat or nbf is no number.
+      return Future.failedFuture(e);
+    }
   }
 
   private static String text(JsonObject claims, String claim) {

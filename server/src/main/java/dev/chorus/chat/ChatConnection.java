@@ -12,8 +12,11 @@ import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.users.UserDirectory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,6 +34,7 @@ import java.util.Map;
 public final class ChatConnection {
 
   private final ClientSocket socket;
+  private final Context context = Vertx.currentContext();
   private final ChatServices services;
   private final Authentication auth;
   private final RateLimiter rate;
@@ -57,6 +61,7 @@ public final class ChatConnection {
   public static void attach(ClientSocket socket, ChatServices services) {
     ChatConnection chat = new ChatConnection(socket, services);
     chat.auth.whenAuthenticated(chat::onAuthenticated);
+    chat.auth.onRefreshed(chat::recheckGrants);
     socket.onText(chat::onText);
     socket.onBinary(data -> socket.close(CloseCode.UNSUPPORTED_DATA));
     socket.onClosed(chat::onClose);
@@ -65,9 +70,25 @@ public final class ChatConnection {
 
   private void onAuthenticated() {
     if (auth.verifiedName() != null && socket.isOpen()) {
-      user = services.users().register(auth.verifiedName(), socket);
+      user = services.users().register(auth.verifiedName(), socket, context);
     }
     listenToLobby();
+  }
+
+  /**
+   * After a refresh: the private rooms the old token's rooms claim granted and the new one's does not are
+   * left, each answered with the refusal a join would get.
+   */
+  private void recheckGrants() {
+    for (Iterator<Map.Entry<String, RoomMembership>> it = joined.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, RoomMembership> entry = it.next();
+      if (!RoomAccess.stillGranted(entry.getKey(), entry.getValue().grant(), auth)) {
+        it.remove();
+        entry.getValue().closed();
+        user.left(entry.getKey());
+        reply(error(ChatError.NOT_ALLOWED_IN_ROOM, entry.getKey()));
+      }
+    }
   }
 
   /** Until its first join, a connection hears the lobby, as the seed's clients expect (unless it is private). */
@@ -144,24 +165,25 @@ public final class ChatConnection {
       reply(error(ChatError.TOO_MANY_ROOMS, room));
       return;
     }
-    Future<Void> allowed = services.access().mayJoin(room, options, auth, join.token());
+    Future<RoomAccess.Grant> allowed = services.access().mayJoin(room, options, auth, join.token());
     if (allowed.isComplete()) {
-      enter(join, room, options, requested, allowed.succeeded());
+      enter(join, room, options, requested, allowed.result());
       return;
     }
-    // A room token to verify: later messages wait for the outcome, as they do for an auth message.
+    // A grant decided elsewhere: later messages wait for the outcome, as they do for an auth message.
     socket.pause();
     allowed.onComplete(result -> {
       if (socket.isOpen()) {
-        enter(join, room, options, requested, result.succeeded());
+        enter(join, room, options, requested, result.result());
         socket.resume();
       }
     });
   }
 
+  /** Enters the room with {@code grant}, or answers the refusal when it is null. */
   private void enter(ClientMessage.Join join, String room, Settings.RoomOptions options, String requested,
-                     boolean allowed) {
-    if (!allowed) {
+                     RoomAccess.Grant grant) {
+    if (grant == null) {
       reply(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
       return;
     }
@@ -169,11 +191,11 @@ public final class ChatConnection {
       name = requested;
     }
     if (user == null) {
-      user = services.users().register(name, socket);
+      user = services.users().register(name, socket, context);
     }
     user.joined(room);
     stopListeningToLobby();
-    joined.put(room, RoomMembership.join(services, socket, room, options, name, join.since(), connection,
+    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, join.since(), connection,
       presenceQueue));
   }
 
@@ -210,12 +232,12 @@ public final class ChatConnection {
       room = joined.isEmpty() ? RoomName.LOBBY : joined.keySet().iterator().next();
     }
     Settings.RoomOptions options = services.access().options(room);
-    if (!options.presence()) {
-      reply(error(ChatError.PRESENCE_OFF, room));
-      return;
-    }
     if (!joined.containsKey(room) && !services.access().mayWatch(room, options, auth)) {
       reply(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
+      return;
+    }
+    if (!options.presence()) {
+      reply(error(ChatError.PRESENCE_OFF, room));
       return;
     }
     String asked = room;

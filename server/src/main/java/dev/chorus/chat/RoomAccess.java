@@ -19,6 +19,16 @@ import io.vertx.core.Future;
  */
 public final class RoomAccess {
 
+  /** Why a connection may be in a room: what to check again when its token changes. */
+  enum Grant {
+    /** The room is not private. */
+    OPEN,
+    /** The connection token's rooms claim: lost with a refresh whose claim no longer has it. */
+    CLAIM,
+    /** A room token in the join: good until the connection leaves. */
+    ROOM_TOKEN
+  }
+
   /** Denial reasons, as chorus_denials_total counts them. */
   static final String NO_GRANT = "no_grant";
   static final String INVALID_ROOM_TOKEN = "invalid_room_token";
@@ -52,15 +62,23 @@ public final class RoomAccess {
    * else once a room token ({@code token}, null when the join has none) is verified. Fails, after counting the
    * denial, when it may not.
    */
-  Future<Void> mayJoin(String room, Settings.RoomOptions options, Authentication auth, String token) {
-    if (!options.privateRoom() || granted(room, auth)) {
-      return Future.succeededFuture();
+  Future<Grant> mayJoin(String room, Settings.RoomOptions options, Authentication auth, String token) {
+    if (!options.privateRoom()) {
+      return Future.succeededFuture(Grant.OPEN);
+    }
+    if (granted(room, auth)) {
+      return Future.succeededFuture(Grant.CLAIM);
     }
     if (token == null || auth.identity() == null) {
       return deny(NO_GRANT);
     }
-    return auth.verifyRoomToken(token, room).recover(failure -> deny(
+    return auth.verifyRoomToken(token, room).<Grant>map(v -> Grant.ROOM_TOKEN).recover(failure -> deny(
       failure instanceof JwtAuthenticator.RoomTokenMismatch ? ROOM_TOKEN_MISMATCH : INVALID_ROOM_TOKEN));
+  }
+
+  /** Whether a membership granted by the token's claim still is, after the token changed. */
+  static boolean stillGranted(String room, Grant grant, Authentication auth) {
+    return grant != Grant.CLAIM || granted(room, auth);
   }
 
   /** Whether a connection that has not joined {@code room} may see its presence. */
@@ -86,7 +104,7 @@ public final class RoomAccess {
     return identity != null && identity.grants(room);
   }
 
-  private Future<Void> deny(String reason) {
+  private <T> Future<T> deny(String reason) {
     metrics.denied(reason);
     return Future.failedFuture(reason);
   }

@@ -21,16 +21,18 @@ final class RoomMembership {
   private final ChatServices services;
   private final String room;
   private final Settings.RoomOptions options;
+  private final RoomAccess.Grant grant;
   private final String member;
   private final String connection;
   private final SerialQueue presenceQueue;
   private final Subscriber subscriber;
 
-  private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, String member,
-                         String connection, SerialQueue presenceQueue, Subscriber subscriber) {
+  private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, RoomAccess.Grant grant,
+                         String member, String connection, SerialQueue presenceQueue, Subscriber subscriber) {
     this.services = services;
     this.room = room;
     this.options = options;
+    this.grant = grant;
     this.member = member;
     this.connection = connection;
     this.presenceQueue = presenceQueue;
@@ -42,7 +44,8 @@ final class RoomMembership {
    * after it (then the live ones, each once).
    */
   static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
-                             String member, Long since, String connection, SerialQueue presenceQueue) {
+                             RoomAccess.Grant grant, String member, Long since, String connection,
+                             SerialQueue presenceQueue) {
     Subscriber subscriber;
     Future<Long> position;
     if (since == null || !options.history()) {
@@ -56,11 +59,15 @@ final class RoomMembership {
       presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member)))
         .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
     }
-    return new RoomMembership(services, room, options, member, connection, presenceQueue, subscriber);
+    return new RoomMembership(services, room, options, grant, member, connection, presenceQueue, subscriber);
   }
 
   Settings.RoomOptions options() {
     return options;
+  }
+
+  RoomAccess.Grant grant() {
+    return grant;
   }
 
   /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */

@@ -3,6 +3,7 @@ package dev.chorus.http;
 import dev.chorus.config.Settings;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
+import dev.chorus.protocol.RoomName;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +30,10 @@ final class HistoryResource {
   void read(RoutingContext ctx) {
     String room = RoomPath.of(ctx, rooms);
     if (room == null) {
+      return;
+    }
+    if (!rooms.options(RoomName.namespaceOf(room)).history()) {
+      JsonResponse.error(ctx, 404, "room '" + room + "' keeps no history (its namespace has history false)");
       return;
     }
     QueryParam since = QueryParam.integer(ctx, "since", 0, Long.MAX_VALUE);

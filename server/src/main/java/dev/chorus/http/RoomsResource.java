@@ -2,6 +2,7 @@ package dev.chorus.http;
 
 import dev.chorus.config.Settings;
 import dev.chorus.presence.Presence;
+import dev.chorus.protocol.RoomName;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +35,9 @@ final class RoomsResource {
 
   void members(RoutingContext ctx) {
     String room = RoomPath.of(ctx, rooms);
-    if (room != null) {
+    if (room != null && !rooms.options(RoomName.namespaceOf(room)).presence()) {
+      JsonResponse.error(ctx, 404, "room '" + room + "' has presence off");
+    } else if (room != null) {
       JsonResponse.when(ctx, presence.members(room).map(members ->
         new JsonObject().put("room", room).put("members", new JsonArray(members))), 200);
     }

@@ -11,13 +11,17 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +29,7 @@ import java.util.function.Supplier;
  * direct message, disconnect. A user is a connection's verified JWT name, or its join name without JWT. Each
  * node keeps only its own connections (no cluster state per connection, so connecting and joining cost
  * nothing extra); a cluster-wide call asks every member at {@link #ADDRESS_PREFIX}{@code <node id>} and adds
- * up the answers, a member that does not answer within {@link #ASK_TIMEOUT_MS} counting as none. Thread-safe:
+ * up the answers; it fails when a member does not answer within {@link #ASK_TIMEOUT_MS}. Thread-safe:
  * one per node; a connection's socket is only touched on its own event loop.
  */
 public final class UserDirectory {
@@ -36,6 +40,7 @@ public final class UserDirectory {
   public static final long ASK_TIMEOUT_MS = 2000;
 
   private static final String OP = "op";
+  private static final Logger LOG = LoggerFactory.getLogger(UserDirectory.class);
 
   /** What the cluster knows of a user: its connections and the rooms they are in (sorted, once each). */
   public record User(String name, int connections, List<String> rooms) {
@@ -52,6 +57,11 @@ public final class UserDirectory {
       this.user = user;
       this.socket = socket;
       this.context = context;
+    }
+
+    /** Runs {@code action} with the socket on the socket's own event loop. */
+    private void onItsEventLoop(Consumer<ClientSocket> action) {
+      context.runOnContext(v -> action.accept(socket));
     }
 
     public void joined(String room) {
@@ -94,10 +104,15 @@ public final class UserDirectory {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** Registers a connection of {@code user}; call on the connection's event loop. */
-  public Registration register(String user, ClientSocket socket) {
-    Registration registration = new Registration(user, socket, Vertx.currentContext());
-    users.computeIfAbsent(user, name -> ConcurrentHashMap.newKeySet()).add(registration);
+  /** Registers a connection of {@code user}, whose socket lives on {@code context}. */
+  public Registration register(String user, ClientSocket socket, Context context) {
+    Registration registration = new Registration(user, socket, Objects.requireNonNull(context, "context"));
+    // In one atomic step: a set emptied (and removed) by another connection's close must not take this one.
+    users.compute(user, (name, registrations) -> {
+      Set<Registration> set = registrations == null ? ConcurrentHashMap.newKeySet() : registrations;
+      set.add(registration);
+      return set;
+    });
     return registration;
   }
 
@@ -128,20 +143,33 @@ public final class UserDirectory {
     return ask(call).map(answers -> answers.stream().mapToInt(answer -> answer.getInteger("connections", 0)).sum());
   }
 
-  /** Every member's answer to {@code call}; a member that fails or does not answer in time gives none. */
+  /**
+   * Every member's answer to {@code call}. Fails, naming them, when a member fails or does not answer in
+   * time: the caller cannot tell what that member holds (its node may be dying, or still starting).
+   */
   private Future<List<JsonObject>> ask(JsonObject call) {
+    List<String> members = nodes.get();
     List<Future<JsonObject>> asked = new ArrayList<>();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS);
-    for (String node : nodes.get()) {
-      asked.add(vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + node, call, options)
-        .map(Message::body).otherwise(new JsonObject()));
+    for (String node : members) {
+      asked.add(vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + node, call, options).map(Message::body));
     }
-    return Future.all(asked).map(all -> {
+    return Future.join(asked).transform(all -> {
       List<JsonObject> answers = new ArrayList<>();
-      for (Future<JsonObject> answer : asked) {
-        answers.add(answer.result());
+      List<String> silent = new ArrayList<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (asked.get(i).succeeded()) {
+          answers.add(asked.get(i).result());
+        } else {
+          silent.add(members.get(i));
+        }
       }
-      return answers;
+      if (!silent.isEmpty()) {
+        LOG.warn("Users call '{}' for '{}': no answer from member(s) {}", call.getString(OP), call.getString("user"),
+          silent);
+        return Future.failedFuture("no answer from member(s) " + silent);
+      }
+      return Future.succeededFuture(answers);
     });
   }
 
@@ -158,15 +186,15 @@ public final class UserDirectory {
       }
       case "send" -> {
         byte[] json = call.body().getBuffer("json").getBytes();
-        local.forEach(registration -> registration.context.runOnContext(v -> {
-          if (registration.socket.isOpen()) {
-            registration.socket.sendText(json);
+        local.forEach(registration -> registration.onItsEventLoop(socket -> {
+          if (socket.isOpen()) {
+            socket.sendText(json);
           }
         }));
       }
       case "disconnect" -> {
         CloseCode code = CloseCode.valueOf(call.body().getString("code"));
-        local.forEach(registration -> registration.context.runOnContext(v -> registration.socket.close(code)));
+        local.forEach(registration -> registration.onItsEventLoop(socket -> socket.close(code)));
       }
       default -> answer.put("connections", 0);
     }

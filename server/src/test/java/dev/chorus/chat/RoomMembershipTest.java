@@ -34,8 +34,8 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
-    RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC, name,
-      since, connection, presenceQueue));
+    RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC,
+      RoomAccess.Grant.OPEN, name, since, connection, presenceQueue));
     return new Member(socket, membership);
   }
 
@@ -100,7 +100,7 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
-      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, "quick", null,
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, "quick", null,
         "quick-connection", presenceQueue);
       quick.closed();
     });

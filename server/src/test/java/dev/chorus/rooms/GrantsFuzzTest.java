@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static dev.chorus.support.Json.error;
 import static dev.chorus.support.Json.joined;
@@ -40,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class GrantsFuzzTest {
 
   private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
-  private static final Pattern NAME = Pattern.compile("(?:[A-Za-z0-9_-]{1,32}:)?[A-Za-z0-9._-]{1,64}");
   private static final Set<String> NAMESPACES = Set.of("team", "open");
   private static final String[] PIECES = {"team", "open", "nosuch", ":", "::", "a", "Z9", "-", "_", ".", " ", "é",
     "\u2028", "\uD83D\uDE00", "x".repeat(33), "y".repeat(65), "/", "*", "\u0000"};
@@ -74,13 +72,28 @@ class GrantsFuzzTest {
     return name.toString();
   }
 
-  /** The answer the rules give to a join of {@code room} by a connection granted {@code team:a*}. */
-  private static JsonObject expected(String room) {
-    if (!NAME.matcher(room).matches()) {
-      return error(ChatError.INVALID_ROOM);
+  /** Whether every character of {@code text} is an ASCII letter or digit, or one of {@code others}. */
+  private static boolean madeOf(String text, String others) {
+    for (char c : text.toCharArray()) {
+      boolean alphanumeric = c < 128 && Character.isLetterOrDigit(c);
+      if (!alphanumeric && others.indexOf(c) < 0) {
+        return false;
+      }
     }
+    return true;
+  }
+
+  /** The answer the rules (docs/protocol.md) give to a join of {@code room} by a connection granted {@code team:a*}. */
+  private static JsonObject expected(String room) {
     int colon = room.indexOf(':');
     String namespace = colon < 0 ? null : room.substring(0, colon);
+    String name = colon < 0 ? room : room.substring(colon + 1);
+    boolean validNamespace = namespace == null
+      || (!namespace.isEmpty() && namespace.length() <= 32 && madeOf(namespace, "-_"));
+    boolean validName = !name.isEmpty() && name.length() <= 64 && madeOf(name, "-_.");
+    if (!validNamespace || !validName) {
+      return error(ChatError.INVALID_ROOM);
+    }
     if (namespace != null && !NAMESPACES.contains(namespace)) {
       return error(ChatError.INVALID_ROOM);
     }
@@ -117,7 +130,7 @@ class GrantsFuzzTest {
 
   /** A claim value of a random kind: missing (null), a wrong type, huge, or unicode. */
   private static Object claim(Random random) {
-    return switch (random.nextInt(9)) {
+    return switch (random.nextInt(11)) {
       case 0 -> null;
       case 1 -> random.nextInt();
       case 2 -> "\uD83D\uDE00é\u2028" + random.nextInt(100);
@@ -126,6 +139,8 @@ class GrantsFuzzTest {
       case 5 -> new JsonArray().add(1).add(true).add(new JsonObject());
       case 6 -> new JsonArray(List.of("team:*", "\uD83D\uDE00*", "*"));
       case 7 -> new JsonArray(java.util.Collections.nCopies(5_000, "team:x"));
+      case 8 -> random.nextBoolean() ? 1.5 : -1;
+      case 9 -> Long.MAX_VALUE;
       default -> "fuzz-user";
     };
   }
@@ -137,13 +152,13 @@ class GrantsFuzzTest {
     int refused = 0;
     for (int i = 0; i < 60; i++) {
       JsonObject claims = new JsonObject();
-      for (String name : List.of("sub", "name", "rooms")) {
+      for (String name : List.of("sub", "name", "rooms", "exp", "iat", "nbf")) {
         Object value = claim(random);
         if (value != null) {
           claims.put(name, value);
         }
       }
-      String token = issuer.generateToken(claims, new JWTOptions().setExpiresInSeconds(600));
+      String token = issuer.generateToken(claims, new JWTOptions().setNoTimestamp(true));
       // In an auth message, not the URL: huge claims would not fit an upgrade request's first line.
       try (ChatClient client = NODE.connect()) {
         client.send(new JsonObject().put("type", "auth").put("token", token));

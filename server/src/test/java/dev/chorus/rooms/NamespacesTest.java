@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
 import static dev.chorus.support.Json.joined;
@@ -35,6 +37,11 @@ class NamespacesTest {
         "small": {"historySize": 3},
         "quiet": {"presence": false}
       }}}""")));
+
+  private static double denials(String reason) {
+    var counter = NODE.node().metrics().registry().find("chorus.denials").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
 
   private static Http admin() {
     return NODE.http().header("Authorization", "Bearer " + TOKEN);
@@ -75,6 +82,7 @@ class NamespacesTest {
 
   @Test
   void inAServerPublishedRoomAClientsChatIsRefusedAndTheAdminApiPublishes() {
+    double before = denials("publish_not_allowed");
     try (ChatClient reader = joinedTo("reader", "news:today")) {
       reader.chat("news:today", "me too");
       reader.expect(error(ChatError.NOT_ALLOWED_TO_PUBLISH, "news:today"));
@@ -83,8 +91,7 @@ class NamespacesTest {
       assertEquals(201, published.status(), published.body());
       reader.expect(chat("news:today", "editor", "extra, extra"));
     }
-    assertEquals(1.0, NODE.node().metrics().registry().get("chorus.denials").tag("reason", "publish_not_allowed")
-      .counter().count());
+    assertEquals(before + 1, denials("publish_not_allowed"));
   }
 
   @Test
@@ -99,7 +106,14 @@ class NamespacesTest {
         // Nothing is replayed: the join notice comes first.
         late.expect(joined("live:feed", "late"));
       }
+      Http.Response published = admin().post("/api/rooms/live:feed/messages",
+        new JsonObject().put("sender", "ops").put("message", "live only").encode());
+      assertEquals(201, published.status(), published.body());
+      assertFalse(published.json().containsKey("seq"), published.body());
+      alice.awaitJson(chat("live:feed", "ops", "live only"));
     }
+    Http.Response history = admin().get("/api/rooms/live:feed/history");
+    assertEquals(404, history.status(), "nothing is retained: " + history.body());
   }
 
   @Test
@@ -124,7 +138,8 @@ class NamespacesTest {
     try (ChatClient alice = NODE.connect(); ChatClient bob = NODE.connect()) {
       alice.send(join("alice", "quiet:room"));
       bob.send(join("bob", "quiet:room"));
-      // No join notices: the who's answer is the first thing each hears.
+      // No join notices: the who's answer is the first thing each hears, and nothing else comes.
+      alice.assertQuietFor(Duration.ofMillis(500), "no join notice in a room with presence off");
       alice.send(new JsonObject().put("type", "who").put("room", "quiet:room"));
       alice.expect(error(ChatError.PRESENCE_OFF, "quiet:room"));
       bob.send(new JsonObject().put("type", "who").put("room", "quiet:room"));
@@ -133,8 +148,21 @@ class NamespacesTest {
       alice.expect(chat("quiet:room", "alice", "psst"));
       bob.expect(chat("quiet:room", "alice", "psst"));
       bob.send(new JsonObject().put("type", "leave").put("room", "quiet:room"));
+      bob.assertQuietFor(Duration.ofMillis(500), "no leave notice for the leaver");
       alice.chat("quiet:room", "gone?");
       alice.expect(chat("quiet:room", "alice", "gone?"));
+      alice.assertQuietFor(Duration.ofMillis(300), "no leave notice for the others");
+      assertEquals(404, admin().get("/api/rooms/quiet:room/members").status());
+    }
+  }
+
+  @Test
+  void aRefusedFirstJoinLeavesTheNameOpen() {
+    try (ChatClient client = NODE.connect()) {
+      client.send(join("alice", "nosuch:room"));
+      client.expect(error(ChatError.INVALID_ROOM));
+      client.send(join("bob", "team:eng"));
+      client.expect(joined("team:eng", "bob"));
     }
   }
 

@@ -2,7 +2,6 @@ package dev.chorus.rooms;
 
 import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.Json;
 import dev.chorus.support.SettingsFiles;
 import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -16,15 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
 import static dev.chorus.support.Json.joined;
+import static dev.chorus.support.Json.left;
 import static dev.chorus.support.Json.presence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Private rooms (namespaces "team" and "dm"): joined only with a grant, the connection token's rooms claim
@@ -119,19 +118,6 @@ class PrivateRoomsTest {
   }
 
   @Test
-  void messagesAfterAJoinWithARoomTokenWaitForItsOutcome() {
-    try (ChatClient dave = connect("dave", null)) {
-      dave.send(join("team:qa").put("token", roomToken(issuer, "team:qa", "dave", 60)));
-      dave.chat("team:qa", "right after the join");
-      // The chat was taken as a member's (not "Not in that room."); it and the join notice go out independently.
-      List<JsonObject> received = List.of(dave.nextJson(), dave.nextJson());
-      assertTrue(received.stream().anyMatch(json -> Json.matches(joined("team:qa", "dave"), json)), received.toString());
-      assertTrue(received.stream().anyMatch(json -> Json.matches(chat("team:qa", "dave", "right after the join"), json)),
-        received.toString());
-    }
-  }
-
-  @Test
   void badRoomTokensAreRefusedByReason() {
     double invalid = denials("invalid_room_token");
     double mismatch = denials("room_token_mismatch");
@@ -172,12 +158,58 @@ class PrivateRoomsTest {
   }
 
   @Test
-  void aRefusedFirstJoinLeavesTheNameOpen() {
-    try (ChatClient hank = connect("hank", null)) {
-      hank.send(join("team:eng"));
-      JsonObject refused = hank.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
-      assertFalse(refused.containsKey("name"));
-      stillServes(hank, "hank");
+  void aClaimWithoutAStarGrantsThatNameOnly() {
+    try (ChatClient ivan = connect("ivan", List.of("team:eng"))) {
+      ivan.send(join("team:engineering"));
+      ivan.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:engineering"));
+      ivan.send(join("team:eng"));
+      ivan.expect(joined("team:eng", "ivan"));
+    }
+  }
+
+  @Test
+  void aResumeOfAPrivateRoomWithoutAGrantReplaysNothing() {
+    try (ChatClient owner = connect("judy", List.of("team:secret"))) {
+      owner.send(join("team:secret"));
+      owner.expect(joined("team:secret", "judy"));
+      owner.chat("team:secret", "the plan");
+      owner.expect(chat("team:secret", "judy", "the plan"));
+      try (ChatClient snoop = connect("karl", null)) {
+        snoop.send(join("team:secret").put("since", 0));
+        snoop.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:secret"));
+        stillServes(snoop, "karl");
+      }
+    }
+  }
+
+  @Test
+  void aRoomTokenIsNoConnectionToken() {
+    String roomToken = roomToken(issuer, "team:eng", "leo", 60);
+    try (ChatClient client = NODE.connect("/chat?token=" + roomToken)) {
+      assertEquals(1008, client.awaitClose(Duration.ofSeconds(10)));
+      assertEquals("authentication failed", client.closeReason());
+    }
+  }
+
+  @Test
+  void aRefreshWhoseClaimNoLongerGrantsARoomTakesTheConnectionOutOfIt() {
+    try (ChatClient mia = connect("mia", List.of("team:eng", "team:ops")); ChatClient stays = connect("ned", List.of("team:*"))) {
+      for (String room : List.of("team:eng", "team:ops")) {
+        mia.send(join(room));
+        mia.expect(joined(room, "mia"));
+      }
+      stays.send(join("team:eng"));
+      stays.expect(joined("team:eng", "ned"));
+      String narrower = issuer.generateToken(new JsonObject().put("sub", "mia").put("rooms", new JsonArray().add("team:ops")),
+        new JWTOptions().setExpiresInSeconds(300));
+      mia.send(new JsonObject().put("type", "refresh").put("token", narrower));
+      mia.awaitJson(new JsonObject().put("type", "refreshed"));
+      mia.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:eng"));
+      stays.awaitJson(left("team:eng", "mia"));
+      stays.chat("team:eng", "mia cannot read this");
+      stays.expect(chat("team:eng", "ned", "mia cannot read this"));
+      mia.chat("team:ops", "still in ops");
+      mia.expect(chat("team:ops", "mia", "still in ops"));
     }
   }
 }

@@ -58,6 +58,15 @@ class UsersApiTest {
   }
 
   @Test
+  void aConnectionWhoseOnlyJoinWasRefusedIsNoUser() {
+    try (ChatClient client = SECOND.connect()) {
+      client.send(new JsonObject().put("type", "join").put("name", "gwen").put("room", "nosuch:room"));
+      client.awaitJson(new JsonObject().put("type", "error"));
+      assertEquals(404, admin(FIRST).get("/api/users/gwen").status());
+    }
+  }
+
+  @Test
   void aUserWithoutConnectionsIsNotFound() {
     Http.Response missing = admin(SECOND).get("/api/users/nobody-here");
     assertEquals(404, missing.status());

@@ -54,8 +54,9 @@ public final class ChatClient implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20)
       .setMaxFrameSize(1 << 20));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path);
-    WebSocket socket = Await.result(client.connect(options), DEFAULT_WAIT);
-    return new ChatClient(client, socket);
+    // Handlers are set on the socket's event loop as the connect completes, before anything else is read:
+    // a message or a close that comes at once is not lost.
+    return Await.result(client.connect(options).map(socket -> new ChatClient(client, socket)), DEFAULT_WAIT);
   }
 
   /** Connects to ws://127.0.0.1:port/path. */
