@@ -3,7 +3,6 @@ package dev.chorus.http;
 import dev.chorus.chat.ChatRules;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,27 +29,11 @@ final class MessagesResource {
     if (room == null) {
       return;
     }
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    Object sender = body == null ? null : body.getValue("sender");
-    Object message = body == null ? null : body.getValue("message");
-    if (!(sender instanceof String name) || name.isEmpty() || !(message instanceof String text)) {
-      JsonResponse.error(ctx, 400, "body must be {\"sender\":\"<non-empty>\",\"message\":\"<text>\"}");
+    SenderMessage body = SenderMessage.of(ctx, rules);
+    if (body == null) {
       return;
     }
-    if (!rules.isValidName(name)) {
-      JsonResponse.error(ctx, 400, "sender must follow the name rules (limits.maxNameChars, no control characters)");
-      return;
-    }
-    if (!rules.fitsLength(text)) {
-      JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters");
-      return;
-    }
-    JsonResponse.when(ctx, publisher.publishChat(room, name, text).map(chat -> {
+    JsonResponse.when(ctx, publisher.publishChat(room, body.sender(), body.message()).map(chat -> {
       JsonObject created = new JsonObject().put("room", room);
       if (chat.sequenced()) {
         created.put("seq", chat.seq());

@@ -5,7 +5,6 @@ import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.users.UserDirectory;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -39,23 +38,12 @@ final class UsersResource {
     if (user == null) {
       return;
     }
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    Object sender = body == null ? null : body.getValue("sender");
-    Object message = body == null ? null : body.getValue("message");
-    if (!(sender instanceof String name) || !rules.isValidName(name) || !(message instanceof String text)) {
-      JsonResponse.error(ctx, 400, "body must be {\"sender\":\"<a name>\",\"message\":\"<text>\"}");
+    SenderMessage body = SenderMessage.of(ctx, rules);
+    if (body == null) {
       return;
     }
-    if (!rules.fitsLength(text)) {
-      JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters");
-      return;
-    }
-    byte[] direct = MessageCodec.encode(new ServerMessage.Direct(name, text, System.currentTimeMillis()));
+    byte[] direct = MessageCodec.encode(new ServerMessage.Direct(body.sender(), body.message(),
+      System.currentTimeMillis()));
     JsonResponse.when(ctx, users.send(user, direct).map(connections ->
       new JsonObject().put("user", user).put("connections", connections)), 202);
   }
