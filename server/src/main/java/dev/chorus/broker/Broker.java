@@ -17,6 +17,12 @@ public interface Broker {
    */
   void publish(String room, ServerMessage message);
 
+  /**
+   * Publishes an ephemeral message (typing) to the room on every node, to every member but the sending
+   * connection {@code from}: at most once, unordered, droppable.
+   */
+  void publishEphemeral(String room, String from, ServerMessage message);
+
   /** Starts delivering the cluster's messages to this node's sockets; completes when registered cluster-wide. */
   Future<Void> subscribe();
 

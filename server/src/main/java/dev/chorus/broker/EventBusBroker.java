@@ -43,6 +43,13 @@ public final class EventBusBroker implements Broker {
   }
 
   @Override
+  public void publishEphemeral(String room, String from, ServerMessage message) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
+      .addHeader(Addresses.EPHEMERAL_FROM_HEADER, from);
+    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
+  }
+
+  @Override
   public Future<Void> subscribe() {
     consumer = eventBus.consumer(Addresses.ROOM_BROADCAST, this::deliver);
     return consumer.completion();
@@ -52,6 +59,11 @@ public final class EventBusBroker implements Broker {
     String room = message.headers().get(Addresses.ROOM_HEADER);
     if (room == null || hub.size(room) == 0) {
       // Every event loop of every node hears every room: skip the copy and parsing for rooms with no one here.
+      return;
+    }
+    String ephemeralFrom = message.headers().get(Addresses.EPHEMERAL_FROM_HEADER);
+    if (ephemeralFrom != null) {
+      hub.deliverEphemeral(room, ephemeralFrom, message.body().getBytes());
       return;
     }
     metrics.publishToDeliver(publishedAt(message));

@@ -54,7 +54,7 @@ public final class ChatConnection {
     this.auth = new Authentication(services.vertx(), socket, services.jwt());
     this.rate = new RateLimiter(services.limits().messagesPerSecond(), services.limits().messageBurst());
     this.connection = services.presence().newConnectionId();
-    this.lobbyListener = services.hub().liveSubscriber(socket);
+    this.lobbyListener = services.hub().liveSubscriber(socket, connection);
   }
 
   /** Serves the chat protocol on a freshly accepted socket. */
@@ -128,6 +128,8 @@ public final class ChatConnection {
         onLeave(leave);
       } else if (message instanceof ClientMessage.Who who) {
         onWho(who);
+      } else if (message instanceof ClientMessage.Typing typing) {
+        onTyping(typing);
       }
     } catch (ProtocolException e) {
       reply(error(e.error(), null));
@@ -212,6 +214,13 @@ public final class ChatConnection {
     String sender = name;
     sendQueue.enqueue(() -> services.publisher().publishChat(room, sender, chat.message()))
       .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));
+  }
+
+  private void onTyping(ClientMessage.Typing typing) {
+    String room = joinedRoom(typing.room());
+    if (room != null) {
+      joined.get(room).typing();
+    }
   }
 
   private void onLeave(ClientMessage.Leave leave) {

@@ -18,6 +18,9 @@ import io.vertx.core.Future;
  */
 final class RoomMembership {
 
+  /** The shortest time between two typing events of one member in one room: one second. */
+  static final long TYPING_INTERVAL_NANOS = 1_000_000_000L;
+
   private final ChatServices services;
   private final String room;
   private final Settings.RoomOptions options;
@@ -26,6 +29,7 @@ final class RoomMembership {
   private final String connection;
   private final SerialQueue presenceQueue;
   private final Subscriber subscriber;
+  private long lastTyping;
 
   private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, RoomAccess.Grant grant,
                          String member, String connection, SerialQueue presenceQueue, Subscriber subscriber) {
@@ -49,10 +53,10 @@ final class RoomMembership {
     Subscriber subscriber;
     Future<Long> position;
     if (since == null || !options.history()) {
-      subscriber = services.hub().liveSubscriber(socket);
+      subscriber = services.hub().liveSubscriber(socket, connection);
       position = services.hub().subscribe(room, subscriber);
     } else {
-      subscriber = services.hub().resumingSubscriber(socket);
+      subscriber = services.hub().resumingSubscriber(socket, connection);
       position = services.hub().resume(room, subscriber, since);
     }
     if (options.presence()) {
@@ -68,6 +72,19 @@ final class RoomMembership {
 
   RoomAccess.Grant grant() {
     return grant;
+  }
+
+  /**
+   * Tells the room's other members that this member is typing, at most once per {@link #TYPING_INTERVAL_NANOS}
+   * (extras are dropped silently), and only where members may chat.
+   */
+  void typing() {
+    long now = System.nanoTime();
+    if (!options.membersPublish() || (lastTyping != 0 && now - lastTyping < TYPING_INTERVAL_NANOS)) {
+      return;
+    }
+    lastTyping = now;
+    services.publisher().publishTyping(room, member, connection);
   }
 
   /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */

@@ -44,6 +44,11 @@ public final class RoomPublisher {
     });
   }
 
+  /** Tells the room's other members, on every node, that {@code name} of connection {@code from} is typing. */
+  public void publishTyping(String room, String name, String from) {
+    broker.publishEphemeral(room, from, new ServerMessage.Typing(room, name));
+  }
+
   /** Publishes a status message to the room on every node. */
   public void publishStatus(ServerMessage.Status status) {
     broker.publish(status.room(), status);

@@ -12,6 +12,12 @@ public final class Addresses {
   /** Message header carrying a chat message's seq, so receivers order and deduplicate without parsing. */
   public static final String SEQ_HEADER = "seq";
 
+  /**
+   * Message header marking an ephemeral message (typing): its value is the sending connection's id, whose
+   * own sockets skip it.
+   */
+  public static final String EPHEMERAL_FROM_HEADER = "ephemeral-from";
+
   /** Message header carrying the publisher's wall clock in epoch microseconds, for the latency histogram. */
   public static final String PUBLISHED_AT_HEADER = "published-us";
 

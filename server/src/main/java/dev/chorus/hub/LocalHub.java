@@ -86,14 +86,14 @@ public final class LocalHub {
     this.metrics = metrics;
   }
 
-  /** A subscriber for {@code socket} that writes every delivery at once. */
-  public Subscriber liveSubscriber(ClientSocket socket) {
-    return new Subscriber(socket, false);
+  /** A subscriber for {@code socket} of {@code connection} that writes every delivery at once. */
+  public Subscriber liveSubscriber(ClientSocket socket, String connection) {
+    return new Subscriber(socket, connection, false);
   }
 
   /** A subscriber for {@code socket} to {@link #resume} with: it holds deliveries until caught up. */
-  public Subscriber resumingSubscriber(ClientSocket socket) {
-    return new Subscriber(socket, true);
+  public Subscriber resumingSubscriber(ClientSocket socket, String connection) {
+    return new Subscriber(socket, connection, true);
   }
 
 
@@ -191,6 +191,22 @@ public final class LocalHub {
     }
     local.feed.offer(seq, utf8Json);
     watchGap(local);
+  }
+
+  /**
+   * Hands an ephemeral message (typing) to the room's subscribers on this event loop but the one of
+   * connection {@code except}: not ordered, not counted as a delivery, dropped by sockets short of room.
+   */
+  public void deliverEphemeral(String room, String except, byte[] utf8Json) {
+    LocalRoom local = rooms.get(room);
+    if (local == null) {
+      return;
+    }
+    for (Subscriber subscriber : local.subscribers) {
+      if (!subscriber.connection().equals(except)) {
+        subscriber.deliverEphemeral(utf8Json);
+      }
+    }
   }
 
   private void watchGap(LocalRoom local) {

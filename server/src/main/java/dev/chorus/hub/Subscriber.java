@@ -22,13 +22,27 @@ public final class Subscriber {
   }
 
   private final ClientSocket socket;
+  private final String connection;
   private List<Held> held;
   private long floor;
 
   /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#resumingSubscriber}. */
-  Subscriber(ClientSocket socket, boolean holding) {
+  Subscriber(ClientSocket socket, String connection, boolean holding) {
     this.socket = socket;
+    this.connection = connection;
     this.held = holding ? new ArrayList<>() : null;
+  }
+
+  /** The connection's id (node-unique), by which a sender's own ephemeral messages skip it. */
+  String connection() {
+    return connection;
+  }
+
+  /** Writes an ephemeral message (typing) if the socket has room to spare; dropped while catching up. */
+  void deliverEphemeral(byte[] json) {
+    if (held == null) {
+      socket.offerEphemeral(json);
+    }
   }
 
   public ClientSocket socket() {

@@ -34,6 +34,10 @@ public sealed interface ClientMessage {
   record Leave(String room) implements ClientMessage {
   }
 
+  /** {@code {"type":"typing","room":"dev"}}: tells the room's other members, at most once a second. */
+  record Typing(String room) implements ClientMessage {
+  }
+
   /** {@code {"type":"who","room":"dev"}}: asks for the room's presence. */
   record Who(String room) implements ClientMessage {
   }

@@ -63,6 +63,7 @@ public final class MessageCodec {
       case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
+      case "typing" -> new ClientMessage.Typing(optionalRoom(node));
       case "auth" -> new ClientMessage.Auth(optionalText(node, "token", ""));
       case "refresh" -> new ClientMessage.Refresh(optionalText(node, "token", ""));
       default -> throw new ProtocolException(ChatError.INVALID_MESSAGE);
@@ -126,6 +127,10 @@ public final class MessageCodec {
         if (error.room() != null) {
           json.writeStringField("room", error.room());
         }
+      } else if (message instanceof ServerMessage.Typing typing) {
+        json.writeStringField("type", "typing");
+        json.writeStringField("room", typing.room());
+        json.writeStringField("name", typing.name());
       } else if (message instanceof ServerMessage.Direct direct) {
         json.writeStringField("type", "direct");
         json.writeStringField("sender", direct.sender());

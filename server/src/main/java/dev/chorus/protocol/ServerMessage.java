@@ -30,6 +30,13 @@ public sealed interface ServerMessage {
     }
   }
 
+  /**
+   * {@code {"type":"typing","room":"dev","name":"alice"}}: to the room's other members; no seq, not retained,
+   * the first thing dropped for a slow client.
+   */
+  record Typing(String room, String name) implements ServerMessage {
+  }
+
   /** {@code {"type":"direct","sender":"ops","message":"...","ts":1764000000000}}: to one user's connections. */
   record Direct(String sender, String message, long ts) implements ServerMessage {
   }

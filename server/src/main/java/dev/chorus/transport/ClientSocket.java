@@ -54,6 +54,12 @@ public interface ClientSocket {
    */
   boolean offer(byte[] utf8);
 
+  /**
+   * Writes an ephemeral delivery (typing) only while the outbound queue is at most half full: under
+   * pressure it is the first thing dropped, before any room delivery. A drop is not a stall.
+   */
+  boolean offerEphemeral(byte[] utf8);
+
   /** Writes a binary message. */
   void sendBinary(Buffer data);
 

@@ -3,6 +3,7 @@ package dev.chorus.transport;
 import dev.chorus.protocol.CloseCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -269,6 +270,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public boolean writable() {
     return ctx.channel().isWritable();
+  }
+
+  @Override
+  public boolean halfEmpty() {
+    Channel channel = ctx.channel();
+    return channel.bytesBeforeUnwritable() >= channel.config().getWriteBufferHighWaterMark() / 2;
   }
 
   @Override

@@ -67,6 +67,12 @@ final class PublicWire implements Wire {
     return closing() || !socket.writeQueueFull();
   }
 
+  /** Vert.x's public API tells full or not, no more: an ephemeral delivery goes out while the queue has room. */
+  @Override
+  public boolean halfEmpty() {
+    return writable();
+  }
+
   @Override
   public void ping() {
     if (!closing()) {

@@ -111,6 +111,15 @@ final class VertxClientSocket implements ClientSocket {
   }
 
   @Override
+  public boolean offerEphemeral(byte[] utf8) {
+    if (wire.closing() || !wire.halfEmpty()) {
+      return false;
+    }
+    wire.sendText(utf8);
+    return true;
+  }
+
+  @Override
   public void sendBinary(Buffer data) {
     if (!wire.closing()) {
       socket.writeBinaryMessage(data);

@@ -15,6 +15,9 @@ interface Wire {
   /** Whether the outbound queue has room (below its high-water mark). */
   boolean writable();
 
+  /** Whether the outbound queue is at most half way to its high-water mark. */
+  boolean halfEmpty();
+
   /** A keep-alive ping, unless closing. */
   void ping();
 

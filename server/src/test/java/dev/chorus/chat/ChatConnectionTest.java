@@ -160,4 +160,56 @@ class ChatConnectionTest {
     assertEquals(roomRequired, next(socket));
     assertTrue(socket.isOpen());
   }
+
+  /** Two members of a fresh room, with both join notices read. */
+  private static FakeClientSocket[] twoMembers(String room) {
+    FakeClientSocket alice = connect();
+    FakeClientSocket bob = connect();
+    send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+    assertEquals(joined("alice"), next(alice).getString("message"));
+    send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
+    assertEquals(joined("bob"), next(bob).getString("message"));
+    assertEquals(joined("bob"), next(alice).getString("message"));
+    return new FakeClientSocket[] {alice, bob};
+  }
+
+  @Test
+  void typingReachesTheOthersNotTheSenderAtMostOnceASecond() {
+    String room = ChatStack.room();
+    FakeClientSocket[] members = twoMembers(room);
+    FakeClientSocket alice = members[0];
+    FakeClientSocket bob = members[1];
+    String typing = new JsonObject().put("type", "typing").put("room", room).encode();
+    // Both in one turn of the event loop: well within the second.
+    STACK.on(() -> {
+      alice.receive(typing);
+      alice.receive(typing);
+    });
+    assertEquals(new JsonObject().put("type", "typing").put("room", room).put("name", "alice"), next(bob));
+    send(alice, new JsonObject().put("type", "chat").put("message", "hi"));
+    // The second typing within the second was dropped, and alice never hears her own: the chat comes next.
+    assertEquals("hi", next(bob).getString("message"));
+    assertEquals("hi", next(alice).getString("message"));
+  }
+
+  @Test
+  void typingIsTheFirstThingDroppedForASocketShortOfRoom() {
+    String room = ChatStack.room();
+    FakeClientSocket[] members = twoMembers(room);
+    members[1].halfFull(true);
+    send(members[0], new JsonObject().put("type", "typing").put("room", room));
+    send(members[0], new JsonObject().put("type", "chat").put("message", "still delivered"));
+    assertEquals("still delivered", next(members[1]).getString("message"));
+  }
+
+  @Test
+  void typingInARoomNotJoinedIsAnsweredLikeAChat() {
+    FakeClientSocket socket = connect();
+    String room = ChatStack.room();
+    send(socket, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+    assertEquals(joined("alice"), next(socket).getString("message"));
+    send(socket, new JsonObject().put("type", "typing").put("room", "elsewhere"));
+    assertEquals(new JsonObject().put("type", "error").put("message", ChatError.NOT_IN_ROOM.text())
+      .put("room", "elsewhere"), next(socket));
+  }
 }

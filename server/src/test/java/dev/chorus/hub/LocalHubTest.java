@@ -92,7 +92,7 @@ class LocalHubTest {
   }
 
   private static long subscribe(String room, FakeClientSocket socket) {
-    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket))).await();
+    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode()))).await();
   }
 
   /** The chat text, or the error text, of the next thing written to the socket. */
@@ -161,7 +161,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 3);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 1)).await();
+    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 1)).await();
     assertEquals(3, position);
     assertEquals("m2", next(late));
     assertEquals("m3", next(late));
@@ -176,7 +176,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, RETAINED + 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 0)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0)).await();
     assertEquals(GAP, next(late));
     for (int i = 3; i <= RETAINED + 2; i++) {
       assertEquals("m" + i, next(late));
@@ -188,7 +188,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late), 40)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 40)).await();
     assertEquals(RESET, next(late));
     assertEquals("m1", next(late));
     assertEquals("m2", next(late));
@@ -198,7 +198,7 @@ class LocalHubTest {
   void unsubscribedSocketHearsNothingAndTheLastOneClosesTheRoom() {
     String room = room();
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice));
+    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice, "c-" + alice.hashCode()));
     onContext(() -> hub.subscribe(room, subscriber)).await();
     assertEquals(1, (int) onContext(() -> hub.size(room)));
     run(() -> hub.unsubscribe(room, subscriber));

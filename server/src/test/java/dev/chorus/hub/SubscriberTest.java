@@ -19,7 +19,7 @@ class SubscriberTest {
 
   @Test
   void liveSubscriberWritesEachDeliveryAtOnce() {
-    Subscriber subscriber = new Subscriber(socket, false);
+    Subscriber subscriber = new Subscriber(socket, "c1", false);
     subscriber.deliver(1, json("m1"));
     subscriber.deliver(-1, json("status"));
     subscriber.deliver(2, json("m2"));
@@ -28,7 +28,7 @@ class SubscriberTest {
 
   @Test
   void holdingSubscriberWritesNothingUntilReleasedThenOnlyWhatTheReplayDidNotCover() {
-    Subscriber subscriber = new Subscriber(socket, true);
+    Subscriber subscriber = new Subscriber(socket, "c1", true);
     subscriber.deliver(5, json("m5"));
     subscriber.deliver(-1, json("status"));
     subscriber.deliver(6, json("m6"));
@@ -44,7 +44,7 @@ class SubscriberTest {
 
   @Test
   void fullQueueDropsDeliveriesButNotReplies() {
-    Subscriber subscriber = new Subscriber(socket, false);
+    Subscriber subscriber = new Subscriber(socket, "c1", false);
     socket.congested(true);
     subscriber.deliver(1, json("m1"));
     subscriber.deliver(2, json("m2"));

@@ -30,6 +30,7 @@ public final class FakeClientSocket implements ClientSocket {
   private volatile CloseCode closedWith;
   private boolean closed;
   private boolean congested;
+  private boolean halfFull;
   private boolean paused;
   private int dropped;
 
@@ -56,6 +57,11 @@ public final class FakeClientSocket implements ClientSocket {
       onClosed.forEach(Runnable::run);
       onClosed.clear();
     }
+  }
+
+  /** Fills the outbound queue past half (ephemeral deliveries are dropped) or empties it again. */
+  public void halfFull(boolean halfFull) {
+    this.halfFull = halfFull;
   }
 
   /** Fills or empties the outbound queue; emptying it runs the drain handler. */
@@ -157,6 +163,15 @@ public final class FakeClientSocket implements ClientSocket {
     }
     if (congested) {
       dropped++;
+      return false;
+    }
+    sendText(utf8);
+    return true;
+  }
+
+  @Override
+  public boolean offerEphemeral(byte[] utf8) {
+    if (!isOpen() || congested || halfFull) {
       return false;
     }
     sendText(utf8);
