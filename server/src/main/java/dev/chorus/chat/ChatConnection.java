@@ -2,6 +2,7 @@ package dev.chorus.chat;
 
 import dev.chorus.auth.Authentication;
 import dev.chorus.config.Settings;
+import dev.chorus.presence.Presence;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
@@ -16,8 +17,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -197,8 +200,8 @@ public final class ChatConnection {
     }
     user.joined(room);
     stopListeningToLobby();
-    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, join.since(), connection,
-      presenceQueue));
+    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, join.meta(), join.since(),
+      connection, presenceQueue));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {
@@ -250,10 +253,21 @@ public final class ChatConnection {
       return;
     }
     String asked = room;
-    presenceQueue.enqueue(() -> services.presence().members(asked))
+    presenceQueue.enqueue(() -> services.presence().details(asked))
       .onComplete(members -> reply(members.succeeded()
-        ? MessageCodec.encode(new ServerMessage.Presence(asked, members.result()))
+        ? MessageCodec.encode(presence(asked, members.result()))
         : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
+  }
+
+  /** The answer to a who: the names, and each name's connections and latest meta. */
+  static ServerMessage.Presence presence(String room, List<Presence.MemberDetails> members) {
+    List<String> names = new ArrayList<>();
+    List<ServerMessage.Presence.Member> details = new ArrayList<>();
+    for (Presence.MemberDetails member : members) {
+      names.add(member.name());
+      details.add(new ServerMessage.Presence.Member(member.name(), member.connections(), member.meta()));
+    }
+    return new ServerMessage.Presence(room, names, details);
   }
 
   /**

@@ -26,13 +26,16 @@ final class RoomMembership {
   private final Settings.RoomOptions options;
   private final RoomAccess.Grant grant;
   private final String member;
+  private final String meta;
   private final String connection;
   private final SerialQueue presenceQueue;
   private final Subscriber subscriber;
   private long lastTyping;
 
   private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, RoomAccess.Grant grant,
-                         String member, String connection, SerialQueue presenceQueue, Subscriber subscriber) {
+                         String member, String meta, String connection, SerialQueue presenceQueue,
+                         Subscriber subscriber) {
+    this.meta = meta;
     this.services = services;
     this.room = room;
     this.options = options;
@@ -48,7 +51,7 @@ final class RoomMembership {
    * after it (then the live ones, each once).
    */
   static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
-                             RoomAccess.Grant grant, String member, Long since, String connection,
+                             RoomAccess.Grant grant, String member, String meta, Long since, String connection,
                              SerialQueue presenceQueue) {
     Subscriber subscriber;
     Future<Long> position;
@@ -60,10 +63,10 @@ final class RoomMembership {
       position = services.hub().resume(room, subscriber, since);
     }
     if (options.presence()) {
-      presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member)))
-        .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member)));
+      presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member, meta)))
+        .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta)));
     }
-    return new RoomMembership(services, room, options, grant, member, connection, presenceQueue, subscriber);
+    return new RoomMembership(services, room, options, grant, member, meta, connection, presenceQueue, subscriber);
   }
 
   Settings.RoomOptions options() {
@@ -89,7 +92,7 @@ final class RoomMembership {
 
   /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */
   void leave(ClientSocket socket) {
-    ServerMessage.Status left = ServerMessage.Status.left(room, member);
+    ServerMessage.Status left = ServerMessage.Status.left(room, member, meta);
     if (options.presence()) {
       socket.sendText(MessageCodec.encode(left));
     }
@@ -98,7 +101,7 @@ final class RoomMembership {
 
   /** Leaves because the connection closed. */
   void closed() {
-    end(ServerMessage.Status.left(room, member));
+    end(ServerMessage.Status.left(room, member, meta));
   }
 
   private void end(ServerMessage.Status left) {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * GET /api/rooms: the rooms with members and their member counts; GET /api/rooms/{room}/members: a room's
- * members, sorted. Cluster-wide, from presence.
+ * members, sorted, and their details (connections, the meta of the latest join). Cluster-wide, from presence.
  */
 final class RoomsResource {
 
@@ -38,8 +38,16 @@ final class RoomsResource {
     if (room != null && !rooms.options(RoomName.namespaceOf(room)).presence()) {
       JsonResponse.error(ctx, 404, "room '" + room + "' has presence off");
     } else if (room != null) {
-      JsonResponse.when(ctx, presence.members(room).map(members ->
-        new JsonObject().put("room", room).put("members", new JsonArray(members))), 200);
+      JsonResponse.when(ctx, presence.details(room).map(members -> {
+        JsonArray names = new JsonArray();
+        JsonArray details = new JsonArray();
+        for (Presence.MemberDetails member : members) {
+          names.add(member.name());
+          details.add(new JsonObject().put("name", member.name()).put("connections", member.connections())
+            .put("meta", member.meta() == null ? new JsonObject() : new JsonObject(member.meta())));
+        }
+        return new JsonObject().put("room", room).put("members", names).put("details", details);
+      }), 200);
     }
   }
 }

@@ -13,6 +13,8 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * {@link Presence} in the Hazelcast map {@code chorus.presence} (one backup): room → (connection → name),
+ * {@link Presence} in the Hazelcast map {@code chorus.presence} (one backup): room → (connection → its name,
+ * join time and meta),
  * changed by entry processors on the room's owner, so concurrent joins never overwrite each other.
  * A connection id starts with its node's Hazelcast member UUID; when a member leaves the cluster, the
  * oldest remaining member removes that node's connections from every room.
@@ -30,6 +33,8 @@ public final class HazelcastPresence implements Presence {
 
   /** The presence map's name. */
   public static final String MAP = "chorus.presence";
+  /** Between the fields of an entry: name, join time in epoch micros, meta. Names hold no control characters. */
+  private static final String SEPARATOR = "\u0000";
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresence.class);
 
   private final Vertx vertx;
@@ -63,8 +68,11 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<Void> add(String room, String connection, String name) {
-    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Put(connection, name)), vertx.getOrCreateContext())
+  public Future<Void> add(String room, String connection, String name, String meta) {
+    Instant now = Instant.now();
+    long joinedAtMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    String entry = name + SEPARATOR + joinedAtMicros + SEPARATOR + (meta == null ? "" : meta);
+    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Put(connection, entry)), vertx.getOrCreateContext())
       .mapEmpty();
   }
 
@@ -77,7 +85,40 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<List<String>> members(String room) {
     return Future.fromCompletionStage(rooms.getAsync(room), vertx.getOrCreateContext())
-      .map(connections -> connections == null ? List.of() : List.copyOf(new TreeSet<>(connections.values())));
+      .map(connections -> connections == null ? List.of() : List.copyOf(names(connections)));
+  }
+
+  @Override
+  public Future<List<MemberDetails>> details(String room) {
+    return Future.fromCompletionStage(rooms.getAsync(room), vertx.getOrCreateContext()).map(connections -> {
+      if (connections == null) {
+        return List.of();
+      }
+      // Per name: its connections, and the entry of its latest join (the greatest join time).
+      Map<String, int[]> counts = new TreeMap<>();
+      Map<String, String[]> latest = new HashMap<>();
+      for (String entry : connections.values()) {
+        String[] fields = entry.split(SEPARATOR, 3);
+        counts.computeIfAbsent(fields[0], name -> new int[1])[0]++;
+        latest.merge(fields[0], fields, (a, b) -> Long.parseLong(a[1]) >= Long.parseLong(b[1]) ? a : b);
+      }
+      List<MemberDetails> members = new ArrayList<>();
+      counts.forEach((name, count) -> {
+        String meta = latest.get(name)[2];
+        members.add(new MemberDetails(name, count[0], meta.isEmpty() ? null : meta));
+      });
+      return members;
+    });
+  }
+
+  /** The names of a room's entries (name, join time, meta), sorted, once each. */
+  private static TreeSet<String> names(Map<String, String> connections) {
+    TreeSet<String> names = new TreeSet<>();
+    for (String entry : connections.values()) {
+      int end = entry.indexOf(SEPARATOR);
+      names.add(end < 0 ? entry : entry.substring(0, end));
+    }
+    return names;
   }
 
   @Override
@@ -86,7 +127,7 @@ public final class HazelcastPresence implements Presence {
     return vertx.executeBlocking(() -> {
       Map<String, Integer> counts = new TreeMap<>();
       for (Map.Entry<String, HashMap<String, String>> room : rooms.entrySet()) {
-        counts.put(room.getKey(), new TreeSet<>(room.getValue().values()).size());
+        counts.put(room.getKey(), names(room.getValue()).size());
       }
       return counts;
     }, false);

@@ -19,14 +19,28 @@ public interface Presence {
   /** A new connection id, unique in the cluster and tied to this node so that its death forgets it. */
   String newConnectionId();
 
-  /** Records that {@code connection} is in the room under {@code name}. */
-  Future<Void> add(String room, String connection, String name);
+  /**
+   * Records that {@code connection} is in the room under {@code name}, with {@code meta} (a JSON object's
+   * encoding, null for none) as its join gave it.
+   */
+  Future<Void> add(String room, String connection, String name, String meta);
 
   /** Forgets {@code connection} in the room. */
   Future<Void> remove(String room, String connection);
 
   /** The room's member names, sorted, without duplicates. */
   Future<List<String>> members(String room);
+
+  /** The room's members by name, sorted: each name's connections and the meta of its latest join. */
+  Future<List<MemberDetails>> details(String room);
+
+  /**
+   * One name in a room.
+   *
+   * @param meta the JSON object its latest join carried, encoded; null when that join had none
+   */
+  record MemberDetails(String name, int connections, String meta) {
+  }
 
   /** Every room with members, by name, with its member count. */
   Future<Map<String, Integer>> rooms();

@@ -7,17 +7,20 @@ package dev.chorus.protocol;
 public sealed interface ClientMessage {
 
   /**
-   * {@code {"type":"join","name":"alice","room":"dev","since":41,"token":"<JWT>"}}: the seed's default name
-   * is "Anonymous", no room is "lobby"; {@code since} (null when absent) asks for the retained chat messages
-   * with a greater seq before the live ones; {@code token} (null when absent) is a room token, a grant for a
-   * private room.
+   * {@code {"type":"join","name":"alice","room":"dev","since":41,"token":"<JWT>","meta":{...}}}: the seed's
+   * default name is "Anonymous", no room is "lobby"; {@code since} (null when absent) asks for the retained
+   * chat messages with a greater seq before the live ones; {@code token} (null when absent) is a room token,
+   * a grant for a private room; {@code meta} (null when absent) is a JSON object of at most
+   * {@link #MAX_META_BYTES} bytes, encoded, shown with the member in presence and its notices.
    */
-  record Join(String name, String room, Long since, String token) implements ClientMessage {
+  record Join(String name, String room, Long since, String token, String meta) implements ClientMessage {
     public static final String DEFAULT_NAME = "Anonymous";
+    /** The longest encoding of a join's meta, in bytes of UTF-8. */
+    public static final int MAX_META_BYTES = 256;
 
     /** The seed's join: a name only. */
     public Join(String name) {
-      this(name, null, null, null);
+      this(name, null, null, null, null);
     }
   }
 

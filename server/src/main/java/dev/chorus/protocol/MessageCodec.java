@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** Decodes client messages and encodes server messages of the /chat protocol. Thread-safe. */
 public final class MessageCodec {
@@ -59,7 +60,7 @@ public final class MessageCodec {
     String kind = type != null && type.isTextual() ? type.textValue() : "";
     return switch (kind) {
       case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME),
-        optionalRoom(node), optionalSince(node), optionalText(node, "token", null));
+        optionalRoom(node), optionalSince(node), optionalText(node, "token", null), optionalMeta(node));
       case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
@@ -77,6 +78,23 @@ public final class MessageCodec {
       throw new ProtocolException(ChatError.INVALID_ROOM);
     }
     return room;
+  }
+
+  /** A join's meta: a JSON object of at most MAX_META_BYTES encoded, or null when absent. */
+  private static String optionalMeta(JsonNode node) throws ProtocolException {
+    JsonNode value = node.get("meta");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    String encoded = value.toString();
+    if (encoded.length() > ClientMessage.Join.MAX_META_BYTES
+      || encoded.getBytes(StandardCharsets.UTF_8).length > ClientMessage.Join.MAX_META_BYTES) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    return encoded;
   }
 
   /** A resume position: a non-negative integer, or null when absent. */
@@ -112,6 +130,10 @@ public final class MessageCodec {
         json.writeStringField("message", status.message());
         json.writeStringField("room", status.room());
         json.writeStringField("name", status.name());
+        if (status.meta() != null) {
+          json.writeFieldName("meta");
+          json.writeRawValue(status.meta());
+        }
       } else if (message instanceof ServerMessage.Chat chat) {
         json.writeStringField("type", "chat");
         json.writeStringField("sender", chat.sender());
@@ -145,6 +167,16 @@ public final class MessageCodec {
         json.writeArrayFieldStart("members");
         for (String member : presence.members()) {
           json.writeString(member);
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("details");
+        for (ServerMessage.Presence.Member member : presence.details()) {
+          json.writeStartObject();
+          json.writeStringField("name", member.name());
+          json.writeNumberField("connections", member.connections());
+          json.writeFieldName("meta");
+          json.writeRawValue(member.meta() == null ? "{}" : member.meta());
+          json.writeEndObject();
         }
         json.writeEndArray();
       }

@@ -5,14 +5,25 @@ import java.util.List;
 /** A message the server sends on /chat, encoded by {@link MessageCodec}. */
 public sealed interface ServerMessage {
 
-  /** {@code {"type":"status","message":"alice joined the chat.","room":"dev","name":"alice"}} */
-  record Status(String room, String name, String message) implements ServerMessage {
+  /**
+   * {@code {"type":"status","message":"alice joined the chat.","room":"dev","name":"alice","meta":{...}}}: meta
+   * (an encoded JSON object) only when the member's join carried one.
+   */
+  record Status(String room, String name, String message, String meta) implements ServerMessage {
     public static Status joined(String room, String name) {
-      return new Status(room, name, name + " joined the chat.");
+      return joined(room, name, null);
     }
 
     public static Status left(String room, String name) {
-      return new Status(room, name, name + " left the chat.");
+      return left(room, name, null);
+    }
+
+    public static Status joined(String room, String name, String meta) {
+      return new Status(room, name, name + " joined the chat.", meta);
+    }
+
+    public static Status left(String room, String name, String meta) {
+      return new Status(room, name, name + " left the chat.", meta);
     }
   }
 
@@ -52,10 +63,19 @@ public sealed interface ServerMessage {
     }
   }
 
-  /** {@code {"type":"presence","room":"dev","members":["alice","bob"]}}: names in the room cluster-wide, sorted. */
-  record Presence(String room, List<String> members) implements ServerMessage {
+  /**
+   * {@code {"type":"presence","room":"dev","members":["alice","bob"],"details":[{"name":"alice","connections":2,
+   * "meta":{...}}]}}: names in the room cluster-wide, sorted, and per name its connections and the meta of its
+   * latest join ({@code {}} when it had none).
+   */
+  record Presence(String room, List<String> members, List<Member> details) implements ServerMessage {
     public Presence {
       members = List.copyOf(members);
+      details = List.copyOf(details);
+    }
+
+    /** One name's details; {@code meta} an encoded JSON object, or null for none. */
+    public record Member(String name, int connections, String meta) {
     }
   }
 }

@@ -35,7 +35,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
     RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC,
-      RoomAccess.Grant.OPEN, name, since, connection, presenceQueue));
+      RoomAccess.Grant.OPEN, name, null, since, connection, presenceQueue));
     return new Member(socket, membership);
   }
 
@@ -100,7 +100,7 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
-      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, "quick", null,
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, "quick", null, null,
         "quick-connection", presenceQueue);
       quick.closed();
     });

@@ -52,7 +52,7 @@ class SequencingLatencyIT {
         long[] sequenced = new long[MEASURED];
         for (int i = 0; i < WARMUP + MEASURED; i++) {
           long plainNanos = roundTrip(client, "status", () -> vertxA.runOnContext(v ->
-            publisher.publishStatus(new ServerMessage.Status("bench", "ops", "tick"))));
+            publisher.publishStatus(new ServerMessage.Status("bench", "ops", "tick", null))));
           long sequencedNanos = roundTrip(client, "chat", () -> vertxA.runOnContext(v ->
             publisher.publishChat("bench", "ops", "tick")));
           if (i >= WARMUP) {

@@ -45,9 +45,9 @@ class MessageCodecTest {
 
   @Test
   void decodesRoomsSinceLeaveAndWho() throws ProtocolException {
-    assertEquals(new ClientMessage.Join("alice", "dev", 41L, null),
+    assertEquals(new ClientMessage.Join("alice", "dev", 41L, null, null),
       MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"room\":\"dev\",\"since\":41}"));
-    assertEquals(new ClientMessage.Join("alice", "team:eng", null, "a.b.c"),
+    assertEquals(new ClientMessage.Join("alice", "team:eng", null, "a.b.c", null),
       MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"room\":\"team:eng\",\"token\":\"a.b.c\"}"));
     assertEquals(new ClientMessage.Chat("dev", "hi"),
       MessageCodec.decode("{\"type\":\"chat\",\"room\":\"dev\",\"message\":\"hi\"}"));
@@ -78,8 +78,11 @@ class MessageCodecTest {
       new String(MessageCodec.encode(joined), StandardCharsets.UTF_8));
     assertEquals("{\"type\":\"error\",\"message\":\"" + ChatError.INVALID_JSON.text() + "\"}",
       new String(ChatError.INVALID_JSON.encoded(), StandardCharsets.UTF_8));
-    assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\",\"bob\"]}",
-      new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice", "bob"))), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\",\"bob\"],\"details\":["
+        + "{\"name\":\"alice\",\"connections\":2,\"meta\":{\"role\":\"admin\"}},{\"name\":\"bob\",\"connections\":1,\"meta\":{}}]}",
+      new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice", "bob"),
+        List.of(new ServerMessage.Presence.Member("alice", 2, "{\"role\":\"admin\"}"),
+          new ServerMessage.Presence.Member("bob", 1, null)))), StandardCharsets.UTF_8));
   }
 
   @Test
