@@ -13,6 +13,8 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.node.Readiness;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.WebhookDispatcher;
+import dev.chorus.webhooks.WebhookEvents;
 import dev.chorus.http.ServerVerticle;
 import dev.chorus.metrics.ChorusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -65,6 +67,9 @@ public final class ChorusNode {
     HazelcastRoomHistory.configure(hazelcastConfig, settings.rooms().defaults().historySize(),
       settings.rooms().historySizes());
     HazelcastPresence.configure(hazelcastConfig);
+    if (settings.webhooks().enabled()) {
+      WebhookDispatcher.configure(hazelcastConfig, settings.webhooks());
+    }
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig);
     // Netty's epoll transport where it loads (Linux x86_64), else NIO: fewer allocations and syscalls per write.
     // One event loop (and one server verticle) per core unless server.instances says otherwise: Vert.x's
@@ -89,7 +94,20 @@ public final class ChorusNode {
         members = new MemberDirectory(started, clusterManager,
           settings.http().advertisedHost(cluster) + ":" + settings.http().port(), upgrades::openConnections);
         UserDirectory users = new UserDirectory(started, clusterManager.getNodeId(), clusterManager::getNodes);
-        NodeServices services = new NodeServices(upgrades, history, presence, users, members, health, metrics);
+        WebhookEvents webhooks = WebhookEvents.OFF;
+        if (settings.webhooks().enabled()) {
+          webhooks = new WebhookEvents(hazelcast, metrics);
+          new WebhookDispatcher(started, hazelcast, settings.webhooks(), metrics).start();
+        }
+        WebhookEvents events = webhooks;
+        presence.onNodeDeparted((room, names, roomEmpty) -> {
+          names.forEach(name -> events.memberLeft(room, name));
+          if (roomEmpty) {
+            events.roomVacated(room);
+          }
+        });
+        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, members, health,
+          metrics);
         return users.start().compose(v ->
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)));
       })

@@ -30,7 +30,7 @@ class PackageLayersTest {
   private static final List<List<String>> LAYERS = List.of(
     List.of("protocol", "config", "history", "presence"),
     List.of("metrics", "logging", "cluster", "transport"),
-    List.of("hub", "users"),
+    List.of("hub", "users", "webhooks"),
     List.of("broker"),
     List.of("admission", "auth"),
     List.of("chat", "echo"),

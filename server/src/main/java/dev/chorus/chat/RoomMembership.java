@@ -5,6 +5,7 @@ import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.webhooks.WebhookEvents;
 import io.vertx.core.Future;
 
 /**
@@ -64,7 +65,14 @@ final class RoomMembership {
     }
     if (options.presence()) {
       presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member, meta)))
-        .onComplete(v -> services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta)));
+        .onComplete(first -> {
+          services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta));
+          WebhookEvents webhooks = services.publisher().webhooks();
+          if (first.succeeded() && first.result()) {
+            webhooks.roomOccupied(room);
+          }
+          webhooks.memberJoined(room, member);
+        });
     }
     return new RoomMembership(services, room, options, grant, member, meta, connection, presenceQueue, subscriber);
   }
@@ -108,7 +116,14 @@ final class RoomMembership {
     services.hub().unsubscribe(room, subscriber);
     if (options.presence()) {
       presenceQueue.enqueue(() -> services.presence().remove(room, connection))
-        .onComplete(v -> services.publisher().publishStatus(left));
+        .onComplete(last -> {
+          services.publisher().publishStatus(left);
+          WebhookEvents webhooks = services.publisher().webhooks();
+          webhooks.memberLeft(room, member);
+          if (last.succeeded() && last.result()) {
+            webhooks.roomVacated(room);
+          }
+        });
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
+import dev.chorus.webhooks.WebhookEvents;
 import io.vertx.core.Future;
 
 /**
@@ -18,11 +19,18 @@ public final class RoomPublisher {
   private final RoomHistory history;
   private final Broker broker;
   private final Settings.Rooms rooms;
+  private final WebhookEvents webhooks;
 
-  public RoomPublisher(RoomHistory history, Broker broker, Settings.Rooms rooms) {
+  public RoomPublisher(RoomHistory history, Broker broker, Settings.Rooms rooms, WebhookEvents webhooks) {
     this.history = history;
     this.broker = broker;
     this.rooms = rooms;
+    this.webhooks = webhooks;
+  }
+
+  /** The node's webhook events, for the presence changes its callers make. */
+  public WebhookEvents webhooks() {
+    return webhooks;
   }
 
   /**
@@ -35,11 +43,13 @@ public final class RoomPublisher {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, ServerMessage.Chat.UNSEQUENCED,
         System.currentTimeMillis(), sender, message);
       broker.publish(room, chat);
+      webhooks.messagePublished(room, sender, message, chat.seq());
       return Future.succeededFuture(chat);
     }
     return history.append(room, sender, message, System.currentTimeMillis()).map(entry -> {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), sender, message);
       broker.publish(room, chat);
+      webhooks.messagePublished(room, sender, message, chat.seq());
       return chat;
     });
   }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@link SettingsLoader} builds a Settings from them.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
-                       Security security, Logging logging, Rooms rooms) {
+                       Security security, Logging logging, Webhooks webhooks, Rooms rooms) {
 
   public Settings {
     if (!security.jwtEnabled()) {
@@ -314,6 +314,51 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       if (!FORMATS.contains(format)) {
         throw Setting.of(Logging.class, "format").refused("must be text or json, got '" + format + "'");
       }
+    }
+  }
+
+  /**
+   * Webhooks: what happens in rooms, POSTed in batches to the application, once for the whole cluster.
+   *
+   * @param url           the receiver's http or https URL; empty turns webhooks off. Default empty
+   * @param secret        the HMAC-SHA256 key of each body's Chorus-Signature, at least 16 characters, required
+   *                      with a URL. Default empty
+   * @param timeoutMillis how long a delivery may take before it counts as failed, 100-60000. Default {@code 2000}
+   * @param retrySeconds  how long failed deliveries are retried (with backoff) before their events are dropped,
+   *                      1-86400. Default {@code 300}
+   * @param queueSize     events the cluster holds for the receiver, 1000-10000000; beyond, the oldest are dropped
+   *                      (counted and logged). Default {@code 100000}
+   */
+  public record Webhooks(@Env("WEBHOOK_URL") String url, @Env("WEBHOOK_SECRET") String secret,
+                         @Env("WEBHOOK_TIMEOUT_MILLIS") int timeoutMillis, @Env("WEBHOOK_RETRY_SECONDS") int retrySeconds,
+                         @Env("WEBHOOK_QUEUE_SIZE") int queueSize) {
+    public Webhooks {
+      if (!url.isEmpty()) {
+        try {
+          java.net.URI uri = new java.net.URI(url);
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw Setting.of(Webhooks.class, "url").refused("must be an http or https URL, got '" + url + "'");
+          }
+        } catch (java.net.URISyntaxException e) {
+          throw Setting.of(Webhooks.class, "url").refused("must be an http or https URL, got '" + url + "'");
+        }
+        if (secret.length() < 16) {
+          throw Setting.of(Webhooks.class, "secret").refused("must be at least 16 characters with a webhook URL");
+        }
+      }
+      Setting.of(Webhooks.class, "timeoutMillis").requireRange(timeoutMillis, 100, 60_000);
+      Setting.of(Webhooks.class, "retrySeconds").requireRange(retrySeconds, 1, 86_400);
+      Setting.of(Webhooks.class, "queueSize").requireRange(queueSize, 1000, 10_000_000);
+    }
+
+    public boolean enabled() {
+      return !url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Webhooks[url=" + url + ", secret=" + (secret.isEmpty() ? "(none)" : "(set)") + ", timeoutMillis="
+        + timeoutMillis + ", retrySeconds=" + retrySeconds + ", queueSize=" + queueSize + "]";
     }
   }
 

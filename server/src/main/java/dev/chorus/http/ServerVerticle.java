@@ -55,7 +55,7 @@ public final class ServerVerticle extends VerticleBase {
     transport.start();
     LocalHub hub = new LocalHub(vertx, node.history(), settings.rooms(), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics);
-    RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms());
+    RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms(), node.webhooks());
     ChatRules rules = ChatRules.of(settings.limits());
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,

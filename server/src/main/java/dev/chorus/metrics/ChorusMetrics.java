@@ -31,6 +31,10 @@ import java.util.function.Supplier;
  *       HTTP status (400 bad handshake, 403 foreign origin, 503 connection limit)</li>
  *   <li>{@code chorus_denials_total{reason}}: joins, presence queries and chats a room's options refused, by
  *       reason (no_grant, invalid_room_token, room_token_mismatch, publish_not_allowed)</li>
+ *   <li>{@code chorus_webhook_deliveries_total}, {@code chorus_webhook_events_delivered_total},
+ *       {@code chorus_webhook_retries_total}, {@code chorus_webhook_events_dropped_total{reason}}: webhook batches
+ *       and events the receiver accepted, batches sent again, events never delivered (overflow, expired,
+ *       unaccepted)</li>
  *   <li>{@code chorus_publish_to_deliver_seconds}: histogram of the time from publish on any node to
  *       arrival at a hub of this node with sockets in the room, before in-order hand-out (cross-host
  *       figures include clock skew)</li>
@@ -46,6 +50,10 @@ public final class ChorusMetrics {
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> upgradesRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> denials = new ConcurrentHashMap<>();
+  private final Map<String, Counter> webhookDrops = new ConcurrentHashMap<>();
+  private final Counter webhookBatches;
+  private final Counter webhookEvents;
+  private final Counter webhookRetries;
   private final Counter received;
   private final Counter published;
   private final Counter deliveries;
@@ -61,6 +69,12 @@ public final class ChorusMetrics {
     published = Counter.builder("chorus.messages.published").description("Messages published to the cluster")
       .register(registry);
     deliveries = Counter.builder("chorus.deliveries").description("Messages handed to this node's sockets")
+      .register(registry);
+    webhookBatches = Counter.builder("chorus.webhook.deliveries").description("Webhook batches the receiver accepted")
+      .register(registry);
+    webhookEvents = Counter.builder("chorus.webhook.events.delivered").description("Webhook events the receiver accepted")
+      .register(registry);
+    webhookRetries = Counter.builder("chorus.webhook.retries").description("Webhook batches sent again after a failure")
       .register(registry);
     slowClientDisconnects = Counter.builder("chorus.slow.client.disconnects")
       .description("Sockets closed because the client did not read fast enough").register(registry);
@@ -168,6 +182,28 @@ public final class ChorusMetrics {
     denials.computeIfAbsent(reason, r -> Counter.builder("chorus.denials")
       .description("Joins, presence queries and chats refused by a room's options").tag("reason", r)
       .register(registry)).increment();
+  }
+
+  /** A webhook batch of {@code events} was accepted by the receiver (2xx). */
+  public void webhookDelivered(int events) {
+    webhookBatches.increment();
+    webhookEvents.increment(events);
+  }
+
+  /** A webhook batch failed and waits to be sent again. */
+  public void webhookRetried() {
+    webhookRetries.increment();
+  }
+
+  /** Webhook events dropped, by reason: overflow (pushed out of the log), expired (retried too long), unaccepted. */
+  public void webhookEventsDropped(String reason, long events) {
+    webhookDrops.computeIfAbsent(reason, r -> Counter.builder("chorus.webhook.events.dropped")
+      .description("Webhook events never delivered").tag("reason", r).register(registry)).increment(events);
+  }
+
+  /** One webhook event dropped; see {@link #webhookEventsDropped(String, long)}. */
+  public void webhookEventsDropped(String reason) {
+    webhookEventsDropped(reason, 1);
   }
 
   /** A WebSocket upgrade was refused with HTTP {@code status}. */

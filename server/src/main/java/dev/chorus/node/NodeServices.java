@@ -6,6 +6,7 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.presence.Presence;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.WebhookEvents;
 
 /**
  * The node-wide collaborators every server verticle instance shares: created once per node by
@@ -15,11 +16,12 @@ import dev.chorus.users.UserDirectory;
  * @param history  the cluster's room history
  * @param presence who is in which room, cluster-wide
  * @param users    this node's connections by user, and the cluster-wide calls on a user
+ * @param webhooks what happens in rooms, for the application (off: {@link WebhookEvents#OFF})
  * @param members  this node's view of the cluster (GET /api/cluster)
  * @param health   liveness and readiness checks (GET /health, GET /ready)
  * @param metrics  Chorus's own metrics (GET /metrics)
  */
 public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, UserDirectory users,
-                           MemberDirectory members,
+                           WebhookEvents webhooks, MemberDirectory members,
                            NodeHealth health, ChorusMetrics metrics) {
 }

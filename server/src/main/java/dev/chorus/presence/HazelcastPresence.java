@@ -40,6 +40,7 @@ public final class HazelcastPresence implements Presence {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, HashMap<String, String>> rooms;
+  private volatile DepartureListener departureListener = (room, names, roomEmpty) -> { };
 
   public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -68,18 +69,23 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<Void> add(String room, String connection, String name, String meta) {
+  public Future<Boolean> add(String room, String connection, String name, String meta) {
     Instant now = Instant.now();
     long joinedAtMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     String entry = name + SEPARATOR + joinedAtMicros + SEPARATOR + (meta == null ? "" : meta);
     return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Put(connection, entry)), vertx.getOrCreateContext())
-      .mapEmpty();
+      .map(Boolean.TRUE::equals);
   }
 
   @Override
-  public Future<Void> remove(String room, String connection) {
+  public Future<Boolean> remove(String room, String connection) {
     return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Remove(connection)), vertx.getOrCreateContext())
-      .mapEmpty();
+      .map(Boolean.TRUE::equals);
+  }
+
+  @Override
+  public void onNodeDeparted(DepartureListener listener) {
+    departureListener = listener;
   }
 
   @Override
@@ -115,10 +121,14 @@ public final class HazelcastPresence implements Presence {
   private static TreeSet<String> names(Map<String, String> connections) {
     TreeSet<String> names = new TreeSet<>();
     for (String entry : connections.values()) {
-      int end = entry.indexOf(SEPARATOR);
-      names.add(end < 0 ? entry : entry.substring(0, end));
+      names.add(nameOf(entry));
     }
     return names;
+  }
+
+  private static String nameOf(String entry) {
+    int end = entry.indexOf(SEPARATOR);
+    return end < 0 ? entry : entry.substring(0, end);
   }
 
   @Override
@@ -143,6 +153,11 @@ public final class HazelcastPresence implements Presence {
     }
     String prefix = departed.getUuid() + "/";
     vertx.executeBlocking(() -> rooms.executeOnEntries(new RemoveNode(prefix)), false)
+      .onSuccess(removed -> removed.forEach((room, result) -> {
+        if (result instanceof Departed gone && !gone.names().isEmpty()) {
+          departureListener.departed(room, gone.names(), gone.roomEmpty());
+        }
+      }))
       .onFailure(failure -> LOG.warn("Could not forget the members of departed node {}: {}",
         departed.getUuid(), failure.getMessage()));
   }
@@ -152,9 +167,10 @@ public final class HazelcastPresence implements Presence {
     @Override
     public Object process(Map.Entry<String, HashMap<String, String>> entry) {
       HashMap<String, String> connections = entry.getValue() == null ? new HashMap<>() : entry.getValue();
+      boolean first = connections.isEmpty();
       connections.put(connection, name);
       entry.setValue(connections);
-      return null;
+      return first;
     }
   }
 
@@ -165,9 +181,14 @@ public final class HazelcastPresence implements Presence {
       HashMap<String, String> connections = entry.getValue();
       if (connections != null && connections.remove(connection) != null) {
         entry.setValue(connections.isEmpty() ? null : connections);
+        return connections.isEmpty();
       }
-      return null;
+      return false;
     }
+  }
+
+  /** What {@link RemoveNode} removed from one room. */
+  private record Departed(ArrayList<String> names, boolean roomEmpty) implements java.io.Serializable {
   }
 
   /** Removes every connection of one node from a room. */
@@ -175,10 +196,20 @@ public final class HazelcastPresence implements Presence {
     @Override
     public Object process(Map.Entry<String, HashMap<String, String>> entry) {
       HashMap<String, String> connections = entry.getValue();
-      if (connections != null && connections.keySet().removeIf(connection -> connection.startsWith(prefix))) {
-        entry.setValue(connections.isEmpty() ? null : connections);
+      ArrayList<String> names = new ArrayList<>();
+      if (connections != null) {
+        connections.entrySet().removeIf(member -> {
+          if (member.getKey().startsWith(prefix)) {
+            names.add(nameOf(member.getValue()));
+            return true;
+          }
+          return false;
+        });
+        if (!names.isEmpty()) {
+          entry.setValue(connections.isEmpty() ? null : connections);
+        }
       }
-      return null;
+      return names.isEmpty() ? null : new Departed(names, connections.isEmpty());
     }
   }
 }

@@ -21,12 +21,23 @@ public interface Presence {
 
   /**
    * Records that {@code connection} is in the room under {@code name}, with {@code meta} (a JSON object's
-   * encoding, null for none) as its join gave it.
+   * encoding, null for none) as its join gave it. Completes with true when the room had no member before.
    */
-  Future<Void> add(String room, String connection, String name, String meta);
+  Future<Boolean> add(String room, String connection, String name, String meta);
 
-  /** Forgets {@code connection} in the room. */
-  Future<Void> remove(String room, String connection);
+  /** Forgets {@code connection} in the room. Completes with true when that left the room without members. */
+  Future<Boolean> remove(String room, String connection);
+
+  /**
+   * Hears of the members a departed node's death removed, on the one node that removed them: per room, the
+   * names of the removed connections and whether the room is left without members.
+   */
+  void onNodeDeparted(DepartureListener listener);
+
+  /** See {@link #onNodeDeparted}. */
+  interface DepartureListener {
+    void departed(String room, List<String> names, boolean roomEmpty);
+  }
 
   /** The room's member names, sorted, without duplicates. */
   Future<List<String>> members(String room);

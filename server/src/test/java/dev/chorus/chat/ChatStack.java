@@ -13,6 +13,7 @@ import dev.chorus.support.FakeClientSocket;
 import dev.chorus.support.StandaloneHazelcast;
 import dev.chorus.support.TestNodes;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.WebhookEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -51,7 +52,7 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     call(broker::subscribe).await();
     UserDirectory users = new UserDirectory(vertx, "local", () -> List.of("local"));
     call(users::start).await();
-    services = call(() -> new ChatServices(vertx, hub, new RoomPublisher(history, broker, settings.rooms()),
+    services = call(() -> new ChatServices(vertx, hub, new RoomPublisher(history, broker, settings.rooms(), WebhookEvents.OFF),
       new HazelcastPresence(vertx, hazelcast), users, ChatRules.of(settings.limits()), settings.limits(),
       new RoomAccess(settings.rooms(), metrics), null, metrics));
   }

@@ -7,6 +7,7 @@ import dev.chorus.chat.RoomPublisher;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.TestNodes;
+import dev.chorus.webhooks.WebhookEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SequencingLatencyIT {
       Vertx vertxA = a.vertx();
       Broker broker = new EventBusBroker(vertxA.eventBus(),
         new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics());
-      RoomPublisher publisher = new RoomPublisher(a.history(), broker, a.settings().rooms());
+      RoomPublisher publisher = new RoomPublisher(a.history(), broker, a.settings().rooms(), WebhookEvents.OFF);
       try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
         client.join("listener", "bench");
         client.awaitJson(status("bench", "listener", "listener joined the chat."));

@@ -1,0 +1,114 @@
+package dev.chorus.multiprocess;
+
+import dev.chorus.support.Await;
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.TestNode;
+import dev.chorus.support.WebhookReceiver;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.chorus.support.Json.joined;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Webhooks of a cluster of node processes to a receiver in the test process: each event once for the
+ * whole cluster, members of a node killed with -9 reported as left, and events the cluster accepted
+ * delivered by the next member when the delivering one is killed.
+ */
+@Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebhooksClusterIT {
+
+  private static final String SECRET = "webhook-secret-0123456789";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static WebhookReceiver receiver;
+
+  @RegisterExtension
+  @Order(1)
+  static final TestNode FIRST = TestNode.process("hooks-first").configure(env -> {
+    receiver = new WebhookReceiver(SECRET);
+    hooks(env);
+  });
+  @RegisterExtension
+  @Order(2)
+  static final TestNode SECOND = TestNode.process("hooks-second").configure(WebhooksClusterIT::hooks).joining(FIRST);
+
+  private static void hooks(java.util.Map<String, String> env) {
+    env.put("WEBHOOK_URL", receiver.url());
+    env.put("WEBHOOK_SECRET", SECRET);
+    env.put("WEBHOOK_TIMEOUT_MILLIS", "1000");
+  }
+
+  @AfterAll
+  static void stopReceiver() {
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  private static List<String> typesOf(String room) {
+    return receiver.events().stream().filter(e -> room.equals(e.getString("room"))).map(e -> e.getString("type")).toList();
+  }
+
+  private static void awaitTypes(String room, List<String> types) {
+    Await.until(() -> typesOf(room).equals(types), WAIT, room + ": " + types + " (have " + typesOf(room) + ")");
+  }
+
+  @Test
+  @Order(1)
+  void eventsFromEveryNodeGoOutOnceForTheCluster() {
+    try (ChatClient alice = FIRST.connect(); ChatClient bob = SECOND.connect()) {
+      alice.send(new JsonObject().put("type", "join").put("name", "alice").put("room", "both"));
+      alice.awaitJson(joined("both", "alice"));
+      bob.send(new JsonObject().put("type", "join").put("name", "bob").put("room", "both"));
+      bob.awaitJson(joined("both", "bob"));
+      awaitTypes("both", List.of("room.occupied", "member.joined", "member.joined"));
+    }
+    awaitTypes("both", List.of("room.occupied", "member.joined", "member.joined", "member.left", "member.left",
+      "room.vacated"));
+    Set<String> ids = new HashSet<>();
+    receiver.events().forEach(event -> assertTrue(ids.add(event.getString("id")), "delivered twice: " + event.encode()));
+    assertEquals(0, receiver.badSignatures());
+  }
+
+  @Test
+  @Order(2)
+  void eventsTheClusterAcceptedSurviveTheDeliveringNodesDeathAndItsMembersLeave() throws Exception {
+    // The receiver refuses everything: events wait in the cluster's log while the first (oldest) node retries.
+    receiver.failNext(Integer.MAX_VALUE);
+    ChatClient carol = SECOND.connect();
+    ChatClient dave = FIRST.connect();
+    try {
+      carol.send(new JsonObject().put("type", "join").put("name", "carol").put("room", "survivor"));
+      carol.awaitJson(joined("survivor", "carol"));
+      dave.send(new JsonObject().put("type", "join").put("name", "dave").put("room", "survivor"));
+      dave.awaitJson(joined("survivor", "dave"));
+      Await.until(() -> receiver.requests() > 0, WAIT, "the first node tries to deliver");
+      FIRST.process().kill();
+      FIRST.process().awaitExit(Duration.ofSeconds(30));
+      receiver.failNext(0);
+      // The second node is now the oldest: it delivers what the cluster had accepted, then dave's departure.
+      awaitTypes("survivor", List.of("room.occupied", "member.joined", "member.joined", "member.left"));
+      JsonObject left = receiver.events().stream().filter(e -> "survivor".equals(e.getString("room"))
+        && "member.left".equals(e.getString("type"))).findFirst().orElseThrow();
+      assertEquals("dave", left.getString("name"));
+    } finally {
+      carol.close();
+      dave.close();
+    }
+    awaitTypes("survivor", List.of("room.occupied", "member.joined", "member.joined", "member.left", "member.left",
+      "room.vacated"));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.chorus.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP receiver of webhooks in the test process: checks each request's Chorus-Signature, records the
+ * events of the requests it accepts, and can answer the next requests with 500 or not at all.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final String secret;
+  private final List<JsonObject> accepted = new ArrayList<>();
+  private final List<Integer> batchSizes = new ArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger badSignatures = new AtomicInteger();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger hangNext = new AtomicInteger();
+  private final HttpServer server;
+
+  public WebhookReceiver(String secret) {
+    this.secret = secret;
+    this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      requests.incrementAndGet();
+      if (!("sha256=" + hmac(body.getBytes())).equals(request.getHeader("Chorus-Signature"))
+        || !"application/json".equals(request.getHeader("Content-Type"))) {
+        badSignatures.incrementAndGet();
+        request.response().setStatusCode(401).end();
+        return;
+      }
+      if (hangNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return;
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        request.response().setStatusCode(500).end();
+        return;
+      }
+      synchronized (accepted) {
+        var events = new JsonObject(body).getJsonArray("events");
+        batchSizes.add(events.size());
+        events.forEach(event -> accepted.add((JsonObject) event));
+      }
+      request.response().setStatusCode(204).end();
+    })).listen(0, "127.0.0.1").await();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort() + "/hooks";
+  }
+
+  /** Answers the next {@code n} requests with 500. */
+  public void failNext(int n) {
+    failNext.set(n);
+  }
+
+  /** Answers the next {@code n} requests not at all. */
+  public void hangNext(int n) {
+    hangNext.set(n);
+  }
+
+  /** The events of every accepted request, in the order they came. */
+  public List<JsonObject> events() {
+    synchronized (accepted) {
+      return List.copyOf(accepted);
+    }
+  }
+
+  public List<Integer> batchSizes() {
+    synchronized (accepted) {
+      return List.copyOf(batchSizes);
+    }
+  }
+
+  public int requests() {
+    return requests.get();
+  }
+
+  public int badSignatures() {
+    return badSignatures.get();
+  }
+
+  private String hmac(byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}

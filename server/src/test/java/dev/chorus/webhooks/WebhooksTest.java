@@ -1,0 +1,127 @@
+package dev.chorus.webhooks;
+
+import dev.chorus.support.Await;
+import dev.chorus.support.ChatClient;
+import dev.chorus.support.TestNode;
+import dev.chorus.support.WebhookReceiver;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.joined;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Webhooks to a real HTTP receiver in the test process: signed batches of room events, once each, in order
+ * per room, through receiver failures and a receiver that does not answer.
+ */
+@Timeout(90)
+class WebhooksTest {
+
+  private static final String SECRET = "webhook-secret-0123456789";
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static WebhookReceiver receiver;
+
+  @RegisterExtension
+  static final TestNode NODE = TestNode.inProcess().withoutRateLimit().configure(env -> {
+    receiver = new WebhookReceiver(SECRET);
+    env.put("WEBHOOK_URL", receiver.url());
+    env.put("WEBHOOK_SECRET", SECRET);
+    env.put("WEBHOOK_TIMEOUT_MILLIS", "500");
+  });
+
+  @AfterAll
+  static void stopReceiver() {
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  private static String room() {
+    return "hooks-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The accepted events of one room, in order, once the receiver has {@code count} of them. */
+  private static List<JsonObject> eventsOf(String room, int count) {
+    Await.until(() -> receiver.events().stream().filter(e -> room.equals(e.getString("room"))).count() >= count, WAIT,
+      count + " events of " + room + " (have " + receiver.events().stream().filter(e -> room.equals(e.getString("room")))
+        .map(e -> e.getString("type")).toList() + ")");
+    return receiver.events().stream().filter(e -> room.equals(e.getString("room"))).toList();
+  }
+
+  private static List<String> types(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("type")).toList();
+  }
+
+  @Test
+  void aRoomsLifeArrivesSignedInOrderOnceEach() {
+    String room = room();
+    try (ChatClient alice = NODE.connect()) {
+      alice.send(new JsonObject().put("type", "join").put("name", "alice").put("room", room));
+      alice.expect(joined(room, "alice"));
+      alice.chat(room, "hello hooks");
+      alice.expect(chat(room, "alice", "hello hooks"));
+      alice.send(new JsonObject().put("type", "leave").put("room", room));
+    }
+    List<JsonObject> events = eventsOf(room, 5);
+    assertEquals(List.of("room.occupied", "member.joined", "message.published", "member.left", "room.vacated"),
+      types(events));
+    JsonObject published = events.get(2);
+    assertEquals("alice", published.getString("name"));
+    assertEquals("hello hooks", published.getString("message"));
+    assertEquals(1L, published.getLong("seq"));
+    assertEquals("alice", events.get(1).getString("name"));
+    Set<String> ids = new HashSet<>();
+    for (JsonObject event : events) {
+      assertTrue(ids.add(event.getString("id")), "ids are unique: " + event.encode());
+      assertTrue(event.getLong("ts") > 0);
+    }
+    assertEquals(0, receiver.badSignatures());
+  }
+
+  @Test
+  void failedAndUnansweredDeliveriesAreRetriedUntilAccepted() {
+    String room = room();
+    receiver.hangNext(1);
+    receiver.failNext(2);
+    try (ChatClient bob = NODE.connect()) {
+      bob.send(new JsonObject().put("type", "join").put("name", "bob").put("room", room));
+      bob.expect(joined(room, "bob"));
+    }
+    List<JsonObject> events = eventsOf(room, 4);
+    assertEquals(List.of("room.occupied", "member.joined", "member.left", "room.vacated"), types(events));
+    double retries = NODE.node().metrics().registry().get("chorus.webhook.retries").counter().count();
+    assertTrue(retries >= 3, "retries counted: " + retries);
+  }
+
+  @Test
+  void manyEventsGoOutInBatchesOfAtMostAHundred() {
+    String room = room();
+    try (ChatClient carol = NODE.connect()) {
+      carol.send(new JsonObject().put("type", "join").put("name", "carol").put("room", room));
+      carol.expect(joined(room, "carol"));
+      for (int i = 0; i < 250; i++) {
+        carol.chat(room, "m" + i);
+      }
+      carol.awaitJson(chat(room, "carol", "m249"));
+      List<JsonObject> events = eventsOf(room, 252);
+      List<String> messages = events.stream().filter(e -> "message.published".equals(e.getString("type")))
+        .map(e -> e.getString("message")).toList();
+      assertEquals(250, messages.size());
+      for (int i = 0; i < 250; i++) {
+        assertEquals("m" + i, messages.get(i), "in order");
+      }
+    }
+    assertTrue(receiver.batchSizes().stream().allMatch(size -> size <= 100), receiver.batchSizes().toString());
+  }
+}
