@@ -13,6 +13,8 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.node.Readiness;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.ApplicationProxy;
+import dev.chorus.webhooks.HookClient;
 import dev.chorus.webhooks.WebhookDispatcher;
 import dev.chorus.webhooks.WebhookEvents;
 import dev.chorus.http.ServerVerticle;
@@ -106,7 +108,12 @@ public final class ChorusNode {
             events.roomVacated(room);
           }
         });
-        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, members, health,
+        Settings.Proxy proxySettings = settings.proxy();
+        ApplicationProxy proxy = proxySettings.joinUrl().isEmpty() && proxySettings.publishUrl().isEmpty()
+          ? ApplicationProxy.OFF
+          : new ApplicationProxy(new HookClient(started, settings.webhooks().secret(), proxySettings.timeoutMillis()),
+            proxySettings, metrics);
+        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, members, health,
           metrics);
         return users.start().compose(v ->
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)));

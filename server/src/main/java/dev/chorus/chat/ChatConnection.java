@@ -13,6 +13,7 @@ import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.users.UserDirectory;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -170,28 +171,32 @@ public final class ChatConnection {
       reply(error(ChatError.TOO_MANY_ROOMS, room));
       return;
     }
-    Future<RoomAccess.Grant> allowed = services.access().mayJoin(room, options, auth, join.token());
+    String user = name != null ? name : requested;
+    Future<RoomAccess.Entry> allowed = services.access().mayJoin(room, options, auth, join.token(), user, join.meta());
     if (allowed.isComplete()) {
-      enter(join, room, options, requested, allowed.result());
+      enter(join, room, options, requested, allowed);
       return;
     }
-    // A grant decided elsewhere: later messages wait for the outcome, as they do for an auth message.
+    // A grant decided elsewhere (a room token, the join proxy): later messages wait for the outcome, as they
+    // do for an auth message.
     socket.pause();
     allowed.onComplete(result -> {
       if (socket.isOpen()) {
-        enter(join, room, options, requested, result.result());
+        enter(join, room, options, requested, result);
         socket.resume();
       }
     });
   }
 
-  /** Enters the room with {@code grant}, or answers the refusal when it is null. */
+  /** Enters the room as {@code allowed} says, or answers its refusal. */
   private void enter(ClientMessage.Join join, String room, Settings.RoomOptions options, String requested,
-                     RoomAccess.Grant grant) {
-    if (grant == null) {
-      reply(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
+                     AsyncResult<RoomAccess.Entry> allowed) {
+    if (allowed.failed()) {
+      reply(error(allowed.cause() instanceof ProtocolException refused ? refused.error() : ChatError.NOT_ALLOWED_IN_ROOM,
+        room));
       return;
     }
+    RoomAccess.Grant grant = allowed.result().grant();
     if (name == null) {
       name = requested;
     }
@@ -200,8 +205,8 @@ public final class ChatConnection {
     }
     user.joined(room);
     stopListeningToLobby();
-    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, join.meta(), join.since(),
-      connection, presenceQueue));
+    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, allowed.result().meta(),
+      join.since(), connection, presenceQueue));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {
@@ -209,14 +214,17 @@ public final class ChatConnection {
     if (room == null) {
       return;
     }
-    if (!services.access().mayPublish(joined.get(room).options())) {
+    if (!services.access().membersMayChat(joined.get(room).options())) {
       reply(error(ChatError.NOT_ALLOWED_TO_PUBLISH, room));
       return;
     }
     services.rules().checkLength(chat.message());
     String sender = name;
-    sendQueue.enqueue(() -> services.publisher().publishChat(room, sender, chat.message()))
-      .onFailure(failure -> reply(error(ChatError.NOT_DELIVERED, room)));
+    Settings.RoomOptions options = joined.get(room).options();
+    sendQueue.enqueue(() -> services.access().mayPublish(room, options, sender, chat.message())
+        .compose(text -> services.publisher().publishChat(room, sender, text)))
+      .onFailure(failure -> reply(error(failure instanceof ProtocolException refused ? refused.error()
+        : ChatError.NOT_DELIVERED, room)));
   }
 
   private void onTyping(ClientMessage.Typing typing) {

@@ -8,6 +8,7 @@ import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.webhooks.ApplicationProxy;
 import io.vertx.core.Future;
 
 /**
@@ -26,7 +27,13 @@ public final class RoomAccess {
     /** The connection token's rooms claim: lost with a refresh whose claim no longer has it. */
     CLAIM,
     /** A room token in the join: good until the connection leaves. */
-    ROOM_TOKEN
+    ROOM_TOKEN,
+    /** The join proxy allowed it: good until the connection leaves. */
+    PROXY
+  }
+
+  /** A join allowed: why, and the meta to show (the join's, or the join proxy's instead). */
+  record Entry(Grant grant, String meta) {
   }
 
   /** Denial reasons, as chorus_denials_total counts them. */
@@ -34,12 +41,15 @@ public final class RoomAccess {
   static final String INVALID_ROOM_TOKEN = "invalid_room_token";
   static final String ROOM_TOKEN_MISMATCH = "room_token_mismatch";
   static final String PUBLISH_NOT_ALLOWED = "publish_not_allowed";
+  static final String PROXY_DENIED = "proxy_denied";
 
   private final Settings.Rooms rooms;
+  private final ApplicationProxy proxy;
   private final ChorusMetrics metrics;
 
-  public RoomAccess(Settings.Rooms rooms, ChorusMetrics metrics) {
+  public RoomAccess(Settings.Rooms rooms, ApplicationProxy proxy, ChorusMetrics metrics) {
     this.rooms = rooms;
+    this.proxy = proxy;
     this.metrics = metrics;
   }
 
@@ -58,22 +68,48 @@ public final class RoomAccess {
   }
 
   /**
-   * Whether the connection may join {@code room}: at once for a public room or one its token's claim grants,
-   * else once a room token ({@code token}, null when the join has none) is verified. Fails, after counting the
-   * denial, when it may not.
+   * Whether {@code user} may join {@code room} with {@code meta}: a private room is granted by the connection
+   * token's claim or a room token ({@code token}, null when the join has none); in a room with {@code "proxy":
+   * true}, the join proxy decides what the grants have not (and grants private rooms too). Fails with a
+   * {@link ProtocolException} naming the answer: "Not allowed in that room." (the denial counted) or, when the
+   * proxy could not answer, "Try again later.".
    */
-  Future<Grant> mayJoin(String room, Settings.RoomOptions options, Authentication auth, String token) {
-    if (!options.privateRoom()) {
-      return Future.succeededFuture(Grant.OPEN);
+  Future<Entry> mayJoin(String room, Settings.RoomOptions options, Authentication auth, String token, String user,
+                        String meta) {
+    if (options.privateRoom() && granted(room, auth)) {
+      return Future.succeededFuture(new Entry(Grant.CLAIM, meta));
     }
-    if (granted(room, auth)) {
-      return Future.succeededFuture(Grant.CLAIM);
+    if (options.privateRoom() && token != null && auth.identity() != null) {
+      return auth.verifyRoomToken(token, room).map(v -> new Entry(Grant.ROOM_TOKEN, meta)).recover(failure -> deny(
+        failure instanceof JwtAuthenticator.RoomTokenMismatch ? ROOM_TOKEN_MISMATCH : INVALID_ROOM_TOKEN));
     }
-    if (token == null || auth.identity() == null) {
-      return deny(NO_GRANT);
+    if (options.proxy() && proxy.joins()) {
+      return proxy.join(user, room, meta).compose(answer -> switch (answer.outcome()) {
+        case ALLOW -> Future.succeededFuture(new Entry(Grant.PROXY, answer.replacement() != null ? answer.replacement() : meta));
+        case DENY -> deny(PROXY_DENIED);
+        case UNAVAILABLE -> Future.failedFuture(new ProtocolException(ChatError.TRY_AGAIN_LATER));
+      });
     }
-    return auth.verifyRoomToken(token, room).<Grant>map(v -> Grant.ROOM_TOKEN).recover(failure -> deny(
-      failure instanceof JwtAuthenticator.RoomTokenMismatch ? ROOM_TOKEN_MISMATCH : INVALID_ROOM_TOKEN));
+    return options.privateRoom() ? deny(NO_GRANT) : Future.succeededFuture(new Entry(Grant.OPEN, meta));
+  }
+
+  /**
+   * What the publish proxy makes of a chat in a room with {@code "proxy": true}: the text to publish (the
+   * chat's, or the proxy's instead); fails with "Message rejected." or "Try again later.". Without a publish
+   * proxy, or in other rooms, the chat's own text.
+   */
+  Future<String> mayPublish(String room, Settings.RoomOptions options, String user, String message) {
+    if (!options.proxy() || !proxy.publishes()) {
+      return Future.succeededFuture(message);
+    }
+    return proxy.publish(user, room, message).compose(answer -> switch (answer.outcome()) {
+      case ALLOW -> Future.succeededFuture(answer.replacement() != null ? answer.replacement() : message);
+      case DENY -> {
+        metrics.denied(PROXY_DENIED);
+        yield Future.failedFuture(new ProtocolException(ChatError.MESSAGE_REJECTED));
+      }
+      case UNAVAILABLE -> Future.failedFuture(new ProtocolException(ChatError.TRY_AGAIN_LATER));
+    });
   }
 
   /** Whether a membership granted by the token's claim still is, after the token changed. */
@@ -91,7 +127,7 @@ public final class RoomAccess {
   }
 
   /** Whether members may chat in a room with these options; counted when not. */
-  boolean mayPublish(Settings.RoomOptions options) {
+  boolean membersMayChat(Settings.RoomOptions options) {
     if (options.membersPublish()) {
       return true;
     }
@@ -106,6 +142,6 @@ public final class RoomAccess {
 
   private <T> Future<T> deny(String reason) {
     metrics.denied(reason);
-    return Future.failedFuture(reason);
+    return Future.failedFuture(new ProtocolException(ChatError.NOT_ALLOWED_IN_ROOM));
   }
 }

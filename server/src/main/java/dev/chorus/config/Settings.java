@@ -25,24 +25,31 @@ import java.util.regex.Pattern;
  * {@link SettingsLoader} builds a Settings from them.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
-                       Security security, Logging logging, Webhooks webhooks, Rooms rooms) {
+                       Security security, Logging logging, Webhooks webhooks, Proxy proxy, Rooms rooms) {
 
   public Settings {
+    if ((!proxy.joinUrl().isEmpty() || !proxy.publishUrl().isEmpty()) && webhooks.secret().isEmpty()) {
+      throw new SettingsException("proxy." + (proxy.joinUrl().isEmpty() ? "publishUrl (PUBLISH_PROXY_URL)"
+        : "joinUrl (JOIN_PROXY_URL)") + " needs webhooks.secret (WEBHOOK_SECRET) to sign its requests");
+    }
+    // Private rooms are granted by JWT claims and room tokens, or by the join proxy: without any of them
+    // nothing could ever join them.
+    boolean joinProxy = !proxy.joinUrl().isEmpty();
     if (!security.jwtEnabled()) {
-      // Private rooms are granted by JWT claims and room tokens: without a key nothing could ever join them.
-      if (rooms.defaults().privateRoom()) {
+      if (rooms.defaults().privateRoom() && !(joinProxy && rooms.defaults().proxy())) {
         throw new SettingsException("rooms.defaults.private needs a way to grant: " + GRANT_KEYS);
       }
       for (String namespace : new TreeMap<>(rooms.namespaces()).keySet()) {
-        if (rooms.namespaces().get(namespace).privateRoom()) {
+        RoomOptions options = rooms.namespaces().get(namespace);
+        if (options.privateRoom() && !(joinProxy && options.proxy())) {
           throw new SettingsException("rooms.namespaces." + namespace + ".private needs a way to grant: " + GRANT_KEYS);
         }
       }
     }
   }
 
-  private static final String GRANT_KEYS =
-    "set security.jwtSecret (JWT_SECRET) or security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH)";
+  private static final String GRANT_KEYS = "set security.jwtSecret (JWT_SECRET) or security.jwtPublicKeyPath "
+    + "(JWT_PUBLIC_KEY_PATH), or proxy.joinUrl (JOIN_PROXY_URL) with \"proxy\": true";
 
   /**
    * Where clients connect.
@@ -333,15 +340,11 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                          @Env("WEBHOOK_TIMEOUT_MILLIS") int timeoutMillis, @Env("WEBHOOK_RETRY_SECONDS") int retrySeconds,
                          @Env("WEBHOOK_QUEUE_SIZE") int queueSize) {
     public Webhooks {
+      requireUrl(Setting.of(Webhooks.class, "url"), url);
+      if (!secret.isEmpty() && secret.length() < 16) {
+        throw Setting.of(Webhooks.class, "secret").refused("must be empty or at least 16 characters");
+      }
       if (!url.isEmpty()) {
-        try {
-          java.net.URI uri = new java.net.URI(url);
-          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw Setting.of(Webhooks.class, "url").refused("must be an http or https URL, got '" + url + "'");
-          }
-        } catch (java.net.URISyntaxException e) {
-          throw Setting.of(Webhooks.class, "url").refused("must be an http or https URL, got '" + url + "'");
-        }
         if (secret.length() < 16) {
           throw Setting.of(Webhooks.class, "secret").refused("must be at least 16 characters with a webhook URL");
         }
@@ -355,10 +358,44 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       return !url.isEmpty();
     }
 
+    /** Empty, or an http or https URL with a host. */
+    static void requireUrl(Setting setting, String url) {
+      if (url.isEmpty()) {
+        return;
+      }
+      try {
+        java.net.URI uri = new java.net.URI(url);
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+          return;
+        }
+      } catch (java.net.URISyntaxException e) {
+        // refused below
+      }
+      throw setting.refused("must be an http or https URL, got '" + url + "'");
+    }
+
     @Override
     public String toString() {
       return "Webhooks[url=" + url + ", secret=" + (secret.isEmpty() ? "(none)" : "(set)") + ", timeoutMillis="
         + timeoutMillis + ", retrySeconds=" + retrySeconds + ", queueSize=" + queueSize + "]";
+    }
+  }
+
+  /**
+   * The application's say over joins and chats in rooms whose options have {@code "proxy": true}: a signed
+   * POST (webhooks.secret) before each join or chat, which the answer admits, refuses or (a chat) rewrites.
+   *
+   * @param joinUrl       the join proxy's http or https URL; empty for none. Default empty
+   * @param publishUrl    the publish proxy's http or https URL; empty for none. Default empty
+   * @param timeoutMillis how long a proxy may take before the client is told to try again later, 100-60000.
+   *                      Default {@code 1000}
+   */
+  public record Proxy(@Env("JOIN_PROXY_URL") String joinUrl, @Env("PUBLISH_PROXY_URL") String publishUrl,
+                      @Env("PROXY_TIMEOUT_MILLIS") int timeoutMillis) {
+    public Proxy {
+      Webhooks.requireUrl(Setting.of(Proxy.class, "joinUrl"), joinUrl);
+      Webhooks.requireUrl(Setting.of(Proxy.class, "publishUrl"), publishUrl);
+      Setting.of(Proxy.class, "timeoutMillis").requireRange(timeoutMillis, 100, 60_000);
     }
   }
 
@@ -415,9 +452,11 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                    Default true
    * @param historySize chat messages retained per room, 1-{@value History#MAX_SIZE}. Default {@code history.size}
    * @param presence    whether join and leave notices go out and {@code who} answers. Default true
+   * @param proxy       whether joins and chats go through proxy.joinUrl and proxy.publishUrl (where set).
+   *                    Default false
    */
   public record RoomOptions(@JsonProperty("private") boolean privateRoom, String publish, boolean history,
-                            int historySize, boolean presence) {
+                            int historySize, boolean presence, boolean proxy) {
 
     /** {@link #publish()}: members chat. */
     public static final String MEMBERS = "members";

@@ -77,7 +77,7 @@ public final class SettingsLoader {
     ObjectNode rooms = (ObjectNode) tree.get("rooms");
     ObjectNode defaults = JSON.createObjectNode().put("private", false).put("publish", "members")
       .put("history", true).set("historySize", tree.path("history").path("size"));
-    defaults.put("presence", true);
+    defaults.put("presence", true).put("proxy", false);
     List<JsonNode> options = new ArrayList<>();
     options.add(rooms.get("defaults"));
     rooms.get("namespaces").forEach(options::add);
@@ -220,7 +220,7 @@ public final class SettingsLoader {
       return "an object of room options";
     }
     return switch (key) {
-      case "private", "history", "presence" -> "true or false";
+      case "private", "history", "presence", "proxy" -> "true or false";
       case "historySize" -> "an integer";
       case "publish" -> "a string";
       default -> "an object of room options";

@@ -59,7 +59,7 @@ public final class ServerVerticle extends VerticleBase {
     ChatRules rules = ChatRules.of(settings.limits());
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
-      settings.limits(), new RoomAccess(settings.rooms(), metrics), jwt, metrics);
+      settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
     AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
       node.history(), node.presence(), node.users());

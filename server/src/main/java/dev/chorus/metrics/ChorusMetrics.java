@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       {@code chorus_webhook_retries_total}, {@code chorus_webhook_events_dropped_total{reason}}: webhook batches
  *       and events the receiver accepted, batches sent again, events never delivered (overflow, expired,
  *       unaccepted)</li>
+ *   <li>{@code chorus_proxy_seconds{kind}}, {@code chorus_proxy_outcomes_total{kind,outcome}}: how long the join
+ *       and publish proxies took, and what they answered (allow, deny, unavailable)</li>
  *   <li>{@code chorus_publish_to_deliver_seconds}: histogram of the time from publish on any node to
  *       arrival at a hub of this node with sockets in the room, before in-order hand-out (cross-host
  *       figures include clock skew)</li>
@@ -51,6 +53,8 @@ public final class ChorusMetrics {
   private final Map<Integer, Counter> upgradesRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> denials = new ConcurrentHashMap<>();
   private final Map<String, Counter> webhookDrops = new ConcurrentHashMap<>();
+  private final Map<String, Timer> proxyLatency = new ConcurrentHashMap<>();
+  private final Map<String, Counter> proxyOutcomes = new ConcurrentHashMap<>();
   private final Counter webhookBatches;
   private final Counter webhookEvents;
   private final Counter webhookRetries;
@@ -182,6 +186,16 @@ public final class ChorusMetrics {
     denials.computeIfAbsent(reason, r -> Counter.builder("chorus.denials")
       .description("Joins, presence queries and chats refused by a room's options").tag("reason", r)
       .register(registry)).increment();
+  }
+
+  /** A proxy ({@code kind} join or publish) answered with {@code outcome} (allow, deny, unavailable). */
+  public void proxyAnswered(String kind, String outcome, long nanos) {
+    proxyLatency.computeIfAbsent(kind, k -> Timer.builder("chorus.proxy").description("Time a proxy took to answer")
+      .tag("kind", k).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+      .maximumExpectedValue(Duration.ofSeconds(60)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    proxyOutcomes.computeIfAbsent(kind + "/" + outcome, k -> Counter.builder("chorus.proxy.outcomes")
+      .description("Proxy answers by outcome").tag("kind", kind).tag("outcome", outcome).register(registry))
+      .increment();
   }
 
   /** A webhook batch of {@code events} was accepted by the receiver (2xx). */

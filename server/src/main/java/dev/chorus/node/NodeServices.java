@@ -6,6 +6,7 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.presence.Presence;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.ApplicationProxy;
 import dev.chorus.webhooks.WebhookEvents;
 
 /**
@@ -17,11 +18,12 @@ import dev.chorus.webhooks.WebhookEvents;
  * @param presence who is in which room, cluster-wide
  * @param users    this node's connections by user, and the cluster-wide calls on a user
  * @param webhooks what happens in rooms, for the application (off: {@link WebhookEvents#OFF})
+ * @param proxy    the application's join and publish proxies (none: {@link ApplicationProxy#OFF})
  * @param members  this node's view of the cluster (GET /api/cluster)
  * @param health   liveness and readiness checks (GET /health, GET /ready)
  * @param metrics  Chorus's own metrics (GET /metrics)
  */
 public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, UserDirectory users,
-                           WebhookEvents webhooks, MemberDirectory members,
+                           WebhookEvents webhooks, ApplicationProxy proxy, MemberDirectory members,
                            NodeHealth health, ChorusMetrics metrics) {
 }

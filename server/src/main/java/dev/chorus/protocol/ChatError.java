@@ -29,6 +29,10 @@ public enum ChatError {
   NOT_ALLOWED_IN_ROOM("Not allowed in that room."),
   /** A client's chat in a room whose namespace has publish "server". */
   NOT_ALLOWED_TO_PUBLISH("Not allowed to publish here."),
+  /** A join or chat its proxy did not answer in time, or answered with a failure: nothing happened. */
+  TRY_AGAIN_LATER("Try again later."),
+  /** A chat the publish proxy refused: it reached nobody. */
+  MESSAGE_REJECTED("Message rejected."),
   /** A who of a room whose namespace has presence off. */
   PRESENCE_OFF("Presence is off in this room."),
   /** A chat or leave naming a room the connection has not joined. */

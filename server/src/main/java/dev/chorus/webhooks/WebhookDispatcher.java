@@ -13,18 +13,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 
 /**
  * Delivers the cluster's webhook events ({@link WebhookEvents#LOG}) to webhooks.url, from the oldest member
@@ -53,8 +43,7 @@ public final class WebhookDispatcher {
   private final ChorusMetrics metrics;
   private final Ringbuffer<String> log;
   private final IMap<String, Long> cursor;
-  private final HttpClient client;
-  private final Mac mac;
+  private final HookClient client;
   private long timer = -1;
   private boolean busy;
   private long failingSinceMillis;
@@ -69,14 +58,7 @@ public final class WebhookDispatcher {
     this.metrics = metrics;
     this.log = hazelcast.getRingbuffer(WebhookEvents.LOG);
     this.cursor = hazelcast.getMap(CURSOR);
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(settings.timeoutMillis())
-      .setIdleTimeout(settings.timeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
-    try {
-      this.mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(settings.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    this.client = new HookClient(vertx, settings.secret(), settings.timeoutMillis());
   }
 
   /** The event log (webhooks.queueSize events, one synchronous backup) and the cursor map (one backup). */
@@ -177,13 +159,6 @@ public final class WebhookDispatcher {
       body.append(i == 0 ? "" : ",").append(batch.get(i));
     }
     Buffer payload = Buffer.buffer(body.append("]}").toString());
-    String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(payload.getBytes()));
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(settings.url())
-      .putHeader("Content-Type", "application/json").putHeader("Chorus-Signature", signature)
-      .setIdleTimeout(settings.timeoutMillis());
-    return client.request(request)
-      .compose(req -> req.send(payload))
-      .compose(response -> response.body().map(ignored -> response.statusCode() / 100 == 2))
-      .otherwise(false);
+    return client.post(settings.url(), payload, settings.timeoutMillis()).map(HookClient.Answer::ok).otherwise(false);
   }
 }

@@ -13,6 +13,7 @@ import dev.chorus.support.FakeClientSocket;
 import dev.chorus.support.StandaloneHazelcast;
 import dev.chorus.support.TestNodes;
 import dev.chorus.users.UserDirectory;
+import dev.chorus.webhooks.ApplicationProxy;
 import dev.chorus.webhooks.WebhookEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -54,7 +55,7 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     call(users::start).await();
     services = call(() -> new ChatServices(vertx, hub, new RoomPublisher(history, broker, settings.rooms(), WebhookEvents.OFF),
       new HazelcastPresence(vertx, hazelcast), users, ChatRules.of(settings.limits()), settings.limits(),
-      new RoomAccess(settings.rooms(), metrics), null, metrics));
+      new RoomAccess(settings.rooms(), ApplicationProxy.OFF, metrics), null, metrics));
   }
 
   /** Runs {@code action} on the stack's context and waits for it. */

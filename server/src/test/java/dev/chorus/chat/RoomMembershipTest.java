@@ -25,7 +25,7 @@ class RoomMembershipTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
   /** The options of rooms without a namespace, by default. */
-  private static final Settings.RoomOptions PUBLIC = new Settings.RoomOptions(false, "members", true, 1000, true);
+  private static final Settings.RoomOptions PUBLIC = new Settings.RoomOptions(false, "members", true, 1000, true, false);
   @RegisterExtension
   static final ChatStack STACK = new ChatStack();
 

@@ -38,7 +38,7 @@ class RoomsSettingsTest {
   void withoutRoomsSettingsEveryRoomIsPublicWithHistoryAndPresence() throws IOException {
     Settings settings = load("{}", Map.of("HISTORY_SIZE", "250"));
     Settings.RoomOptions defaults = settings.rooms().options(null);
-    assertEquals(new Settings.RoomOptions(false, "members", true, 250, true), defaults);
+    assertEquals(new Settings.RoomOptions(false, "members", true, 250, true, false), defaults);
     assertNull(settings.rooms().options("team"), "no namespace exists unless named");
   }
 
@@ -49,8 +49,8 @@ class RoomsSettingsTest {
        "rooms": {"defaults": {"presence": false},
                  "namespaces": {"team": {"private": true, "historySize": 7}, "news": {"publish": "server"}}}}""", JWT);
     assertFalse(settings.rooms().options(null).presence());
-    assertEquals(new Settings.RoomOptions(true, "members", true, 7, true), settings.rooms().options("team"));
-    assertEquals(new Settings.RoomOptions(false, "server", true, 40, true), settings.rooms().options("news"));
+    assertEquals(new Settings.RoomOptions(true, "members", true, 7, true, false), settings.rooms().options("team"));
+    assertEquals(new Settings.RoomOptions(false, "server", true, 40, true, false), settings.rooms().options("news"));
     assertEquals(Map.of("news", 40, "team", 7), settings.rooms().historySizes());
   }
 
@@ -75,10 +75,24 @@ class RoomsSettingsTest {
   @Test
   void aPrivateNamespaceWithNoWayToGrantStopsStartUp() throws IOException {
     assertEquals("rooms.namespaces.team.private needs a way to grant: set security.jwtSecret (JWT_SECRET) or "
-      + "security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH)",
+      + "security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH), or proxy.joinUrl (JOIN_PROXY_URL) with \"proxy\": true",
       refusal("{\"rooms\":{\"namespaces\":{\"open\":{},\"team\":{\"private\":true}}}}", Map.of()));
     assertTrue(refusal("{\"rooms\":{\"defaults\":{\"private\":true}}}", Map.of()).startsWith("rooms.defaults.private "));
     assertTrue(load("{\"rooms\":{\"namespaces\":{\"team\":{\"private\":true}}}}", JWT).rooms().options("team")
       .privateRoom());
+    // The join proxy grants too: a private namespace through it needs no JWT key.
+    Map<String, String> proxied = Map.of("JOIN_PROXY_URL", "http://127.0.0.1:9/join", "WEBHOOK_SECRET", "a-secret-of-16-chars");
+    assertTrue(load("{\"rooms\":{\"namespaces\":{\"team\":{\"private\":true,\"proxy\":true}}}}", proxied).rooms()
+      .options("team").proxy());
+    assertTrue(refusal("{\"rooms\":{\"namespaces\":{\"team\":{\"private\":true}}}}", proxied)
+      .startsWith("rooms.namespaces.team.private "), "a private namespace not through the proxy still needs a key");
+  }
+
+  @Test
+  void aProxyNeedsTheWebhookSecretToSignItsRequests() throws IOException {
+    assertEquals("proxy.joinUrl (JOIN_PROXY_URL) needs webhooks.secret (WEBHOOK_SECRET) to sign its requests",
+      refusal("{}", Map.of("JOIN_PROXY_URL", "http://127.0.0.1:9/join")));
+    assertEquals("proxy.publishUrl (PUBLISH_PROXY_URL) must be an http or https URL, got 'ftp://x/y'",
+      refusal("{}", Map.of("PUBLISH_PROXY_URL", "ftp://x/y", "WEBHOOK_SECRET", "a-secret-of-16-chars")));
   }
 }

@@ -54,7 +54,7 @@ class LocalHubTest {
     context = vertx.getOrCreateContext();
     history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast));
     hub = Contexts.call(context, () -> new LocalHub(vertx, history,
-      new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true), Map.of()),
+      new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true, false), Map.of()),
       new ChorusMetrics(new SimpleMeterRegistry())));
   }
 
