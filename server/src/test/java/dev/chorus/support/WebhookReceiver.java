@@ -26,10 +26,15 @@ public final class WebhookReceiver implements AutoCloseable {
   private final AtomicInteger badSignatures = new AtomicInteger();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger hangNext = new AtomicInteger();
-  private final HttpServer server;
+  private HttpServer server;
+  private int port;
 
   public WebhookReceiver(String secret) {
     this.secret = secret;
+    listen(0);
+  }
+
+  private void listen(int at) {
     this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       requests.incrementAndGet();
       if (!("sha256=" + hmac(body.getBytes())).equals(request.getHeader("Chorus-Signature"))
@@ -51,11 +56,22 @@ public final class WebhookReceiver implements AutoCloseable {
         events.forEach(event -> accepted.add((JsonObject) event));
       }
       request.response().setStatusCode(204).end();
-    })).listen(0, "127.0.0.1").await();
+    })).listen(at, "127.0.0.1").await();
+    this.port = server.actualPort();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.actualPort() + "/hooks";
+    return "http://127.0.0.1:" + port + "/hooks";
+  }
+
+  /** The receiver goes away: its port refuses connections until {@link #restart}. */
+  public void kill() {
+    server.close().await();
+  }
+
+  /** The receiver is back, on the same port. */
+  public void restart() {
+    listen(port);
   }
 
   /** Answers the next {@code n} requests with 500. */
