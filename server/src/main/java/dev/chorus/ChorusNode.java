@@ -55,6 +55,7 @@ public final class ChorusNode {
   private volatile Vertx vertx;
   private volatile RoomHistory history;
   private volatile MemberDirectory members;
+  private volatile WebhookDispatcher dispatcher;
 
   public ChorusNode(Settings settings, Path workingDir) {
     this.settings = settings;
@@ -99,7 +100,8 @@ public final class ChorusNode {
         WebhookEvents webhooks = WebhookEvents.OFF;
         if (settings.webhooks().enabled()) {
           webhooks = new WebhookEvents(hazelcast, metrics);
-          new WebhookDispatcher(started, hazelcast, settings.webhooks(), metrics).start();
+          dispatcher = new WebhookDispatcher(started, hazelcast, settings.webhooks(), metrics);
+          dispatcher.start();
         }
         WebhookEvents events = webhooks;
         presence.onNodeDeparted((room, names, roomEmpty) -> {
@@ -157,7 +159,12 @@ public final class ChorusNode {
       members.stop();
     }
     Vertx running = vertx;
-    return running == null ? Future.succeededFuture() : running.close();
+    if (running == null) {
+      return Future.succeededFuture();
+    }
+    // Webhook delivery stops before the cluster is left, so the next oldest member takes over cleanly.
+    Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
+    return stopped.transform(v -> running.close());
   }
 
   public Settings settings() {

@@ -220,9 +220,18 @@ public final class ChatConnection {
     }
     services.rules().checkLength(chat.message());
     String sender = name;
-    Settings.RoomOptions options = joined.get(room).options();
-    sendQueue.enqueue(() -> services.access().mayPublish(room, options, sender, chat.message())
-        .compose(text -> services.publisher().publishChat(room, sender, text)))
+    RoomMembership membership = joined.get(room);
+    // The publish proxy is asked at once, so answers overlap; sequencing still goes one after the other.
+    Future<String> text = services.access().mayPublish(room, membership.options(), sender, chat.message())
+      .compose(allowed -> {
+        if (!services.rules().fitsLength(allowed)) {
+          return Future.failedFuture(new ProtocolException(ChatError.MESSAGE_REJECTED));
+        }
+        return Future.succeededFuture(allowed);
+      });
+    sendQueue.enqueue(() -> text.compose(allowed -> joined.get(room) == membership
+        ? services.publisher().publishChat(room, sender, allowed)
+        : Future.failedFuture(new ProtocolException(ChatError.NOT_IN_ROOM))))
       .onFailure(failure -> reply(error(failure instanceof ProtocolException refused ? refused.error()
         : ChatError.NOT_DELIVERED, room)));
   }

@@ -68,29 +68,33 @@ public final class RoomAccess {
   }
 
   /**
-   * Whether {@code user} may join {@code room} with {@code meta}: a private room is granted by the connection
-   * token's claim or a room token ({@code token}, null when the join has none); in a room with {@code "proxy":
-   * true}, the join proxy decides what the grants have not (and grants private rooms too). Fails with a
+   * Whether {@code user} may join {@code room} with {@code meta}: in a room with {@code "proxy": true} the join
+   * proxy decides (and so grants private rooms too); otherwise a private room is granted by the connection
+   * token's claim or a room token ({@code token}, null when the join has none). Fails with a
    * {@link ProtocolException} naming the answer: "Not allowed in that room." (the denial counted) or, when the
    * proxy could not answer, "Try again later.".
    */
   Future<Entry> mayJoin(String room, Settings.RoomOptions options, Authentication auth, String token, String user,
                         String meta) {
-    if (options.privateRoom() && granted(room, auth)) {
-      return Future.succeededFuture(new Entry(Grant.CLAIM, meta));
-    }
-    if (options.privateRoom() && token != null && auth.identity() != null) {
-      return auth.verifyRoomToken(token, room).map(v -> new Entry(Grant.ROOM_TOKEN, meta)).recover(failure -> deny(
-        failure instanceof JwtAuthenticator.RoomTokenMismatch ? ROOM_TOKEN_MISMATCH : INVALID_ROOM_TOKEN));
-    }
     if (options.proxy() && proxy.joins()) {
+      // The application decides every join of its proxied rooms, private ones included.
       return proxy.join(user, room, meta).compose(answer -> switch (answer.outcome()) {
         case ALLOW -> Future.succeededFuture(new Entry(Grant.PROXY, answer.replacement() != null ? answer.replacement() : meta));
         case DENY -> deny(PROXY_DENIED);
         case UNAVAILABLE -> Future.failedFuture(new ProtocolException(ChatError.TRY_AGAIN_LATER));
       });
     }
-    return options.privateRoom() ? deny(NO_GRANT) : Future.succeededFuture(new Entry(Grant.OPEN, meta));
+    if (!options.privateRoom()) {
+      return Future.succeededFuture(new Entry(Grant.OPEN, meta));
+    }
+    if (granted(room, auth)) {
+      return Future.succeededFuture(new Entry(Grant.CLAIM, meta));
+    }
+    if (token != null && auth.identity() != null) {
+      return auth.verifyRoomToken(token, room).map(v -> new Entry(Grant.ROOM_TOKEN, meta)).recover(failure -> deny(
+        failure instanceof JwtAuthenticator.RoomTokenMismatch ? ROOM_TOKEN_MISMATCH : INVALID_ROOM_TOKEN));
+    }
+    return deny(NO_GRANT);
   }
 
   /**

@@ -67,11 +67,13 @@ final class RoomMembership {
       presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member, meta)))
         .onComplete(first -> {
           services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta));
-          WebhookEvents webhooks = services.publisher().webhooks();
-          if (first.succeeded() && first.result()) {
-            webhooks.roomOccupied(room);
+          if (first.succeeded()) {
+            WebhookEvents webhooks = services.publisher().webhooks();
+            if (first.result()) {
+              webhooks.roomOccupied(room);
+            }
+            webhooks.memberJoined(room, member);
           }
-          webhooks.memberJoined(room, member);
         });
     }
     return new RoomMembership(services, room, options, grant, member, meta, connection, presenceQueue, subscriber);
@@ -118,10 +120,13 @@ final class RoomMembership {
       presenceQueue.enqueue(() -> services.presence().remove(room, connection))
         .onComplete(last -> {
           services.publisher().publishStatus(left);
-          WebhookEvents webhooks = services.publisher().webhooks();
-          webhooks.memberLeft(room, member);
-          if (last.succeeded() && last.result()) {
-            webhooks.roomVacated(room);
+          // Null: already forgotten (its node was thought dead, and the departure was reported then).
+          if (last.succeeded() && last.result() != null) {
+            WebhookEvents webhooks = services.publisher().webhooks();
+            webhooks.memberLeft(room, member);
+            if (last.result()) {
+              webhooks.roomVacated(room);
+            }
           }
         });
     }

@@ -43,13 +43,13 @@ public final class RoomPublisher {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, ServerMessage.Chat.UNSEQUENCED,
         System.currentTimeMillis(), sender, message);
       broker.publish(room, chat);
-      webhooks.messagePublished(room, sender, message, chat.seq());
+      webhooks.messagePublished(room, sender, message, chat.seq(), chat.ts());
       return Future.succeededFuture(chat);
     }
     return history.append(room, sender, message, System.currentTimeMillis()).map(entry -> {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), sender, message);
       broker.publish(room, chat);
-      webhooks.messagePublished(room, sender, message, chat.seq());
+      webhooks.messagePublished(room, sender, message, chat.seq(), chat.ts());
       return chat;
     });
   }

@@ -80,7 +80,7 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<Boolean> remove(String room, String connection) {
     return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Remove(connection)), vertx.getOrCreateContext())
-      .map(Boolean.TRUE::equals);
+      .map(removed -> (Boolean) removed);
   }
 
   @Override
@@ -104,9 +104,9 @@ public final class HazelcastPresence implements Presence {
       Map<String, int[]> counts = new TreeMap<>();
       Map<String, String[]> latest = new HashMap<>();
       for (String entry : connections.values()) {
-        String[] fields = entry.split(SEPARATOR, 3);
+        String[] fields = fields(entry);
         counts.computeIfAbsent(fields[0], name -> new int[1])[0]++;
-        latest.merge(fields[0], fields, (a, b) -> Long.parseLong(a[1]) >= Long.parseLong(b[1]) ? a : b);
+        latest.merge(fields[0], fields, (a, b) -> joinedAt(a) >= joinedAt(b) ? a : b);
       }
       List<MemberDetails> members = new ArrayList<>();
       counts.forEach((name, count) -> {
@@ -124,6 +124,20 @@ public final class HazelcastPresence implements Presence {
       names.add(nameOf(entry));
     }
     return names;
+  }
+
+  /** An entry's name, join time and meta; an entry without them (a bare name) has time 0 and no meta. */
+  private static String[] fields(String entry) {
+    String[] fields = entry.split(SEPARATOR, 3);
+    return fields.length == 3 ? fields : new String[] {fields[0], "0", ""};
+  }
+
+  private static long joinedAt(String[] fields) {
+    try {
+      return Long.parseLong(fields[1]);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static String nameOf(String entry) {
@@ -183,7 +197,7 @@ public final class HazelcastPresence implements Presence {
         entry.setValue(connections.isEmpty() ? null : connections);
         return connections.isEmpty();
       }
-      return false;
+      return null;
     }
   }
 

@@ -25,7 +25,10 @@ public interface Presence {
    */
   Future<Boolean> add(String room, String connection, String name, String meta);
 
-  /** Forgets {@code connection} in the room. Completes with true when that left the room without members. */
+  /**
+   * Forgets {@code connection} in the room. Completes with true when that left the room without members,
+   * false when others remain, and null when the connection was not there (already forgotten).
+   */
   Future<Boolean> remove(String room, String connection);
 
   /**

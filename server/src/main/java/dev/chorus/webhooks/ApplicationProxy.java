@@ -25,6 +25,9 @@ public final class ApplicationProxy {
   public record Answer(Outcome outcome, String replacement) {
   }
 
+  /** The largest meta a join proxy may give, as a client's join: 256 bytes encoded. */
+  private static final int MAX_META_BYTES = 256;
+
   /** No proxies. */
   public static final ApplicationProxy OFF = new ApplicationProxy(null, null, null);
 
@@ -50,25 +53,29 @@ public final class ApplicationProxy {
   public Future<Answer> join(String user, String room, String meta) {
     JsonObject body = new JsonObject().put("user", user).put("room", room)
       .put("meta", meta == null ? null : new JsonObject(meta));
-    return ask("join", settings.joinUrl(), body, "meta");
+    return ask("join", settings.joinUrl(), body, true);
   }
 
   /** Asks whether {@code user} may say {@code message} in {@code room}. */
   public Future<Answer> publish(String user, String room, String message) {
     JsonObject body = new JsonObject().put("user", user).put("room", room).put("message", message);
-    return ask("publish", settings.publishUrl(), body, "message");
+    return ask("publish", settings.publishUrl(), body, false);
   }
 
-  private Future<Answer> ask(String kind, String url, JsonObject body, String replacementField) {
+  private Future<Answer> ask(String kind, String url, JsonObject body, boolean join) {
     long start = System.nanoTime();
     return client.post(url, body.toBuffer(), settings.timeoutMillis())
-      .map(answer -> decide(answer, replacementField))
+      .map(answer -> decide(answer, join))
       .otherwise(new Answer(Outcome.UNAVAILABLE, null))
       .onSuccess(answer -> metrics.proxyAnswered(kind, answer.outcome().name().toLowerCase(java.util.Locale.ROOT),
         System.nanoTime() - start));
   }
 
-  private static Answer decide(HookClient.Answer answer, String replacementField) {
+  /**
+   * What an answer says. A replacement of the wrong kind (a join's meta that is no JSON object of at most 256
+   * bytes encoded, a publish's message that is no string) makes the answer say nothing: UNAVAILABLE.
+   */
+  private static Answer decide(HookClient.Answer answer, boolean join) {
     if (answer.status() == 403) {
       return new Answer(Outcome.DENY, null);
     }
@@ -88,10 +95,17 @@ public final class ApplicationProxy {
     if (!allowed) {
       return new Answer(Outcome.DENY, null);
     }
-    Object replacement = json.getValue(replacementField);
-    if (replacement instanceof JsonObject meta) {
+    Object replacement = json.getValue(join ? "meta" : "message");
+    if (replacement == null) {
+      return new Answer(Outcome.ALLOW, null);
+    }
+    if (join && replacement instanceof JsonObject meta
+      && meta.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_META_BYTES) {
       return new Answer(Outcome.ALLOW, meta.encode());
     }
-    return new Answer(Outcome.ALLOW, replacement instanceof String text ? text : null);
+    if (!join && replacement instanceof String text) {
+      return new Answer(Outcome.ALLOW, text);
+    }
+    return new Answer(Outcome.UNAVAILABLE, null);
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 import javax.crypto.Mac;
@@ -29,23 +30,40 @@ public final class HookClient {
     }
   }
 
+  /** Connections to the application per node, and requests that may wait for one. */
+  private static final int MAX_CONNECTIONS = 64;
+  private static final int MAX_WAITING = 10_000;
+  /** The largest answer read (proxies answer a few fields; webhook answers are not read). */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   private final HttpClient client;
   private final SecretKeySpec key;
 
   public HookClient(Vertx vertx, String secret, long timeoutMillis) {
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeoutMillis)
-      .setIdleTimeout((int) timeoutMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+      .setIdleTimeout((int) timeoutMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+      new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING));
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
 
-  /** POSTs {@code body} to {@code url}; fails when nothing answers within {@code timeoutMillis}. */
+  /**
+   * POSTs {@code body} to {@code url}; fails unless the whole answer (a connection from the pool, the status,
+   * at most {@link #MAX_ANSWER_BYTES} of body) is in within {@code timeoutMillis}.
+   */
   public Future<Answer> post(String url, Buffer body, long timeoutMillis) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
       .putHeader("Content-Type", "application/json").putHeader("Chorus-Signature", "sha256=" + sign(body))
-      .setIdleTimeout(timeoutMillis);
+      .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
     return client.request(request)
-      .compose(req -> req.send(body))
-      .compose(response -> response.body().map(answer -> new Answer(response.statusCode(), answer)));
+      .compose(req -> req.send(body).compose(response -> {
+        String length = response.getHeader("Content-Length");
+        if (length != null && length.length() > 9 || length != null && Long.parseLong(length) > MAX_ANSWER_BYTES) {
+          req.reset();
+          return Future.failedFuture("answer over " + MAX_ANSWER_BYTES + " bytes");
+        }
+        return response.body().map(answer -> new Answer(response.statusCode(), answer));
+      }))
+      .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** The hex HMAC-SHA256 of {@code body}. */

@@ -31,6 +31,8 @@ public final class WebhookDispatcher {
 
   public static final int MAX_BATCH = 100;
   public static final long TICK_MS = 200;
+  /** The largest request body, roughly: a batch stops before it (but holds one event at least). */
+  public static final int MAX_BATCH_BYTES = 256 * 1024;
   /** The cluster map holding the delivery position under the key "next". */
   public static final String CURSOR = "chorus.webhooks.cursor";
   private static final long MAX_BACKOFF_MS = 10_000;
@@ -46,7 +48,7 @@ public final class WebhookDispatcher {
   private final HookClient client;
   private long timer = -1;
   private boolean busy;
-  private long failingSinceMillis;
+  private long failingSinceNanos;
   private long backoffMs;
   private boolean overflowLogged;
 
@@ -72,13 +74,15 @@ public final class WebhookDispatcher {
     context.runOnContext(v -> timer = vertx.setPeriodic(TICK_MS, id -> tick()));
   }
 
-  public void stop() {
-    context.runOnContext(v -> {
+  /** Stops delivering; completes once the client is closed (a batch in flight fails and stays in the log). */
+  public Future<Void> stop() {
+    return Future.<Void>future(done -> context.runOnContext(v -> {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
+        timer = -1;
       }
-      client.close();
-    });
+      done.complete();
+    })).compose(v -> client.close());
   }
 
   /** The one member that delivers: the oldest. */
@@ -92,53 +96,79 @@ public final class WebhookDispatcher {
       return;
     }
     busy = true;
-    vertx.executeBlocking(() -> {
-      Long next = cursor.get("next");
-      long head = log.headSequence();
-      return new long[] {next == null ? head : next, head};
-    }, false).compose(positions -> deliverFrom(positions[0], positions[1]))
+    vertx.executeBlocking(() -> cursor.get("next"), false)
+      .compose(this::deliverFrom)
       .onComplete(done -> busy = false);
   }
 
-  /** Reads and delivers one batch from {@code next}; goes on at once while batches are full. */
-  private Future<Void> deliverFrom(long next, long head) {
-    long from = next;
-    if (from < head) {
-      long lost = head - from;
-      metrics.webhookEventsDropped("overflow", lost);
-      if (!overflowLogged) {
-        LOG.warn("Webhook receiver behind: {} event(s) pushed out of the log (webhooks.queueSize {}) were dropped",
-          lost, settings.queueSize());
-        overflowLogged = true;
-      }
-      from = head;
-    }
-    long start = from;
-    return Future.fromCompletionStage(log.readManyAsync(start, 0, MAX_BATCH, null), context).compose(batch -> {
+  /**
+   * Reads and delivers one batch from the cursor's position {@code next} (null: none yet, the log's head);
+   * goes on at once while batches are full and this member still leads.
+   */
+  private Future<Void> deliverFrom(Long next) {
+    long from = next == null ? 0 : next;
+    return Future.fromCompletionStage(log.readManyAsync(from, 0, MAX_BATCH, null), context).compose(batch -> {
       if (batch.size() == 0) {
-        return start == next ? Future.succeededFuture() : saveCursor(start);
+        return Future.succeededFuture();
       }
-      return post(batch).compose(ok -> {
-        long after = batch.getSequence(batch.size() - 1) + 1;
+      long first = batch.getSequence(0);
+      if (next != null && first > from) {
+        // Read from a position the log no longer holds: Hazelcast starts at its head instead.
+        long lost = first - from;
+        metrics.webhookEventsDropped("overflow", lost);
+        if (!overflowLogged) {
+          LOG.warn("Webhook receiver behind: {} event(s) pushed out of the log (webhooks.queueSize {}) were dropped",
+            lost, settings.queueSize());
+          overflowLogged = true;
+        }
+        return moveCursor(next, first).compose(moved -> moved ? deliverFrom(first) : Future.succeededFuture());
+      }
+      int count = batchLength(batch);
+      return post(batch, count).compose(ok -> {
+        long after = batch.getSequence(count - 1) + 1;
         if (ok) {
-          failingSinceMillis = 0;
+          failingSinceNanos = 0;
           backoffMs = 0;
           overflowLogged = false;
-          metrics.webhookDelivered(batch.size());
-        } else if (failingSinceMillis == 0) {
-          failingSinceMillis = System.currentTimeMillis();
+          metrics.webhookDelivered(count);
+        } else if (failingSinceNanos == 0) {
+          failingSinceNanos = System.nanoTime();
           return retryLater();
-        } else if (System.currentTimeMillis() - failingSinceMillis < settings.retrySeconds() * 1000L) {
+        } else if (System.nanoTime() - failingSinceNanos < settings.retrySeconds() * 1_000_000_000L) {
           return retryLater();
         } else {
-          LOG.warn("Webhook receiver failing for {} s: {} event(s) dropped", settings.retrySeconds(), batch.size());
-          metrics.webhookEventsDropped("expired", batch.size());
-          failingSinceMillis = 0;
+          LOG.warn("Webhook receiver failing for {} s: {} event(s) dropped", settings.retrySeconds(), count);
+          metrics.webhookEventsDropped("expired", count);
+          failingSinceNanos = 0;
           backoffMs = 0;
         }
-        return saveCursor(after).compose(v -> batch.size() == MAX_BATCH ? deliverFrom(after, head) : Future.succeededFuture());
+        return moveCursor(next, after).compose(moved -> moved && count == MAX_BATCH && leads() ? deliverFrom(after)
+          : Future.succeededFuture());
       });
     });
+  }
+
+  /** How many of the batch's events fit one request of at most {@link #MAX_BATCH_BYTES} (at least one). */
+  private static int batchLength(ReadResultSet<String> batch) {
+    int bytes = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      bytes += batch.get(i).length() + 1;
+      if (bytes > MAX_BATCH_BYTES && i > 0) {
+        return i;
+      }
+    }
+    return batch.size();
+  }
+
+  /**
+   * Moves the cursor from {@code expected} (null: unset) to {@code next}; false when another member moved it
+   * meanwhile (leadership changed): this one then stops, and its batch may have gone out twice (at least once).
+   */
+  private Future<Boolean> moveCursor(Long expected, long next) {
+    if (expected == null) {
+      return vertx.executeBlocking(() -> cursor.putIfAbsent("next", next) == null, false);
+    }
+    return vertx.executeBlocking(() -> cursor.replace("next", expected, next), false);
   }
 
   /** Waits out the backoff (doubling from the tick, at most 10 s) before the next attempt. */
@@ -148,14 +178,11 @@ public final class WebhookDispatcher {
     return Future.future(done -> vertx.setTimer(backoffMs, id -> done.complete()));
   }
 
-  private Future<Void> saveCursor(long next) {
-    return Future.fromCompletionStage(cursor.setAsync("next", next), context);
-  }
 
-  /** POSTs the batch; true for a 2xx answer, false for anything else, including no answer in time. */
-  private Future<Boolean> post(ReadResultSet<String> batch) {
-    StringBuilder body = new StringBuilder(64 + batch.size() * 128).append("{\"events\":[");
-    for (int i = 0; i < batch.size(); i++) {
+  /** POSTs the batch's first {@code count} events; true for a 2xx answer, false for anything else. */
+  private Future<Boolean> post(ReadResultSet<String> batch, int count) {
+    StringBuilder body = new StringBuilder(64 + count * 128).append("{\"events\":[");
+    for (int i = 0; i < count; i++) {
       body.append(i == 0 ? "" : ",").append(batch.get(i));
     }
     Buffer payload = Buffer.buffer(body.append("]}").toString());

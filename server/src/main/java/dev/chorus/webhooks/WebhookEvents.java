@@ -5,8 +5,10 @@ import dev.chorus.metrics.ChorusMetrics;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,66 +18,85 @@ import java.util.concurrent.atomic.AtomicLong;
  * webhooks; what the log cannot take is counted. Thread-safe: one per node. With webhooks off, every call
  * does nothing ({@link #OFF}).
  */
-public class WebhookEvents {
+public final class WebhookEvents {
 
   /** The cluster's event log: events in the order the cluster accepted them. */
   public static final String LOG = "chorus.webhooks.events";
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(WebhookEvents.class);
 
   /** Webhooks off: no events. */
   public static final WebhookEvents OFF = new WebhookEvents();
 
   private final Ringbuffer<String> log;
   private final ChorusMetrics metrics;
-  private final String idPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+  private final String idPrefix;
   private final AtomicLong counter = new AtomicLong();
+  private final AtomicBoolean unacceptedLogged = new AtomicBoolean();
 
   private WebhookEvents() {
     this.log = null;
     this.metrics = null;
+    this.idPrefix = "";
   }
 
   public WebhookEvents(HazelcastInstance hazelcast, ChorusMetrics metrics) {
     this.log = hazelcast.getRingbuffer(LOG);
     this.metrics = metrics;
+    // The member's UUID is new at every start: ids never repeat across nodes or restarts.
+    this.idPrefix = hazelcast.getCluster().getLocalMember().getUuid() + "-";
   }
 
   public void roomOccupied(String room) {
-    append(event("room.occupied", room));
+    if (log != null) {
+      append(event("room.occupied", room, System.currentTimeMillis()));
+    }
   }
 
   public void roomVacated(String room) {
-    append(event("room.vacated", room));
+    if (log != null) {
+      append(event("room.vacated", room, System.currentTimeMillis()));
+    }
   }
 
   public void memberJoined(String room, String name) {
-    append(event("member.joined", room).put("name", name));
+    if (log != null) {
+      append(event("member.joined", room, System.currentTimeMillis()).put("name", name));
+    }
   }
 
   public void memberLeft(String room, String name) {
-    append(event("member.left", room).put("name", name));
+    if (log != null) {
+      append(event("member.left", room, System.currentTimeMillis()).put("name", name));
+    }
   }
 
-  /** A chat message, with its seq (0: a room without history, then no seq). */
-  public void messagePublished(String room, String name, String message, long seq) {
-    JsonObject event = event("message.published", room).put("name", name).put("message", message);
+  /** A chat message as it was sequenced: its seq (0: a room without history, then no seq) and ts. */
+  public void messagePublished(String room, String name, String message, long seq, long ts) {
+    if (log == null) {
+      return;
+    }
+    JsonObject event = event("message.published", room, ts).put("name", name).put("message", message);
     if (seq > 0) {
       event.put("seq", seq);
     }
     append(event);
   }
 
-  private JsonObject event(String type, String room) {
-    return new JsonObject().put("id", idPrefix + counter.incrementAndGet()).put("type", type)
-      .put("ts", System.currentTimeMillis()).put("room", room);
+  private JsonObject event(String type, String room, long ts) {
+    return new JsonObject().put("id", idPrefix + counter.incrementAndGet()).put("type", type).put("ts", ts)
+      .put("room", room);
   }
 
   private void append(JsonObject event) {
-    if (log == null) {
-      return;
-    }
     log.addAsync(event.encode(), OverflowPolicy.OVERWRITE).whenComplete((sequence, failure) -> {
-      if (failure != null) {
-        metrics.webhookEventsDropped("unaccepted");
+      if (failure == null) {
+        unacceptedLogged.set(false);
+        return;
+      }
+      metrics.webhookEventsDropped("unaccepted");
+      if (unacceptedLogged.compareAndSet(false, true)) {
+        LOGGER.warn("Webhook events cannot be added to the cluster's log, dropped: {}", failure.getMessage());
       }
     });
   }

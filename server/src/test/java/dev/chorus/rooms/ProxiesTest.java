@@ -67,6 +67,8 @@ class ProxiesTest {
         case "px:broken" -> request.response().setStatusCode(500).end();
         case "px:slow", "slow" -> { }
         case "rewrite me" -> request.response().end("{\"allow\":true,\"message\":\"rewritten\"}");
+        case "px:badmeta" -> request.response().end("{\"allow\":true,\"meta\":\"vip\"}");
+        case "object message" -> request.response().end("{\"allow\":true,\"message\":{\"x\":1}}");
         default -> request.response().end("{\"allow\":true}");
       }
     }));
@@ -105,7 +107,7 @@ class ProxiesTest {
         alice.send(join(room));
         alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
       }
-      for (String room : List.of("px:slow", "px:broken")) {
+      for (String room : List.of("px:slow", "px:broken", "px:badmeta")) {
         alice.send(join(room));
         alice.expect(error(ChatError.TRY_AGAIN_LATER, room));
       }
@@ -142,6 +144,8 @@ class ProxiesTest {
       alice.chat("px:talk", "bad word");
       alice.expect(error(ChatError.MESSAGE_REJECTED, "px:talk"));
       alice.chat("px:talk", "slow");
+      alice.expect(error(ChatError.TRY_AGAIN_LATER, "px:talk"));
+      alice.chat("px:talk", "object message");
       alice.expect(error(ChatError.TRY_AGAIN_LATER, "px:talk"));
       alice.chat("px:talk", "after the slow one");
       alice.expect(chat("px:talk", "alice", "after the slow one"));

@@ -23,6 +23,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<JsonObject> accepted = new ArrayList<>();
   private final List<Integer> batchSizes = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final List<String> attempted = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger badSignatures = new AtomicInteger();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger hangNext = new AtomicInteger();
@@ -37,6 +38,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private void listen(int at) {
     this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       requests.incrementAndGet();
+      attempted.add(body.toString());
       if (!("sha256=" + hmac(body.getBytes())).equals(request.getHeader("Chorus-Signature"))
         || !"application/json".equals(request.getHeader("Content-Type"))) {
         badSignatures.incrementAndGet();
@@ -95,6 +97,11 @@ public final class WebhookReceiver implements AutoCloseable {
     synchronized (accepted) {
       return List.copyOf(batchSizes);
     }
+  }
+
+  /** The bodies of every request, accepted or not. */
+  public List<String> attempted() {
+    return List.copyOf(attempted);
   }
 
   public int requests() {
