@@ -48,13 +48,9 @@ class ChatConnectionTest {
   @Test
   void joinNoticeThenChatWithSeqReachEveryMember() {
     String room = ChatStack.room();
-    FakeClientSocket alice = connect();
-    FakeClientSocket bob = connect();
-    send(alice, new JsonObject().put("type", "join").put("name", "alice").put("room", room));
-    assertEquals(joined("alice"), next(alice).getString("message"));
-    send(bob, new JsonObject().put("type", "join").put("name", "bob").put("room", room));
-    assertEquals(joined("bob"), next(bob).getString("message"));
-    assertEquals(joined("bob"), next(alice).getString("message"));
+    FakeClientSocket[] members = twoMembers(room);
+    FakeClientSocket alice = members[0];
+    FakeClientSocket bob = members[1];
     send(alice, new JsonObject().put("type", "chat").put("message", "hi"));
     for (FakeClientSocket member : List.of(alice, bob)) {
       JsonObject chat = next(member);

@@ -4,6 +4,7 @@ import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.SettingsFiles;
 import dev.chorus.support.TestNode;
+import dev.chorus.support.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -76,13 +73,7 @@ class ProxiesTest {
   }
 
   private static String hmac(byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return WebhookReceiver.signature(SECRET, body);
   }
 
   @AfterAll

@@ -113,6 +113,11 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   private String hmac(byte[] body) {
+    return signature(secret, body);
+  }
+
+  /** The hex HMAC-SHA256 of {@code body} with {@code secret}: what Chorus-Signature carries after "sha256=". */
+  public static String signature(String secret, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
