@@ -161,8 +161,8 @@ class NamespacesTest {
     try (ChatClient client = NODE.connect()) {
       client.send(join("alice", "nosuch:room"));
       client.expect(error(ChatError.INVALID_ROOM));
-      client.send(join("bob", "team:eng"));
-      client.expect(joined("team:eng", "bob"));
+      client.send(join("bob", "team:first-join"));
+      client.expect(joined("team:first-join", "bob"));
     }
   }
 
