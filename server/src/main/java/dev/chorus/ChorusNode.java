@@ -2,6 +2,7 @@ package dev.chorus;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.broker.SubscriptionProbe;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
@@ -44,6 +45,8 @@ import java.util.UUID;
 public final class ChorusNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChorusNode.class);
+  /** The longest a starting node waits for the other members to reach its subscriptions. */
+  private static final long PROBE_WAIT_MILLIS = 30_000;
 
   private final Settings settings;
   private final Path workingDir;
@@ -115,10 +118,13 @@ public final class ChorusNode {
           ? ApplicationProxy.OFF
           : new ApplicationProxy(new HookClient(started, settings.webhooks().secret(), proxySettings.timeoutMillis()),
             proxySettings, metrics);
-        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, members, health,
-          metrics);
-        return users.start().compose(v ->
-          started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)));
+        SubscriptionProbe probe = new SubscriptionProbe(started, clusterManager.getNodeId());
+        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, probe, members,
+          health, metrics);
+        return users.start().compose(v -> probe.start()).compose(v ->
+          started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)))
+          // Ready only once every member's publishes reach this node's fresh subscriptions.
+          .compose(deployed -> probe.awaitVisibleTo(clusterManager.getNodes(), PROBE_WAIT_MILLIS));
       })
       .compose(deploymentId -> members.start())
       .map(published -> {

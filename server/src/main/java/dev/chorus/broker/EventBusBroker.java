@@ -23,12 +23,15 @@ public final class EventBusBroker implements Broker {
   private final EventBus eventBus;
   private final LocalHub hub;
   private final ChorusMetrics metrics;
+  private final SubscriptionProbe probe;
   private MessageConsumer<Buffer> consumer;
 
-  public EventBusBroker(EventBus eventBus, LocalHub hub, ChorusMetrics metrics) {
+  /** {@code probe} hears the subscription probes that arrive here; null for none (a node without a cluster). */
+  public EventBusBroker(EventBus eventBus, LocalHub hub, ChorusMetrics metrics, SubscriptionProbe probe) {
     this.eventBus = eventBus;
     this.hub = hub;
     this.metrics = metrics;
+    this.probe = probe;
   }
 
   @Override
@@ -57,7 +60,13 @@ public final class EventBusBroker implements Broker {
 
   private void deliver(Message<Buffer> message) {
     String room = message.headers().get(Addresses.ROOM_HEADER);
-    if (room == null || hub.size(room) == 0) {
+    if (room == null) {
+      if (probe != null) {
+        probe.arrived(message.headers().get(Addresses.PROBE_FOR_HEADER), message.headers().get(Addresses.PROBE_FROM_HEADER));
+      }
+      return;
+    }
+    if (hub.size(room) == 0) {
       // Every event loop of every node hears every room: skip the copy and parsing for rooms with no one here.
       return;
     }

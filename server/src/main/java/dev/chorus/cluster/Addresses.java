@@ -18,6 +18,10 @@ public final class Addresses {
    */
   public static final String EPHEMERAL_FROM_HEADER = "ephemeral-from";
 
+  /** Headers of a subscription probe (broker.SubscriptionProbe): the node it is for, and the node it is from. */
+  public static final String PROBE_FOR_HEADER = "probe-for";
+  public static final String PROBE_FROM_HEADER = "probe-from";
+
   /** Message header carrying the publisher's wall clock in epoch microseconds, for the latency histogram. */
   public static final String PUBLISHED_AT_HEADER = "published-us";
 

@@ -49,7 +49,7 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
     LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
-    EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics));
+    EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics, null));
     call(broker::subscribe).await();
     UserDirectory users = new UserDirectory(vertx, "local", () -> List.of("local"));
     call(users::start).await();

@@ -43,7 +43,7 @@ class SequencingLatencyIT {
         "127.0.0.1:" + a.settings().cluster().port())));
       Vertx vertxA = a.vertx();
       Broker broker = new EventBusBroker(vertxA.eventBus(),
-        new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics());
+        new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics(), null);
       RoomPublisher publisher = new RoomPublisher(a.history(), broker, a.settings().rooms(), WebhookEvents.OFF);
       try (ChatClient client = ChatClient.connect(clients, b.settings().http().port(), "/chat")) {
         client.join("listener", "bench");

@@ -1,0 +1,91 @@
+package dev.chorus.broker;
+
+import dev.chorus.cluster.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tells when every other member can publish to this node: a subscription registered cluster-wide reaches the
+ * other members' event buses a moment later, and a publish they make before then misses this node. A starting
+ * node asks each member (at {@code chorus.probe.<node id>}) to publish a probe on the room address; once a
+ * probe from every member has arrived here, their publishes reach this node too. Thread-safe: one per node.
+ */
+public final class SubscriptionProbe {
+
+  /** Each node's address for probe requests: this prefix and its node id. */
+  public static final String ADDRESS_PREFIX = "chorus.probe.";
+  private static final long RETRY_MS = 200;
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionProbe.class);
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final Set<String> heardFrom = ConcurrentHashMap.newKeySet();
+  private MessageConsumer<String> consumer;
+
+  public SubscriptionProbe(Vertx vertx, String nodeId) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+  }
+
+  /** Answers other nodes' probe requests: publishes a probe for the asking node on the room address. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(ADDRESS_PREFIX + nodeId, request -> {
+      vertx.eventBus().publish(Addresses.ROOM_BROADCAST, Buffer.buffer(), new DeliveryOptions()
+        .addHeader(Addresses.PROBE_FOR_HEADER, request.body()).addHeader(Addresses.PROBE_FROM_HEADER, nodeId));
+      request.reply("");
+    });
+    return consumer.completion();
+  }
+
+  /** A probe arrived at this node's room consumer; false when it is no probe. */
+  boolean arrived(String probeFor, String probeFrom) {
+    if (probeFor == null) {
+      return false;
+    }
+    if (nodeId.equals(probeFor) && probeFrom != null) {
+      heardFrom.add(probeFrom);
+    }
+    return true;
+  }
+
+  /**
+   * Completes once a probe from each of {@code members} (this node's id is skipped) has arrived, asking again
+   * every {@link #RETRY_MS}; after {@code maxMillis} it completes anyway, with one warning naming the silent.
+   */
+  public Future<Void> awaitVisibleTo(List<String> members, long maxMillis) {
+    Set<String> waiting = new HashSet<>(members);
+    waiting.remove(nodeId);
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+    ask(waiting, deadline, done);
+    return done.future();
+  }
+
+  private void ask(Set<String> waiting, long deadline, Promise<Void> done) {
+    waiting.removeAll(heardFrom);
+    if (waiting.isEmpty()) {
+      done.complete();
+      return;
+    }
+    if (System.nanoTime() > deadline) {
+      LOG.warn("Members {} did not show that they reach this node's subscription yet; going on", waiting);
+      done.complete();
+      return;
+    }
+    for (String member : waiting) {
+      vertx.eventBus().request(ADDRESS_PREFIX + member, nodeId, new DeliveryOptions().setSendTimeout(RETRY_MS * 5));
+    }
+    vertx.setTimer(RETRY_MS, id -> ask(waiting, deadline, done));
+  }
+}
