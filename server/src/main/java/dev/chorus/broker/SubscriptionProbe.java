@@ -16,21 +16,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tells when every other member can publish to this node: a subscription registered cluster-wide reaches the
- * other members' event buses a moment later, and a publish they make before then misses this node. A starting
- * node asks each member (at {@code chorus.probe.<node id>}) to publish a probe on the room address; once a
- * probe from every member has arrived here, their publishes reach this node too. Thread-safe: one per node.
+ * Tells when this node and every other member reach each other on the room address: a subscription registered
+ * cluster-wide reaches the other members' event buses a moment later (and theirs reach a new node's), and a
+ * publish made before then misses the node. A starting node asks each member (at {@code chorus.probe.<node
+ * id>}) to publish a probe for it on the room address; then it publishes a probe of its own, which each member
+ * acknowledges. Once both have come from every member, publishes go both ways. Thread-safe: one per node.
  */
 public final class SubscriptionProbe {
 
   /** Each node's address for probe requests: this prefix and its node id. */
   public static final String ADDRESS_PREFIX = "chorus.probe.";
   private static final long RETRY_MS = 200;
+  /** A probe for every member: each acknowledges it. */
+  private static final String EVERYONE = "*";
+  private static final String ACK = "ack:";
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionProbe.class);
 
   private final Vertx vertx;
   private final String nodeId;
   private final Set<String> heardFrom = ConcurrentHashMap.newKeySet();
+  private final Set<String> acknowledgedBy = ConcurrentHashMap.newKeySet();
   private MessageConsumer<String> consumer;
 
   public SubscriptionProbe(Vertx vertx, String nodeId) {
@@ -41,11 +46,20 @@ public final class SubscriptionProbe {
   /** Answers other nodes' probe requests: publishes a probe for the asking node on the room address. */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(ADDRESS_PREFIX + nodeId, request -> {
-      vertx.eventBus().publish(Addresses.ROOM_BROADCAST, Buffer.buffer(), new DeliveryOptions()
-        .addHeader(Addresses.PROBE_FOR_HEADER, request.body()).addHeader(Addresses.PROBE_FROM_HEADER, nodeId));
+      String body = request.body();
+      if (body.startsWith(ACK)) {
+        acknowledgedBy.add(body.substring(ACK.length()));
+        return;
+      }
+      publishProbe(body);
       request.reply("");
     });
     return consumer.completion();
+  }
+
+  private void publishProbe(String probeFor) {
+    vertx.eventBus().publish(Addresses.ROOM_BROADCAST, Buffer.buffer(), new DeliveryOptions()
+      .addHeader(Addresses.PROBE_FOR_HEADER, probeFor).addHeader(Addresses.PROBE_FROM_HEADER, nodeId));
   }
 
   /** A probe arrived at this node's room consumer; false when it is no probe. */
@@ -53,8 +67,10 @@ public final class SubscriptionProbe {
     if (probeFor == null) {
       return false;
     }
-    if (nodeId.equals(probeFor) && probeFrom != null) {
+    if (probeFrom != null && nodeId.equals(probeFor)) {
       heardFrom.add(probeFrom);
+    } else if (probeFrom != null && EVERYONE.equals(probeFor) && !nodeId.equals(probeFrom)) {
+      vertx.eventBus().send(ADDRESS_PREFIX + probeFrom, ACK + nodeId);
     }
     return true;
   }
@@ -75,7 +91,9 @@ public final class SubscriptionProbe {
   private void ask(Set<String> waiting, long deadline, Promise<Void> done) {
     waiting.removeAll(heardFrom);
     if (waiting.isEmpty()) {
-      done.complete();
+      Set<String> members = new HashSet<>(heardFrom);
+      members.remove(nodeId);
+      tell(members, deadline, done);
       return;
     }
     if (System.nanoTime() > deadline) {
@@ -87,5 +105,21 @@ public final class SubscriptionProbe {
       vertx.eventBus().request(ADDRESS_PREFIX + member, nodeId, new DeliveryOptions().setSendTimeout(RETRY_MS * 5));
     }
     vertx.setTimer(RETRY_MS, id -> ask(waiting, deadline, done));
+  }
+
+  /** The other way: publishes a probe of this node's until each member acknowledged it. */
+  private void tell(Set<String> members, long deadline, Promise<Void> done) {
+    members.removeAll(acknowledgedBy);
+    if (members.isEmpty()) {
+      done.complete();
+      return;
+    }
+    if (System.nanoTime() > deadline) {
+      LOG.warn("Members {} did not show that this node's publishes reach them yet; going on", members);
+      done.complete();
+      return;
+    }
+    publishProbe(EVERYONE);
+    vertx.setTimer(RETRY_MS, id -> tell(members, deadline, done));
   }
 }
