@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import static dev.chorus.support.Json.chat;
+import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,8 @@ class MultiHostClusterIT {
   /** README's promise: after a partition heals, broadcasts flow both ways again within this. */
   static final Duration HEAL_BOUND = Duration.ofSeconds(60);
   static final Duration READY_WAIT = Duration.ofSeconds(90);
+  /** How long a join may take to come back as its notice. */
+  static final Duration JOIN_WAIT = Duration.ofSeconds(60);
   static final int HTTP_PORT = 8080;
 
   private static NetNamespaces network;
@@ -298,6 +301,11 @@ class MultiHostClusterIT {
         ChatClient client = ChatClient.connect(clientVertx, network.address(host), HTTP_PORT, "/chat");
         clients.byHost.put(host, client);
         client.join(name(host));
+      }
+      // A join is complete when its own notice comes back: the room is positioned on that node (right after a
+      // cluster forms, partitions may still be moving, which can hold the first read of a room's position).
+      for (Map.Entry<Integer, ChatClient> client : clients.byHost.entrySet()) {
+        client.getValue().awaitJson(joined(name(client.getKey())), JOIN_WAIT);
       }
       return clients;
     }
