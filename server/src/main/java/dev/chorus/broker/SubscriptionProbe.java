@@ -62,17 +62,16 @@ public final class SubscriptionProbe {
       .addHeader(Addresses.PROBE_FOR_HEADER, probeFor).addHeader(Addresses.PROBE_FROM_HEADER, nodeId));
   }
 
-  /** A probe arrived at this node's room consumer; false when it is no probe. */
-  boolean arrived(String probeFor, String probeFrom) {
-    if (probeFor == null) {
-      return false;
+  /** A message without a room arrived at this node's room consumer: a probe, when it carries the headers. */
+  void arrived(String probeFor, String probeFrom) {
+    if (probeFor == null || probeFrom == null) {
+      return;
     }
-    if (probeFrom != null && nodeId.equals(probeFor)) {
+    if (nodeId.equals(probeFor)) {
       heardFrom.add(probeFrom);
-    } else if (probeFrom != null && EVERYONE.equals(probeFor) && !nodeId.equals(probeFrom)) {
+    } else if (EVERYONE.equals(probeFor) && !nodeId.equals(probeFrom)) {
       vertx.eventBus().send(ADDRESS_PREFIX + probeFrom, ACK + nodeId);
     }
-    return true;
   }
 
   /**

@@ -45,10 +45,6 @@ public final class Subscriber {
     }
   }
 
-  public ClientSocket socket() {
-    return socket;
-  }
-
   /**
    * Writes (or holds) one message; {@code seq} is -1 for messages without one. False when the client has
    * it already (seq at or below the floor).

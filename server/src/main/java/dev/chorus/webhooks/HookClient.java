@@ -67,7 +67,7 @@ public final class HookClient {
   }
 
   /** The hex HMAC-SHA256 of {@code body}. */
-  public String sign(Buffer body) {
+  private String sign(Buffer body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
