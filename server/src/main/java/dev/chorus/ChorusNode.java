@@ -12,6 +12,7 @@ import dev.chorus.node.NodeServices;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
+import dev.chorus.protocol.RoomName;
 import dev.chorus.node.Readiness;
 import dev.chorus.users.UserDirectory;
 import dev.chorus.webhooks.ApplicationProxy;
@@ -70,8 +71,7 @@ public final class ChorusNode {
   public Future<Void> start() {
     Settings.Cluster cluster = settings.cluster();
     Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
-    HazelcastRoomHistory.configure(hazelcastConfig, settings.rooms().defaults().historySize(),
-      settings.rooms().historySizes());
+    HazelcastRoomHistory.configure(hazelcastConfig);
     HazelcastPresence.configure(hazelcastConfig);
     if (settings.webhooks().enabled()) {
       WebhookDispatcher.configure(hazelcastConfig, settings.webhooks());
@@ -92,7 +92,8 @@ public final class ChorusNode {
       .compose(started -> {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-        RoomHistory history = new HazelcastRoomHistory(started, hazelcast);
+        RoomHistory history = new HazelcastRoomHistory(started, hazelcast,
+          room -> settings.rooms().historySize(RoomName.namespaceOf(room)));
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);

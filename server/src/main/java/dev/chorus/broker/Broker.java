@@ -11,11 +11,15 @@ import io.vertx.core.Future;
  */
 public interface Broker {
 
-  /**
-   * Publishes to the clients in the room on every node, this one included. A chat message must carry its
-   * seq from history (see {@code chat.RoomPublisher}); receivers hand chat messages out in seq order.
-   */
+  /** Publishes a message without seq (status) to the clients in the room on every node, this one included. */
   void publish(String room, ServerMessage message);
+
+  /**
+   * Publishes a chat message to the clients in the room on every node, this one included. A sequenced one
+   * carries its seq from history and the {@code epoch} it counts in (see {@code chat.RoomPublisher});
+   * receivers hand chat messages out in seq order.
+   */
+  void publishChat(String room, ServerMessage.Chat chat, String epoch);
 
   /**
    * Publishes an ephemeral message (typing) to the room on every node, to every member but the sending

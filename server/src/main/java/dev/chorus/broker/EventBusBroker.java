@@ -15,8 +15,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 /**
  * {@link Broker} over Vert.x's clustered event bus: one publish per message to {@link Addresses#ROOM_BROADCAST},
  * which every verticle instance of every node consumes, handing the bytes to its {@link LocalHub}.
- * The body is the message's UTF-8 JSON, so receivers write it without decoding; a chat message's seq
- * travels in a header too, for ordering and deduplication.
+ * The body is the message's UTF-8 JSON, so receivers write it without decoding; a chat message's seq and
+ * epoch travel in headers too, for ordering and deduplication.
  */
 public final class EventBusBroker implements Broker {
 
@@ -36,13 +36,25 @@ public final class EventBusBroker implements Broker {
 
   @Override
   public void publish(String room, ServerMessage message) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
-      .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
-    metrics.messagePublished();
-    if (message instanceof ServerMessage.Chat chat && chat.sequenced()) {
+    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options(room));
+  }
+
+  @Override
+  public void publishChat(String room, ServerMessage.Chat chat, String epoch) {
+    DeliveryOptions options = options(room);
+    if (chat.sequenced()) {
       options.addHeader(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
+      if (epoch != null) {
+        options.addHeader(Addresses.EPOCH_HEADER, epoch);
+      }
     }
-    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
+    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(chat)), options);
+  }
+
+  private DeliveryOptions options(String room) {
+    metrics.messagePublished();
+    return new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
+      .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
   }
 
   @Override
@@ -78,7 +90,8 @@ public final class EventBusBroker implements Broker {
     metrics.publishToDeliver(publishedAt(message));
     String seq = message.headers().get(Addresses.SEQ_HEADER);
     try {
-      hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.body().getBytes());
+      hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.headers().get(Addresses.EPOCH_HEADER),
+        message.body().getBytes());
     } catch (NumberFormatException e) {
       // Not from a Chorus node of this version: ignored.
     }

@@ -206,7 +206,7 @@ public final class ChatConnection {
     user.joined(room);
     stopListeningToLobby();
     joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, allowed.result().meta(),
-      join.since(), connection, presenceQueue));
+      join.since(), join.epoch(), connection, presenceQueue));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {
@@ -229,11 +229,20 @@ public final class ChatConnection {
         }
         return Future.succeededFuture(allowed);
       });
+    String id = chat.id();
     sendQueue.enqueue(() -> text.compose(allowed -> joined.get(room) == membership
-        ? services.publisher().publishChat(room, sender, allowed)
+        ? services.publisher().publishChat(room, id, sender, allowed)
         : Future.failedFuture(new ProtocolException(ChatError.NOT_IN_ROOM))))
-      .onFailure(failure -> reply(error(failure instanceof ProtocolException refused ? refused.error()
-        : ChatError.NOT_DELIVERED, room)));
+      .onComplete(published -> {
+        if (published.failed()) {
+          Throwable failure = published.cause();
+          reply(error(failure instanceof ProtocolException refused ? refused.error() : ChatError.NOT_DELIVERED, room));
+        } else if (id != null) {
+          RoomPublisher.Published result = published.result();
+          reply(MessageCodec.encode(new ServerMessage.Ack(room, id, result.chat().seq(), result.epoch(),
+            result.duplicate())));
+        }
+      });
   }
 
   private void onTyping(ClientMessage.Typing typing) {

@@ -1,6 +1,7 @@
 package dev.chorus.chat;
 
 import dev.chorus.config.Settings;
+import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
@@ -49,24 +50,26 @@ final class RoomMembership {
 
   /**
    * Joins {@code room} as {@code member}: live, or when {@code since} is given, first the retained messages
-   * after it (then the live ones, each once).
+   * after it in {@code epoch} (null: the current one; then the live ones, each once). The join notice names
+   * the room's epoch.
    */
   static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
-                             RoomAccess.Grant grant, String member, String meta, Long since, String connection,
-                             SerialQueue presenceQueue) {
+                             RoomAccess.Grant grant, String member, String meta, Long since, String epoch,
+                             String connection, SerialQueue presenceQueue) {
     Subscriber subscriber;
-    Future<Long> position;
+    Future<RoomHistory.Position> position;
     if (since == null || !options.history()) {
       subscriber = services.hub().liveSubscriber(socket, connection);
       position = services.hub().subscribe(room, subscriber);
     } else {
       subscriber = services.hub().resumingSubscriber(socket, connection);
-      position = services.hub().resume(room, subscriber, since);
+      position = services.hub().resume(room, subscriber, since, epoch);
     }
     if (options.presence()) {
       presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member, meta)))
         .onComplete(first -> {
-          services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta));
+          services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta)
+            .withEpoch(services.hub().epoch(room)));
           if (first.succeeded()) {
             WebhookEvents webhooks = services.publisher().webhooks();
             if (first.result()) {
@@ -102,7 +105,7 @@ final class RoomMembership {
 
   /** Leaves on the client's request: it gets its own leave notice at once, the room once presence knows. */
   void leave(ClientSocket socket) {
-    ServerMessage.Status left = ServerMessage.Status.left(room, member, meta);
+    ServerMessage.Status left = leftNotice();
     if (options.presence()) {
       socket.sendText(MessageCodec.encode(left));
     }
@@ -111,7 +114,11 @@ final class RoomMembership {
 
   /** Leaves because the connection closed. */
   void closed() {
-    end(ServerMessage.Status.left(room, member, meta));
+    end(leftNotice());
+  }
+
+  private ServerMessage.Status leftNotice() {
+    return ServerMessage.Status.left(room, member, meta).withEpoch(services.hub().epoch(room));
   }
 
   private void end(ServerMessage.Status left) {

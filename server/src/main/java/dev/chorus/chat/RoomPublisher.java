@@ -2,6 +2,7 @@ package dev.chorus.chat;
 
 import dev.chorus.broker.Broker;
 import dev.chorus.config.Settings;
+import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
@@ -34,23 +35,38 @@ public final class RoomPublisher {
   }
 
   /**
-   * Sequences, stores and publishes a chat message; completes with it once published. A failure means it
-   * reached nobody. Callers that need one sender's messages in order wait for each before the next.
+   * A published chat, or for a duplicate the stored original (not published again); {@code epoch} the one its
+   * seq counts in (null in a room without history).
    */
-  public Future<ServerMessage.Chat> publishChat(String room, String sender, String message) {
+  public record Published(ServerMessage.Chat chat, String epoch, boolean duplicate) {
+  }
+
+  /**
+   * Sequences, stores and publishes a chat message; completes once published. A failure means it reached
+   * nobody. With an {@code id} (null: none) the room stores it once: if the id is stored already, nothing is
+   * stored or published and the result is the original, a duplicate. (A message whose publish was lost with
+   * its node still reaches every feed, from history, when the room's next message reveals the gap.) In a room
+   * without history an id is carried but not remembered. Callers that need one sender's messages in order
+   * wait for each before the next.
+   */
+  public Future<Published> publishChat(String room, String id, String sender, String message) {
     Settings.RoomOptions options = rooms.options(RoomName.namespaceOf(room));
     if (options != null && !options.history()) {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, ServerMessage.Chat.UNSEQUENCED,
-        System.currentTimeMillis(), sender, message);
-      broker.publish(room, chat);
-      webhooks.messagePublished(room, sender, message, chat.seq(), chat.ts());
-      return Future.succeededFuture(chat);
+        System.currentTimeMillis(), sender, message, id);
+      broker.publishChat(room, chat, null);
+      webhooks.messagePublished(chat, null);
+      return Future.succeededFuture(new Published(chat, null, false));
     }
-    return history.append(room, sender, message, System.currentTimeMillis()).map(entry -> {
-      ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), sender, message);
-      broker.publish(room, chat);
-      webhooks.messagePublished(room, sender, message, chat.seq(), chat.ts());
-      return chat;
+    return history.append(room, id, sender, message, System.currentTimeMillis()).map(appended -> {
+      HistoryEntry entry = appended.entry();
+      ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(),
+        entry.id());
+      if (!appended.duplicate()) {
+        broker.publishChat(room, chat, appended.epoch());
+        webhooks.messagePublished(chat, appended.epoch());
+      }
+      return new Published(chat, appended.epoch(), appended.duplicate());
     });
   }
 

@@ -11,6 +11,8 @@ public final class Addresses {
 
   /** Message header carrying a chat message's seq, so receivers order and deduplicate without parsing. */
   public static final String SEQ_HEADER = "seq";
+  /** Header: the epoch a chat message's seq counts in. */
+  public static final String EPOCH_HEADER = "epoch";
 
   /**
    * Message header marking an ephemeral message (typing): its value is the sending connection's id, whose

@@ -425,15 +425,13 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       }
     }
 
-    /** Messages retained per room, by namespace, for the namespaces with history. */
-    public Map<String, Integer> historySizes() {
-      Map<String, Integer> sizes = new TreeMap<>();
-      namespaces.forEach((namespace, options) -> {
-        if (options.history()) {
-          sizes.put(namespace, options.historySize());
-        }
-      });
-      return sizes;
+    /**
+     * Messages retained per room of {@code namespace} (null: rooms without one); an unknown namespace (whose
+     * joins are refused, but whose rooms the admin API may name) retains as many as rooms without one.
+     */
+    public int historySize(String namespace) {
+      RoomOptions options = options(namespace);
+      return options == null ? defaults.historySize() : options.historySize();
     }
 
     /** The options of the rooms of {@code namespace} (null: rooms without one); null for an unknown namespace. */

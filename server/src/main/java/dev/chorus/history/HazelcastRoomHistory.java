@@ -1,131 +1,81 @@
 package dev.chorus.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.ringbuffer.OverflowPolicy;
-import com.hazelcast.ringbuffer.ReadResultSet;
-import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.map.IMap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 /**
- * {@link RoomHistory} in one Hazelcast Ringbuffer per room ({@code chorus.history.<room>}) with one
- * synchronous backup: an append completes once owner and backup hold the message. The ringbuffer's
- * sequence is the seq (seq = ringbuffer sequence + 1), so the partition owner is the room's sequencer.
- * Every node must run with the same capacity (it is part of the Hazelcast configuration).
+ * {@link RoomHistory} in cluster memory: one {@link RoomLog} per room in the Hazelcast map
+ * {@value #MAP}, kept as objects with one synchronous backup. Every append, read and position is one
+ * operation on the partition that owns the room ({@link StreamOps}), so that partition's owner is the room's
+ * sequencer, and an append completes once owner and backup hold the message. If the owner dies before it
+ * answers, Hazelcast retries the append on the new owner, which finds the message under its key and answers
+ * its seq: a message is stored once, with or without a client id.
+ * <p>Everything is lost when every node stops (or a room's owner and backup die together); the room then
+ * starts again under a new epoch. After a partition heals, {@link RoomLogMergePolicy} merges the sides.
  */
 public final class HazelcastRoomHistory implements RoomHistory {
 
-  /** Ringbuffer name prefix; the wildcard configuration below applies to every room. */
-  public static final String PREFIX = "chorus.history.";
-  /** Hazelcast reads at most this many items per call. */
-  private static final int MAX_BATCH = 1000;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The map of room streams, by room name. */
+  public static final String MAP = "chorus.history";
 
   private final Vertx vertx;
-  private final HazelcastInstance hazelcast;
+  private final IMap<String, RoomLog> streams;
+  private final ToIntFunction<String> historySize;
+  /** Made-up keys of chats without an id: a space (no client id has one), this instance, a counter. */
+  private final String keyPrefix = " " + Epochs.next() + ":";
+  private final AtomicLong keys = new AtomicLong();
 
-  public HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast) {
+  /** {@code historySize} tells a room's history size (its namespace's option) by the room's name. */
+  public HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast, ToIntFunction<String> historySize) {
     this.vertx = vertx;
-    this.hazelcast = hazelcast;
+    this.streams = hazelcast.getMap(MAP);
+    this.historySize = historySize;
   }
 
   /**
-   * Adds the ringbuffer configuration: one synchronous backup, no TTL, and {@code capacity} messages per room,
-   * or for the rooms of a namespace in {@code capacityByNamespace} that many ({@code chorus.history.<ns>:*}).
+   * Adds the map of room streams to a Hazelcast configuration: objects (an append changes the log in place,
+   * without serializing it), one synchronous backup, no expiry, the merge of {@link RoomLogMergePolicy}, and
+   * the serialization of its classes.
    */
-  public static Config configure(Config config, int capacity, Map<String, Integer> capacityByNamespace) {
-    config.addRingBufferConfig(ringbuffer(PREFIX + "*", capacity));
-    capacityByNamespace.forEach((namespace, size) -> config.addRingBufferConfig(ringbuffer(PREFIX + namespace + ":*", size)));
+  public static Config configure(Config config) {
+    config.addMapConfig(new MapConfig(MAP).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(1)
+      .setAsyncBackupCount(0).setTimeToLiveSeconds(0)
+      .setMergePolicyConfig(new MergePolicyConfig(RoomLogMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
+    config.getSerializationConfig().addDataSerializableFactory(HistorySerialization.FACTORY_ID, new HistorySerialization());
     return config;
   }
 
-  private static RingbufferConfig ringbuffer(String name, int capacity) {
-    return new RingbufferConfig(name).setCapacity(capacity).setBackupCount(1).setAsyncBackupCount(0)
-      .setTimeToLiveSeconds(0);
-  }
-
-  private Ringbuffer<String> ring(String room) {
-    return hazelcast.getRingbuffer(PREFIX + room);
+  @Override
+  public Future<Appended> append(String room, String id, String sender, String message, long ts) {
+    String key = id != null ? id : keyPrefix + keys.incrementAndGet();
+    StreamOps.Append append = new StreamOps.Append(key, sender, message, ts, historySize.applyAsInt(room), Epochs.next());
+    return call(room, append).map(answer -> new Appended(answer.entries().get(0), answer.epoch(), answer.duplicate()));
   }
 
   @Override
-  public Future<HistoryEntry> append(String room, String sender, String message, long ts) {
+  public Future<Page> read(String room, long since, long upTo, int limit) {
+    return call(room, new StreamOps.Read(since, upTo, limit)).compose(answer -> answer.epoch() == null
+      ? position(room).map(position -> new Page(position.epoch(), answer.entries()))
+      : Future.succeededFuture(new Page(answer.epoch(), answer.entries())));
+  }
+
+  @Override
+  public Future<Position> position(String room) {
+    return call(room, new StreamOps.Open(Epochs.next())).map(answer -> new Position(answer.epoch(), answer.seq()));
+  }
+
+  private Future<StreamOps.Answer> call(String room, com.hazelcast.map.EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(ring(room).addAsync(encode(sender, message, ts), OverflowPolicy.OVERWRITE), context)
-      .map(sequence -> new HistoryEntry(sequence + 1, ts, sender, message));
-  }
-
-  @Override
-  public Future<List<HistoryEntry>> read(String room, long since, long upTo, int limit) {
-    Context context = vertx.getOrCreateContext();
-    Promise<List<HistoryEntry>> done = Promise.promise();
-    readFrom(ring(room), context, since, upTo, limit, new ArrayList<>(), done);
-    return done.future();
-  }
-
-  /** Reads batch after batch: sequence {@code since} is the ringbuffer position of seq since + 1. */
-  private void readFrom(Ringbuffer<String> ring, Context context, long since, long upTo, int limit,
-                        List<HistoryEntry> into, Promise<List<HistoryEntry>> done) {
-    // A read may ask for at most the ringbuffer's capacity (its configuration, known locally).
-    int wanted = (int) Math.min(Math.min(limit - into.size(), upTo - since), Math.min(MAX_BATCH, ring.capacity()));
-    if (wanted <= 0) {
-      done.complete(into);
-      return;
-    }
-    Future.fromCompletionStage(ring.readManyAsync(since, 0, wanted, null), context).onComplete(result -> {
-      if (result.failed()) {
-        done.fail(result.cause());
-        return;
-      }
-      ReadResultSet<String> batch = result.result();
-      long last = since;
-      for (int i = 0; i < batch.size(); i++) {
-        long seq = batch.getSequence(i) + 1;
-        if (seq > upTo || into.size() >= limit) {
-          done.complete(into);
-          return;
-        }
-        into.add(decode(seq, batch.get(i)));
-        last = seq;
-      }
-      if (batch.size() == 0) {
-        done.complete(into);
-      } else {
-        readFrom(ring, context, last, upTo, limit, into, done);
-      }
-    });
-  }
-
-  @Override
-  public Future<Long> lastSeq(String room) {
-    Ringbuffer<String> ring = ring(room);
-    // Hazelcast has no asynchronous tailSequence(); it is a remote call, so it runs on a worker.
-    return vertx.executeBlocking(() -> ring.tailSequence() + 1, false);
-  }
-
-  private static String encode(String sender, String message, long ts) {
-    ArrayNode array = JSON.createArrayNode().add(ts).add(sender).add(message);
-    return array.toString();
-  }
-
-  private static HistoryEntry decode(long seq, String stored) {
-    try {
-      JsonNode array = JSON.readTree(stored);
-      return new HistoryEntry(seq, array.get(0).longValue(), array.get(1).textValue(), array.get(2).textValue());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("history entry " + seq + " is not valid: " + e.getOriginalMessage(), e);
-    }
+    return Future.fromCompletionStage(streams.submitToKey(room, op), context);
   }
 }

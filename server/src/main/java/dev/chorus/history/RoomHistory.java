@@ -5,24 +5,50 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Each room's last N chat messages, and the sequencer of the room's seq.
+ * Each room's stream of chat messages: the sequencer of its seqs, its epoch, and its retained messages.
  * <p>Contract: {@link #append} assigns the room's next seq (the first is 1; strictly increasing across the
- * whole cluster) and stores the message in one step, so a message has a seq if and only if it is retained
- * until N newer ones push it out. A stored message survives the loss of any one node. History lives in
- * cluster memory: if every node stops (or a node and its backup die together), it is gone and seqs start
- * at 1 again. Futures complete on the caller's Vert.x context.
+ * whole cluster) and stores the message in one step, so a message has a seq if and only if it is stored. A
+ * message with an id is stored once: appending an id the room already stored (while that message is
+ * retained, and for at least ten minutes) stores nothing and answers the original seq. Within one epoch a
+ * seq names one message, forever; when a store cannot keep that promise (its streams were lost or diverged)
+ * the room gets a new epoch. Futures complete on the caller's Vert.x context.
  */
 public interface RoomHistory {
 
-  /** Sequences and stores a chat message; completes with its entry (seq assigned). */
-  Future<HistoryEntry> append(String room, String sender, String message, long ts);
+  /** Epochs are opaque strings of at most this many characters. */
+  int MAX_EPOCH_LENGTH = 32;
 
   /**
-   * The retained messages with {@code since < seq <= upTo}, oldest first, at most {@code limit}. When the
-   * oldest of them are no longer retained the list starts later: compare its first seq with since + 1.
+   * The outcome of an append: the stored entry and the room's epoch; {@code duplicate} when the id was stored
+   * before, and the entry is that earlier message (without sender and message when no longer retained).
    */
-  Future<List<HistoryEntry>> read(String room, long since, long upTo, int limit);
+  record Appended(HistoryEntry entry, String epoch, boolean duplicate) {
+  }
 
-  /** The seq of the room's newest message; 0 when it has none. */
-  Future<Long> lastSeq(String room);
+  /** Where a room's stream stands: its epoch and its newest seq (0: none yet). */
+  record Position(String epoch, long lastSeq) {
+  }
+
+  /** Retained messages of one epoch, oldest first. */
+  record Page(String epoch, List<HistoryEntry> entries) {
+    public Page {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Sequences and stores a chat message; {@code id} is the client's id for it, or null for none (a retried
+   * append then still stores it once).
+   */
+  Future<Appended> append(String room, String id, String sender, String message, long ts);
+
+  /**
+   * The retained messages with {@code since < seq <= upTo}, oldest first, at most {@code limit}, in the room's
+   * current epoch. When the oldest of them are no longer retained the list starts later: compare its first
+   * seq with since + 1.
+   */
+  Future<Page> read(String room, long since, long upTo, int limit);
+
+  /** The room's epoch and newest seq; a room that has none yet gets its epoch here. */
+  Future<Position> position(String room);
 }

@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * GET /api/rooms/{room}/history?since=&amp;limit=: the retained messages with seq &gt; since (without since:
- * the newest {@code limit}), oldest first; limit 1-{@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}.
+ * the newest {@code limit}), oldest first, and the room's epoch they count in; limit 1-{@value #MAX_LIMIT},
+ * default {@value #DEFAULT_LIMIT}.
  */
 final class HistoryResource {
 
@@ -43,15 +44,20 @@ final class HistoryResource {
       return;
     }
     int limit = (int) limitParam.orElse(DEFAULT_LIMIT);
-    Future<Long> from = since.isMissing() ? history.lastSeq(room).map(last -> Math.max(0, last - limit))
+    Future<Long> from = since.isMissing()
+      ? history.position(room).map(position -> Math.max(0, position.lastSeq() - limit))
       : Future.succeededFuture(since.orElse(0));
-    JsonResponse.when(ctx, from.compose(after -> history.read(room, after, Long.MAX_VALUE, limit)).map(entries -> {
+    JsonResponse.when(ctx, from.compose(after -> history.read(room, after, Long.MAX_VALUE, limit)).map(page -> {
       JsonArray messages = new JsonArray();
-      for (HistoryEntry entry : entries) {
-        messages.add(new JsonObject().put("seq", entry.seq()).put("ts", entry.ts())
-          .put("sender", entry.sender()).put("message", entry.message()));
+      for (HistoryEntry entry : page.entries()) {
+        JsonObject message = new JsonObject().put("seq", entry.seq()).put("ts", entry.ts())
+          .put("sender", entry.sender()).put("message", entry.message());
+        if (entry.id() != null) {
+          message.put("id", entry.id());
+        }
+        messages.add(message);
       }
-      return new JsonObject().put("room", room).put("messages", messages);
+      return new JsonObject().put("room", room).put("epoch", page.epoch()).put("messages", messages);
     }), 200);
   }
 }

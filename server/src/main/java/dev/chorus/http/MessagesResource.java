@@ -3,14 +3,18 @@ package dev.chorus.http;
 import dev.chorus.chat.ChatRules;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
+import dev.chorus.protocol.ClientMessage;
+import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * POST /api/rooms/{room}/messages {@code {"sender":"ops","message":"..."}}: publishes a chat message,
- * sequenced and retained like any other (not in a room without history: no seq); 201 with its room, seq and
- * ts. The sender and the message follow the clients' {@link ChatRules}; a room's publish option does not
- * apply (publish "server" means this API).
+ * POST /api/rooms/{room}/messages {@code {"sender":"ops","message":"...","id":"c-17"}}: publishes a chat
+ * message, sequenced and retained like any other (not in a room without history: no seq nor epoch); 201 with
+ * its room, seq, ts and epoch. With an {@code id} (optional, as a chat's) it is stored once: an id the room
+ * stored already answers 200 with the original's seq and ts, and {@code "duplicate":true}. The sender and
+ * the message follow the clients' {@link ChatRules}; a room's publish option does not apply (publish
+ * "server" means this API).
  */
 final class MessagesResource {
 
@@ -33,12 +37,31 @@ final class MessagesResource {
     if (body == null) {
       return;
     }
-    JsonResponse.when(ctx, publisher.publishChat(room, body.sender(), body.message()).map(chat -> {
+    Object id = ctx.body().asJsonObject().getValue("id");
+    if (id != null && !(id instanceof String text && ClientMessage.Chat.isValidId(text))) {
+      JsonResponse.error(ctx, 400, "id must be 1-" + ClientMessage.Chat.MAX_ID_LENGTH
+        + " printable ASCII characters without spaces");
+      return;
+    }
+    publisher.publishChat(room, (String) id, body.sender(), body.message()).onComplete(done -> {
+      if (done.failed()) {
+        JsonResponse.error(ctx, 503, "cluster unavailable: " + done.cause().getMessage());
+        return;
+      }
+      RoomPublisher.Published published = done.result();
+      ServerMessage.Chat chat = published.chat();
       JsonObject created = new JsonObject().put("room", room);
       if (chat.sequenced()) {
         created.put("seq", chat.seq());
       }
-      return created.put("ts", chat.ts());
-    }), 201);
+      created.put("ts", chat.ts());
+      if (published.epoch() != null) {
+        created.put("epoch", published.epoch());
+      }
+      if (published.duplicate()) {
+        created.put("duplicate", true);
+      }
+      JsonResponse.send(ctx, published.duplicate() ? 200 : 201, created);
+    });
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -32,8 +31,9 @@ import java.util.function.BooleanSupplier;
  *       socket that misses them gets the room's {@link ChatError#HISTORY_GAP} error in their place (a socket
  *       that already has them, having resumed past them, gets nothing).</li>
  * </ul>
- * A resume from beyond the room's newest seq means its history was reset (the whole cluster restarted):
- * the client gets {@link ChatError#HISTORY_RESET}, then everything retained. Confined to one event loop.
+ * A resume from beyond the room's newest seq, or in an epoch that is not the room's, means its history was
+ * reset (the whole cluster restarted, or a partition healed with diverged streams): the client gets
+ * {@link ChatError#HISTORY_RESET}, then everything retained. Confined to one event loop.
  */
 public final class CatchUp {
 
@@ -43,8 +43,11 @@ public final class CatchUp {
   public static final long RETRY_MS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
 
-  /** Messages read for a range, by seq; {@code complete} is false when some of the range is not among them. */
-  record Range(SortedMap<Long, byte[]> messages, boolean complete) {
+  /**
+   * Messages read for a range, by seq, in the room's {@code epoch} (null when the read failed);
+   * {@code complete} is false when some of the range is not among them.
+   */
+  record Range(SortedMap<Long, byte[]> messages, boolean complete, String epoch) {
   }
 
   private final Vertx vertx;
@@ -57,9 +60,9 @@ public final class CatchUp {
     this.metrics = metrics;
   }
 
-  /** The seq of the room's newest message; 0 when none. */
-  Future<Long> lastSeq(String room) {
-    return history.lastSeq(room);
+  /** The room's epoch and newest seq. */
+  Future<RoomHistory.Position> position(String room) {
+    return history.position(room);
   }
 
   /** The retained messages with since < seq <= upTo; never fails (see the class's gap policy). */
@@ -70,7 +73,7 @@ public final class CatchUp {
   }
 
   private void read(String room, long since, long upTo, int attempt, Promise<Range> result) {
-    Future<List<HistoryEntry>> reading;
+    Future<RoomHistory.Page> reading;
     try {
       reading = history.read(room, since, upTo, Integer.MAX_VALUE);
     } catch (RuntimeException e) {
@@ -80,37 +83,49 @@ public final class CatchUp {
     reading.onComplete(read -> {
       if (read.succeeded()) {
         SortedMap<Long, byte[]> bySeq = new TreeMap<>();
-        for (HistoryEntry entry : read.result()) {
+        for (HistoryEntry entry : read.result().entries()) {
           bySeq.put(entry.seq(), encode(room, entry));
         }
-        result.complete(new Range(bySeq, bySeq.size() >= upTo - since));
+        result.complete(new Range(bySeq, bySeq.size() >= upTo - since, read.result().epoch()));
       } else if (attempt < READ_ATTEMPTS) {
         vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, attempt + 1, result));
       } else {
         LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} count as no longer retained: {}",
           room, READ_ATTEMPTS, since + 1, upTo, read.cause().getMessage());
-        result.complete(new Range(new TreeMap<>(), false));
+        result.complete(new Range(new TreeMap<>(), false, null));
       }
     });
   }
 
   /**
    * Resumes a holding subscriber that joined at position {@code live}: writes the retained messages with
-   * since < seq <= live, then releases the live ones it held (seq > live), each once, in seq order.
+   * since < seq <= live, then releases the live ones it held (seq > live), each once, in seq order. A resume
+   * that names an {@code epoch} (null: none) other than the room's current one ({@code liveEpoch}) counts
+   * from a stream that no longer exists: {@link ChatError#HISTORY_RESET}, then everything retained.
    * {@code stillSubscribed} is asked after each read: when false the subscriber left and nothing is written.
    */
-  void resume(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
+  void resume(String room, Subscriber subscriber, long since, String epoch, RoomHistory.Position live,
+              BooleanSupplier stillSubscribed) {
+    if (epoch != null && !epoch.equals(live.epoch())) {
+      subscriber.write(error(ChatError.HISTORY_RESET, room));
+      replay(room, subscriber, 0, live.lastSeq(), stillSubscribed);
+    } else {
+      resume(room, subscriber, since, live.lastSeq(), stillSubscribed);
+    }
+  }
+
+  private void resume(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
     if (since < live) {
       replay(room, subscriber, since, live, stillSubscribed);
     } else if (since == live) {
       subscriber.release(since);
     } else {
       // This node may not have received the newest messages yet: ask the history itself.
-      history.lastSeq(room).onComplete(last -> {
+      history.position(room).onComplete(last -> {
         if (!stillSubscribed.getAsBoolean()) {
           return;
         }
-        if (last.succeeded() && last.result() < since) {
+        if (last.succeeded() && last.result().lastSeq() < since) {
           subscriber.write(error(ChatError.HISTORY_RESET, room));
           replay(room, subscriber, 0, live, stillSubscribed);
         } else {
@@ -146,6 +161,11 @@ public final class CatchUp {
 
   /** The bytes a live subscriber got (or would have got) for this entry. */
   public static byte[] encode(String room, HistoryEntry entry) {
-    return MessageCodec.encode(new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message()));
+    return MessageCodec.encode(chat(room, entry));
+  }
+
+  /** The chat message of this entry. */
+  public static ServerMessage.Chat chat(String room, HistoryEntry entry) {
+    return new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(), entry.id());
   }
 }

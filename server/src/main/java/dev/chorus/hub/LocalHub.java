@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,18 +37,26 @@ public final class LocalHub {
   public static final long GAP_WAIT_MS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
 
-  /** One room on this event loop: its subscribers and its ordered feed. */
+  /** One room on this event loop: its subscribers, its ordered feed, and the epoch the feed counts in. */
   private final class LocalRoom {
     final String room;
     final Set<Subscriber> subscribers = new LinkedHashSet<>();
-    final RoomFeed feed;
-    List<Promise<Long>> waitingForStart = new ArrayList<>();
+    RoomFeed feed;
+    /** The epoch of the room's stream as this feed knows it; null until started, and in rooms without history. */
+    String epoch;
+    /** Epochs this feed counted in before: a late message of one of them is dropped, not a new epoch. */
+    final Set<String> pastEpochs = new HashSet<>();
+    List<Promise<RoomHistory.Position>> waitingForStart = new ArrayList<>();
     /** A gap is being waited for or read: one at a time. */
     boolean gapTimer;
 
     LocalRoom(String room) {
       this.room = room;
-      this.feed = new RoomFeed((json, seq) -> fanOut(seq, json), this::reportGap);
+      this.feed = newFeed();
+    }
+
+    RoomFeed newFeed() {
+      return new RoomFeed((json, seq) -> fanOut(seq, json), this::reportGap);
     }
 
     /** The same bytes to every subscriber of the room on this event loop. */
@@ -98,12 +107,12 @@ public final class LocalHub {
 
 
   /**
-   * Adds a subscriber to a room. Completes with the room's position for it: every chat message with a
-   * greater seq reaches the subscriber. One at or below it can still arrive while the room has handed out
-   * nothing on this event loop (a message sequenced before the position was read but delivered after:
-   * {@link RoomFeed#offer}); a holding subscriber drops those at its release floor.
+   * Adds a subscriber to a room. Completes with the room's position for it (its epoch, and a seq: every chat
+   * message with a greater seq reaches the subscriber). One at or below it can still arrive while the room
+   * has handed out nothing on this event loop (a message sequenced before the position was read but
+   * delivered after: {@link RoomFeed#offer}); a holding subscriber drops those at its release floor.
    */
-  public Future<Long> subscribe(String room, Subscriber subscriber) {
+  public Future<RoomHistory.Position> subscribe(String room, Subscriber subscriber) {
     LocalRoom local = rooms.get(room);
     if (local == null) {
       local = new LocalRoom(room);
@@ -113,22 +122,29 @@ public final class LocalHub {
     }
     local.subscribers.add(subscriber);
     if (local.feed.isStarted()) {
-      return Future.succeededFuture(local.feed.position());
+      return Future.succeededFuture(new RoomHistory.Position(local.epoch, local.feed.position()));
     }
-    Promise<Long> position = Promise.promise();
+    Promise<RoomHistory.Position> position = Promise.promise();
     local.waitingForStart.add(position);
     return position.future();
   }
 
   /**
-   * Adds a {@link #resumingSubscriber} that first gets the room's retained messages after {@code since},
-   * then the live ones, each once, in seq order ({@link CatchUp#resume}). Completes with its position, like
-   * {@link #subscribe}.
+   * Adds a {@link #resumingSubscriber} that first gets the room's retained messages after {@code since} in
+   * {@code epoch} (null: whichever is current), then the live ones, each once, in seq order
+   * ({@link CatchUp#resume}). Completes with its position, like {@link #subscribe}.
    */
-  public Future<Long> resume(String room, Subscriber subscriber, long since) {
-    Future<Long> position = subscribe(room, subscriber);
-    position.onSuccess(live -> catchUp.resume(room, subscriber, since, live, () -> isSubscribed(room, subscriber)));
+  public Future<RoomHistory.Position> resume(String room, Subscriber subscriber, long since, String epoch) {
+    Future<RoomHistory.Position> position = subscribe(room, subscriber);
+    position.onSuccess(live -> catchUp.resume(room, subscriber, since, epoch, live,
+      () -> isSubscribed(room, subscriber)));
     return position;
+  }
+
+  /** The epoch of the room's stream as this event loop knows it; null when unknown or without history. */
+  public String epoch(String room) {
+    LocalRoom local = rooms.get(room);
+    return local == null ? null : local.epoch;
   }
 
   private boolean isSubscribed(String room, Subscriber subscriber) {
@@ -140,9 +156,10 @@ public final class LocalHub {
     Settings.RoomOptions roomOptions = options.options(RoomName.namespaceOf(local.room));
     if (roomOptions != null && !roomOptions.history()) {
       local.feed.start(0);
+      completeStart(local, new RoomHistory.Position(null, 0));
       return;
     }
-    catchUp.lastSeq(local.room).onComplete(result -> {
+    catchUp.position(local.room).onComplete(result -> {
       if (rooms.get(local.room) != local) {
         return;
       }
@@ -155,14 +172,48 @@ public final class LocalHub {
         });
         return;
       }
-      local.feed.start(result.result());
-      List<Promise<Long>> waiting = local.waitingForStart;
-      local.waitingForStart = List.of();
-      for (Promise<Long> position : waiting) {
-        position.complete(result.result());
-      }
+      local.epoch = result.result().epoch();
+      local.feed.start(result.result().lastSeq());
+      completeStart(local, result.result());
       watchGap(local);
     });
+  }
+
+  private void completeStart(LocalRoom local, RoomHistory.Position position) {
+    List<Promise<RoomHistory.Position>> waiting = local.waitingForStart;
+    local.waitingForStart = new ArrayList<>();
+    for (Promise<RoomHistory.Position> started : waiting) {
+      started.complete(position);
+    }
+  }
+
+  /**
+   * The room's stream has a new epoch (a partition healed with diverged streams, or the room's stream was
+   * lost with its owner and backup): its seqs count afresh, so what this feed handed out says nothing about
+   * them. Every subscriber gets {@link ChatError#HISTORY_RESET}, then everything retained in the new
+   * stream, then the live messages, as after a resume from an unknown epoch; a message that arrived in the
+   * new epoch waits in the new feed.
+   */
+  private void newEpoch(LocalRoom local) {
+    LOG.info("Room {} has a new epoch: its {} subscriber(s) here get a history reset and its retained messages",
+      local.room, local.subscribers.size());
+    local.pastEpochs.add(local.epoch);
+    local.epoch = null;
+    local.feed = local.newFeed();
+    List<Subscriber> resetting = new ArrayList<>(local.subscribers);
+    for (Subscriber subscriber : resetting) {
+      subscriber.holdForNewEpoch();
+      subscriber.write(ChatError.HISTORY_RESET.encoded(local.room));
+      metrics.error(ChatError.HISTORY_RESET.metricKind());
+    }
+    Promise<RoomHistory.Position> restarted = Promise.promise();
+    local.waitingForStart.add(restarted);
+    restarted.future().onSuccess(live -> {
+      for (Subscriber subscriber : resetting) {
+        catchUp.resume(local.room, subscriber, 0, null, live, () -> local.subscribers.contains(subscriber));
+      }
+    });
+    start(local);
   }
 
   /** Removes a subscriber from a room. */
@@ -171,16 +222,20 @@ public final class LocalHub {
     if (local != null && local.subscribers.remove(subscriber) && local.subscribers.isEmpty()) {
       rooms.remove(room);
       metrics.roomClosed(room);
-      List<Promise<Long>> waiting = local.waitingForStart;
+      List<Promise<RoomHistory.Position>> waiting = local.waitingForStart;
       local.waitingForStart = List.of();
-      for (Promise<Long> position : waiting) {
+      for (Promise<RoomHistory.Position> position : waiting) {
         position.fail("unsubscribed from " + room + " before its position was known");
       }
     }
   }
 
-  /** Hands one encoded message to the room's subscribers on this event loop; {@code seq} is -1 for none. */
-  public void deliver(String room, long seq, byte[] utf8Json) {
+  /**
+   * Hands one encoded message to the room's subscribers on this event loop; {@code seq} is -1 for none, and
+   * {@code epoch} the epoch its seq counts in (null: none). A seq of an epoch other than the one the room's
+   * feed counts in starts the room afresh ({@link #newEpoch}).
+   */
+  public void deliver(String room, long seq, String epoch, byte[] utf8Json) {
     LocalRoom local = rooms.get(room);
     if (local == null) {
       return;
@@ -188,6 +243,12 @@ public final class LocalHub {
     if (seq < 0) {
       local.fanOut(-1, utf8Json);
       return;
+    }
+    if (epoch != null && local.epoch != null && !epoch.equals(local.epoch)) {
+      if (local.pastEpochs.contains(epoch)) {
+        return;
+      }
+      newEpoch(local);
     }
     local.feed.offer(seq, utf8Json);
     watchGap(local);
@@ -219,12 +280,22 @@ public final class LocalHub {
         local.gapTimer = false;
         return;
       }
-      long since = local.feed.position();
-      long upTo = local.feed.gapEnd();
+      RoomFeed feed = local.feed;
+      long since = feed.position();
+      long upTo = feed.gapEnd();
       catchUp.read(local.room, since, upTo).onComplete(read -> {
         local.gapTimer = false;
-        if (read.succeeded() && rooms.get(local.room) == local) {
+        // A read for a feed replaced meanwhile (a new epoch) is of no use to the new one.
+        if (read.succeeded() && rooms.get(local.room) == local && local.feed == feed) {
           CatchUp.Range range = read.result();
+          if (range.epoch() != null && !range.epoch().equals(local.epoch)) {
+            if (local.pastEpochs.contains(range.epoch())) {
+              watchGap(local);
+            } else {
+              newEpoch(local);
+            }
+            return;
+          }
           local.feed.fill(range.messages(), since, upTo);
           watchGap(local);
         }

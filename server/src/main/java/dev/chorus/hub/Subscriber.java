@@ -66,6 +66,17 @@ public final class Subscriber {
     socket.sendText(json);
   }
 
+  /**
+   * Holds deliveries again, from a new stream of the room (a new epoch): its seqs start afresh, so the floor
+   * goes back to 0 and {@link #release} ends the holding as after a resume.
+   */
+  void holdForNewEpoch() {
+    if (held == null) {
+      held = new ArrayList<>();
+    }
+    floor = 0;
+  }
+
   /** Ends holding: writes the held messages with seq above {@code floor} (and those without seq), then goes live. */
   public void release(long floor) {
     this.floor = Math.max(this.floor, floor);

@@ -60,8 +60,9 @@ public final class MessageCodec {
     String kind = type != null && type.isTextual() ? type.textValue() : "";
     return switch (kind) {
       case "join" -> new ClientMessage.Join(optionalText(node, "name", ClientMessage.Join.DEFAULT_NAME),
-        optionalRoom(node), optionalSince(node), optionalText(node, "token", null), optionalMeta(node));
-      case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""));
+        optionalRoom(node), optionalSince(node), optionalText(node, "epoch", null), optionalText(node, "token", null),
+        optionalMeta(node));
+      case "chat" -> new ClientMessage.Chat(optionalRoom(node), optionalText(node, "message", ""), optionalId(node));
       case "leave" -> new ClientMessage.Leave(optionalRoom(node));
       case "who" -> new ClientMessage.Who(optionalRoom(node));
       case "typing" -> new ClientMessage.Typing(optionalRoom(node));
@@ -78,6 +79,15 @@ public final class MessageCodec {
       throw new ProtocolException(ChatError.INVALID_ROOM);
     }
     return room;
+  }
+
+  /** A chat's id, or null when absent; one that is not {@link ClientMessage.Chat#isValidId valid} is refused. */
+  private static String optionalId(JsonNode node) throws ProtocolException {
+    String id = optionalText(node, "id", null);
+    if (id != null && !ClientMessage.Chat.isValidId(id)) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
+    return id;
   }
 
   /** A join's meta: a JSON object of at most MAX_META_BYTES encoded, or null when absent. */
@@ -120,7 +130,10 @@ public final class MessageCodec {
     return value.textValue();
   }
 
-  /** The message as UTF-8 JSON with {@code type} first, the seed's fields in its order, then room, name, seq, ts. */
+  /**
+   * The message as UTF-8 JSON with {@code type} first, the seed's fields in its order, then room, name, seq,
+   * ts, and the rest.
+   */
   public static byte[] encode(ServerMessage message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -134,6 +147,9 @@ public final class MessageCodec {
           json.writeFieldName("meta");
           json.writeRawValue(status.meta());
         }
+        if (status.epoch() != null) {
+          json.writeStringField("epoch", status.epoch());
+        }
       } else if (message instanceof ServerMessage.Chat chat) {
         json.writeStringField("type", "chat");
         json.writeStringField("sender", chat.sender());
@@ -143,6 +159,22 @@ public final class MessageCodec {
           json.writeNumberField("seq", chat.seq());
         }
         json.writeNumberField("ts", chat.ts());
+        if (chat.id() != null) {
+          json.writeStringField("id", chat.id());
+        }
+      } else if (message instanceof ServerMessage.Ack ack) {
+        json.writeStringField("type", "ack");
+        json.writeStringField("room", ack.room());
+        json.writeStringField("id", ack.id());
+        if (ack.seq() != ServerMessage.Chat.UNSEQUENCED) {
+          json.writeNumberField("seq", ack.seq());
+        }
+        if (ack.epoch() != null) {
+          json.writeStringField("epoch", ack.epoch());
+        }
+        if (ack.duplicate()) {
+          json.writeBooleanField("duplicate", true);
+        }
       } else if (message instanceof ServerMessage.Error error) {
         json.writeStringField("type", "error");
         json.writeStringField("message", error.message());

@@ -6,10 +6,20 @@ import java.util.List;
 public sealed interface ServerMessage {
 
   /**
-   * {@code {"type":"status","message":"alice joined the chat.","room":"dev","name":"alice","meta":{...}}}: meta
-   * (an encoded JSON object) only when the member's join carried one.
+   * {@code {"type":"status","message":"alice joined the chat.","room":"dev","name":"alice","meta":{...},
+   * "epoch":"..."}}: meta (an encoded JSON object) only when the member's join carried one; epoch, the room's,
+   * when known (null: not sent; never in a room without history).
    */
-  record Status(String room, String name, String message, String meta) implements ServerMessage {
+  record Status(String room, String name, String message, String meta, String epoch) implements ServerMessage {
+    public Status(String room, String name, String message, String meta) {
+      this(room, name, message, meta, null);
+    }
+
+    /** The same notice, naming the room's epoch. */
+    public Status withEpoch(String roomEpoch) {
+      return new Status(room, name, message, meta, roomEpoch);
+    }
+
     public static Status joined(String room, String name) {
       return joined(room, name, null);
     }
@@ -28,17 +38,32 @@ public sealed interface ServerMessage {
   }
 
   /**
-   * {@code {"type":"chat","sender":"alice","message":"hi","room":"dev","seq":42,"ts":1764000000000}}: seq
-   * is the message's position in its room (from 1, strictly increasing across the cluster), ts the server's
-   * epoch millis when it was sequenced. In a room without history, seq is {@link #UNSEQUENCED} and not sent.
+   * {@code {"type":"chat","sender":"alice","message":"hi","room":"dev","seq":42,"ts":1764000000000,"id":"c-17"}}:
+   * seq is the message's position in its room (from 1, strictly increasing across the cluster), ts the
+   * server's epoch millis when it was sequenced, id the sender's id for it (null: none, not sent). In a room
+   * without history, seq is {@link #UNSEQUENCED} and not sent.
    */
-  record Chat(String room, long seq, long ts, String sender, String message) implements ServerMessage {
+  record Chat(String room, long seq, long ts, String sender, String message, String id) implements ServerMessage {
     /** The seq of a chat in a room without history: it has none. */
     public static final long UNSEQUENCED = 0;
+
+    /** A chat without an id. */
+    public Chat(String room, long seq, long ts, String sender, String message) {
+      this(room, seq, ts, sender, message, null);
+    }
 
     public boolean sequenced() {
       return seq != UNSEQUENCED;
     }
+  }
+
+  /**
+   * {@code {"type":"ack","room":"dev","id":"c-17","seq":42,"epoch":"...","duplicate":true}}: to the sender of a
+   * chat with an id, once it is stored; {@code duplicate} (sent only when true) when the room had stored that
+   * id before, and seq is then the original's. In a room without history there is no seq nor epoch
+   * ({@link Chat#UNSEQUENCED}, null): the chat was published, not stored.
+   */
+  record Ack(String room, String id, long seq, String epoch, boolean duplicate) implements ServerMessage {
   }
 
   /**

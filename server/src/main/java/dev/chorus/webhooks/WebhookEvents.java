@@ -2,6 +2,7 @@ package dev.chorus.webhooks;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.ServerMessage;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.json.JsonObject;
@@ -71,14 +72,24 @@ public final class WebhookEvents {
     }
   }
 
-  /** A chat message as it was sequenced: its seq (0: a room without history, then no seq) and ts. */
-  public void messagePublished(String room, String name, String message, long seq, long ts) {
+  /**
+   * A chat message as it was sequenced: its seq (none in a room without history), ts, the epoch its seq counts
+   * in (null: none), and its client id as {@code messageId} (the event's own {@code id} names the event).
+   */
+  public void messagePublished(ServerMessage.Chat chat, String epoch) {
     if (log == null) {
       return;
     }
-    JsonObject event = event("message.published", room, ts).put("name", name).put("message", message);
-    if (seq > 0) {
-      event.put("seq", seq);
+    JsonObject event = event("message.published", chat.room(), chat.ts()).put("name", chat.sender())
+      .put("message", chat.message());
+    if (chat.sequenced()) {
+      event.put("seq", chat.seq());
+    }
+    if (epoch != null) {
+      event.put("epoch", epoch);
+    }
+    if (chat.id() != null) {
+      event.put("messageId", chat.id());
     }
     append(event);
   }

@@ -43,10 +43,10 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext extension) {
-    hazelcast = StandaloneHazelcast.start(settings.history().size());
+    hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast));
+    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, room -> settings.history().size()));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
     LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
     EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics, null));

@@ -35,7 +35,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
     RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC,
-      RoomAccess.Grant.OPEN, name, null, since, connection, presenceQueue));
+      RoomAccess.Grant.OPEN, name, null, since, null, connection, presenceQueue));
     return new Member(socket, membership);
   }
 
@@ -101,7 +101,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
       RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, "quick", null, null,
-        "quick-connection", presenceQueue);
+        null, "quick-connection", presenceQueue);
       quick.closed();
     });
     assertEquals(joined("quick"), new JsonObject(watcher.socket().next(WAIT)).getString("message"));
@@ -126,7 +126,7 @@ class RoomMembershipTest {
     String room = ChatStack.room();
     for (int i = 1; i <= 3; i++) {
       String text = "m" + i;
-      STACK.call(() -> STACK.services.publisher().publishChat(room, "earlier", text)).await();
+      STACK.call(() -> STACK.services.publisher().publishChat(room, null, "earlier", text)).await();
     }
     Member late = join(room, "late", 1L);
     assertEquals("m2", late.next());

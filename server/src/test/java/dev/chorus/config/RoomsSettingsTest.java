@@ -51,7 +51,9 @@ class RoomsSettingsTest {
     assertFalse(settings.rooms().options(null).presence());
     assertEquals(new Settings.RoomOptions(true, "members", true, 7, true, false), settings.rooms().options("team"));
     assertEquals(new Settings.RoomOptions(false, "server", true, 40, true, false), settings.rooms().options("news"));
-    assertEquals(Map.of("news", 40, "team", 7), settings.rooms().historySizes());
+    assertEquals(7, settings.rooms().historySize("team"));
+    assertEquals(40, settings.rooms().historySize("news"));
+    assertEquals(40, settings.rooms().historySize("unknown"));
   }
 
   @ParameterizedTest(name = "{1}")

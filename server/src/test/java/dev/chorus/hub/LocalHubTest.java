@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * Local fan-out and catch-up over fake sockets, with a real history (a Hazelcast member on its own that
@@ -49,10 +50,10 @@ class LocalHubTest {
 
   @BeforeAll
   static void start() {
-    hazelcast = StandaloneHazelcast.start(RETAINED);
+    hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast));
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, room -> RETAINED));
     hub = Contexts.call(context, () -> new LocalHub(vertx, history,
       new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true, false), Map.of()),
       new ChorusMetrics(new SimpleMeterRegistry())));
@@ -85,14 +86,14 @@ class LocalHubTest {
     List<byte[]> published = new ArrayList<>();
     for (int i = first; i <= last; i++) {
       String text = "m" + i;
-      HistoryEntry entry = onContext(() -> history.append(room, "alice", text, 1L)).await();
+      HistoryEntry entry = onContext(() -> history.append(room, null, "alice", text, 1L)).await().entry();
       published.add(CatchUp.encode(room, entry));
     }
     return published;
   }
 
   private static long subscribe(String room, FakeClientSocket socket) {
-    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode()))).await();
+    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode()))).await().lastSeq();
   }
 
   /** The chat text, or the error text, of the next thing written to the socket. */
@@ -115,11 +116,11 @@ class LocalHubTest {
     assertEquals(2, subscribe(room, bob));
     byte[] m3 = append(room, 3, 3).get(0);
     run(() -> {
-      hub.deliver(room, 3, m3);
-      hub.deliver(room, 3, m3);
-      hub.deliver(room, 2, "m2 late copy, after m3 went out".getBytes(StandardCharsets.UTF_8));
-      hub.deliver(room, -1, status("status"));
-      hub.deliver("elsewhere", 4, status("elsewhere"));
+      hub.deliver(room, 3, null, m3);
+      hub.deliver(room, 3, null, m3);
+      hub.deliver(room, 2, null, "m2 late copy, after m3 went out".getBytes(StandardCharsets.UTF_8));
+      hub.deliver(room, -1, null, status("status"));
+      hub.deliver("elsewhere", 4, null, status("elsewhere"));
     });
     for (FakeClientSocket socket : List.of(alice, bob)) {
       assertEquals("m3", next(socket));
@@ -135,7 +136,7 @@ class LocalHubTest {
     assertEquals(0, subscribe(room, alice));
     List<byte[]> published = append(room, 1, 3);
     // The publish of m1 and m2 was lost with its node: only m3 arrives.
-    run(() -> hub.deliver(room, 3, published.get(2)));
+    run(() -> hub.deliver(room, 3, null, published.get(2)));
     assertEquals("m1", next(alice));
     assertEquals("m2", next(alice));
     assertEquals("m3", next(alice));
@@ -148,7 +149,7 @@ class LocalHubTest {
     assertEquals(0, subscribe(room, alice));
     List<byte[]> published = append(room, 1, RETAINED + 2);
     // Only the newest arrives; history has pushed m1 and m2 out.
-    run(() -> hub.deliver(room, RETAINED + 2, published.get(RETAINED + 1)));
+    run(() -> hub.deliver(room, RETAINED + 2, null, published.get(RETAINED + 1)));
     assertEquals(GAP, next(alice));
     for (int i = 3; i <= RETAINED + 2; i++) {
       assertEquals("m" + i, next(alice));
@@ -161,12 +162,13 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 3);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 1)).await();
+    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 1, null)).await()
+      .lastSeq();
     assertEquals(3, position);
     assertEquals("m2", next(late));
     assertEquals("m3", next(late));
     byte[] m4 = append(room, 4, 4).get(0);
-    run(() -> hub.deliver(room, 4, m4));
+    run(() -> hub.deliver(room, 4, null, m4));
     assertEquals("m4", next(late));
     assertEquals(List.of(), onContext(late::drain));
   }
@@ -176,7 +178,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, RETAINED + 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
     assertEquals(GAP, next(late));
     for (int i = 3; i <= RETAINED + 2; i++) {
       assertEquals("m" + i, next(late));
@@ -188,7 +190,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 40)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 40, null)).await();
     assertEquals(RESET, next(late));
     assertEquals("m1", next(late));
     assertEquals("m2", next(late));
@@ -202,8 +204,34 @@ class LocalHubTest {
     onContext(() -> hub.subscribe(room, subscriber)).await();
     assertEquals(1, (int) onContext(() -> hub.size(room)));
     run(() -> hub.unsubscribe(room, subscriber));
-    run(() -> hub.deliver(room, 1, status("m1")));
+    run(() -> hub.deliver(room, 1, null, status("m1")));
     assertEquals(0, (int) onContext(() -> hub.size(room)));
+    assertEquals(List.of(), onContext(alice::drain));
+  }
+
+  @Test
+  void aMessageOfANewEpochResetsTheRoomsSubscribersAndLateOnesOfTheOldAreDropped() {
+    String room = room();
+    append(room, 1, 2);
+    FakeClientSocket alice = new FakeClientSocket("/chat");
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    assertEquals(2, before.lastSeq());
+    // The room's stream is lost (its owner and backup died together): the next append begins a new one.
+    hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
+    List<byte[]> fresh = append(room, 1, 2);
+    String epoch = onContext(() -> history.position(room)).await().epoch();
+    assertNotEquals(before.epoch(), epoch);
+    run(() -> hub.deliver(room, 2, epoch, fresh.get(1)));
+    assertEquals(RESET, next(alice));
+    assertEquals("m1", next(alice));
+    assertEquals("m2", next(alice));
+    byte[] m3 = append(room, 3, 3).get(0);
+    run(() -> {
+      hub.deliver(room, 3, before.epoch(), "a late copy from the old epoch".getBytes(StandardCharsets.UTF_8));
+      hub.deliver(room, 3, epoch, m3);
+    });
+    assertEquals("m3", next(alice));
+    assertEquals(epoch, onContext(() -> hub.epoch(room)));
     assertEquals(List.of(), onContext(alice::drain));
   }
 }

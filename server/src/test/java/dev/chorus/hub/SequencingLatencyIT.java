@@ -55,7 +55,7 @@ class SequencingLatencyIT {
           long plainNanos = roundTrip(client, "status", () -> vertxA.runOnContext(v ->
             publisher.publishStatus(new ServerMessage.Status("bench", "ops", "tick", null))));
           long sequencedNanos = roundTrip(client, "chat", () -> vertxA.runOnContext(v ->
-            publisher.publishChat("bench", "ops", "tick")));
+            publisher.publishChat("bench", null, "ops", "tick")));
           if (i >= WARMUP) {
             plain[i - WARMUP] = plainNanos;
             sequenced[i - WARMUP] = sequencedNanos;

@@ -1,0 +1,31 @@
+package dev.chorus.history;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * Hazelcast's factory for the room streams and the operations on them ({@link RoomLog}, {@link StreamOps}):
+ * registered on every node's configuration, since they travel between members (backups, migrations, calls).
+ */
+final class HistorySerialization implements DataSerializableFactory {
+
+  /** Chorus's factory id; unique within the cluster's configuration. */
+  static final int FACTORY_ID = 1_764_001;
+  static final int ROOM_LOG = 1;
+  static final int APPEND = 2;
+  static final int READ = 3;
+  static final int OPEN = 4;
+  static final int ANSWER = 5;
+
+  @Override
+  public IdentifiedDataSerializable create(int typeId) {
+    return switch (typeId) {
+      case ROOM_LOG -> new RoomLog();
+      case APPEND -> new StreamOps.Append();
+      case READ -> new StreamOps.Read();
+      case OPEN -> new StreamOps.Open();
+      case ANSWER -> new StreamOps.Answer();
+      default -> null;
+    };
+  }
+}

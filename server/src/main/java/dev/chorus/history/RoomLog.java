@@ -1,0 +1,276 @@
+package dev.chorus.history;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One room's stream in cluster memory: its epoch, its newest seq, the newest messages (at most the room's
+ * history size), and the keys of the messages it stored, so that a message stored once is never stored again.
+ * <p>Each message is stored under a key: the client's {@code id}, or for a chat without one a key its node
+ * made up ({@link #isClientId} tells them apart), which makes a retried append (the owner died before it
+ * answered) find the message it already stored instead of storing it twice. A client's id is remembered
+ * while its message is retained and for at least {@link #ID_RETENTION_MILLIS}; a made-up key only while its
+ * message is retained.
+ * <p>Changes are deterministic in their arguments (the epoch of a new stream and every timestamp come from
+ * the caller), so the owner and its backup, each applying the same append, hold the same log. Mutable and
+ * not thread-safe: Hazelcast applies one operation at a time per partition.
+ */
+public final class RoomLog implements IdentifiedDataSerializable {
+
+  /** How long a client's id is remembered at least, even after its message is no longer retained. */
+  public static final long ID_RETENTION_MILLIS = 10 * 60_000L;
+
+  /** Where a stored key's message is: its seq and its timestamp (for forgetting the key). */
+  private record Mark(long seq, long ts) {
+  }
+
+  /** A retained message and the key it was stored under. */
+  private record Stored(String key, HistoryEntry entry) {
+  }
+
+  private String epoch;
+  private long lastSeq;
+  /** Retained messages, a circular buffer: {@code ring[(head + i) % ring.length]} is the i-th oldest. */
+  private Stored[] ring = new Stored[0];
+  private int head;
+  private int size;
+  /** Keys of stored messages in the order stored (so also by seq), oldest first. */
+  private LinkedHashMap<String, Mark> keys = new LinkedHashMap<>();
+
+  /** For deserialization only. */
+  public RoomLog() {
+  }
+
+  RoomLog(String epoch) {
+    this.epoch = epoch;
+  }
+
+  /** Whether a message key is a client's id: made-up keys start with a space, which an id cannot contain. */
+  public static boolean isClientId(String key) {
+    return !key.isEmpty() && key.charAt(0) != ' ';
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  /** The oldest retained seq; {@code lastSeq + 1} when none is retained. */
+  long firstSeq() {
+    return lastSeq - size + 1;
+  }
+
+  /**
+   * Stores a message under {@code key} as the next seq, keeping at most {@code capacity} messages; or, when
+   * the key is known, stores nothing and answers where its message is ({@code duplicate}: the entry then has
+   * no sender and message if that message is no longer retained).
+   */
+  RoomHistory.Appended append(String key, String sender, String message, long ts, int capacity) {
+    Mark known = keys.get(key);
+    if (known != null) {
+      HistoryEntry retained = entry(known.seq());
+      HistoryEntry original = retained != null ? retained
+        : new HistoryEntry(known.seq(), known.ts(), null, null, isClientId(key) ? key : null);
+      return new RoomHistory.Appended(original, epoch, true);
+    }
+    HistoryEntry entry = new HistoryEntry(lastSeq + 1, ts, sender, message, isClientId(key) ? key : null);
+    add(key, entry, capacity);
+    forgetKeys(ts);
+    return new RoomHistory.Appended(entry, epoch, false);
+  }
+
+  private void add(String key, HistoryEntry entry, int capacity) {
+    resize(capacity);
+    if (size == ring.length) {
+      ring[head] = null;
+      head = (head + 1) % ring.length;
+      size--;
+    }
+    ring[(head + size) % ring.length] = new Stored(key, entry);
+    size++;
+    lastSeq = entry.seq();
+    keys.put(key, new Mark(entry.seq(), entry.ts()));
+  }
+
+  /** Keeps the newest {@code capacity} messages in a ring of that size (history.size may change between runs). */
+  private void resize(int capacity) {
+    if (capacity == ring.length) {
+      return;
+    }
+    int keep = Math.min(size, capacity);
+    Stored[] resized = new Stored[capacity];
+    for (int i = 0; i < keep; i++) {
+      resized[i] = ring[(head + size - keep + i) % ring.length];
+    }
+    ring = resized;
+    head = 0;
+    size = keep;
+  }
+
+  /**
+   * Forgets, oldest first, the keys of messages no longer retained: made-up keys at once, client ids once
+   * older than {@link #ID_RETENTION_MILLIS} before {@code now}. Stops at the first key it must keep, so a
+   * key is never forgotten before an older one.
+   */
+  private void forgetKeys(long now) {
+    long firstSeq = firstSeq();
+    Iterator<Map.Entry<String, Mark>> it = keys.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Mark> oldest = it.next();
+      Mark mark = oldest.getValue();
+      boolean retained = mark.seq() >= firstSeq;
+      if (retained || (isClientId(oldest.getKey()) && now - mark.ts() < ID_RETENTION_MILLIS)) {
+        return;
+      }
+      it.remove();
+    }
+  }
+
+  /** The retained entry with this seq, or null. */
+  private HistoryEntry entry(long seq) {
+    if (seq < firstSeq() || seq > lastSeq) {
+      return null;
+    }
+    return ring[(int) ((head + seq - firstSeq()) % ring.length)].entry();
+  }
+
+  /** The retained messages with since &lt; seq &lt;= upTo, oldest first, at most {@code limit}. */
+  RoomHistory.Page read(long since, long upTo, int limit) {
+    List<HistoryEntry> entries = new ArrayList<>();
+    long from = Math.max(since + 1, firstSeq());
+    for (long seq = from; seq <= Math.min(upTo, lastSeq) && entries.size() < limit; seq++) {
+      entries.add(entry(seq));
+    }
+    return new RoomHistory.Page(epoch, entries);
+  }
+
+  /** How many keys the log remembers (for tests). */
+  int rememberedKeys() {
+    return keys.size();
+  }
+
+  /**
+   * The log after a network partition healed, from {@code existing} (this side's, the larger cluster's) and
+   * {@code merging} (the other side's, which sequenced on its own meanwhile). If one is the other's past (the
+   * same epoch, the same key at every seq both retain) the newer one stands. Otherwise they diverged, and no
+   * seq may name two messages within an epoch: the result is a new stream under {@code newEpoch} with this
+   * side's messages at their seqs, followed by the other side's that this side lacks, in their order. So no
+   * stored message is lost, and clients learn of the change by the epoch (docs/architecture.md).
+   */
+  static RoomLog merge(RoomLog existing, RoomLog merging, String newEpoch) {
+    if (existing.epoch.equals(merging.epoch) && agree(existing, merging)) {
+      return existing.lastSeq >= merging.lastSeq ? existing : merging;
+    }
+    RoomLog merged = new RoomLog(newEpoch);
+    int capacity = Math.max(Math.max(existing.ring.length, merging.ring.length), 1);
+    merged.lastSeq = existing.firstSeq() - 1;
+    for (int i = 0; i < existing.size; i++) {
+      Stored stored = existing.stored(i);
+      merged.add(stored.key(), stored.entry(), capacity);
+    }
+    merged.lastSeq = existing.lastSeq;
+    long newest = 0;
+    for (int i = 0; i < merging.size; i++) {
+      Stored stored = merging.stored(i);
+      if (!existing.keys.containsKey(stored.key())) {
+        HistoryEntry entry = stored.entry();
+        merged.add(stored.key(), new HistoryEntry(merged.lastSeq + 1, entry.ts(), entry.sender(), entry.message(),
+          entry.id()), capacity);
+      }
+      newest = Math.max(newest, stored.entry().ts());
+    }
+    // Keys of messages no longer retained on either side are still remembered (their seqs from before).
+    Map<String, Mark> remembered = new HashMap<>(existing.keys);
+    merging.keys.forEach(remembered::putIfAbsent);
+    LinkedHashMap<String, Mark> keys = new LinkedHashMap<>();
+    remembered.entrySet().stream().filter(key -> !merged.keys.containsKey(key.getKey()))
+      .sorted(Map.Entry.comparingByValue((a, b) -> Long.compare(a.ts(), b.ts())))
+      .forEach(key -> keys.put(key.getKey(), key.getValue()));
+    keys.putAll(merged.keys);
+    merged.keys = keys;
+    merged.forgetKeys(Math.max(newest, existing.keys.values().stream().mapToLong(Mark::ts).max().orElse(0)));
+    return merged;
+  }
+
+  /** Whether two logs of one epoch store the same key at every seq both retain. */
+  private static boolean agree(RoomLog a, RoomLog b) {
+    long from = Math.max(a.firstSeq(), b.firstSeq());
+    long to = Math.min(a.lastSeq, b.lastSeq);
+    for (long seq = from; seq <= to; seq++) {
+      if (!a.stored(seq - a.firstSeq()).key().equals(b.stored(seq - b.firstSeq()).key())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Stored stored(long index) {
+    return ring[(int) ((head + index) % ring.length)];
+  }
+
+  @Override
+  public int getFactoryId() {
+    return HistorySerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return HistorySerialization.ROOM_LOG;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(epoch);
+    out.writeLong(lastSeq);
+    out.writeInt(ring.length);
+    out.writeInt(size);
+    for (int i = 0; i < size; i++) {
+      Stored stored = stored(i);
+      HistoryEntry entry = stored.entry();
+      out.writeString(stored.key());
+      out.writeLong(entry.ts());
+      out.writeString(entry.sender());
+      out.writeString(entry.message());
+    }
+    out.writeInt(keys.size());
+    for (Map.Entry<String, Mark> key : keys.entrySet()) {
+      out.writeString(key.getKey());
+      out.writeLong(key.getValue().seq());
+      out.writeLong(key.getValue().ts());
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    epoch = in.readString();
+    lastSeq = in.readLong();
+    ring = new Stored[in.readInt()];
+    head = 0;
+    size = in.readInt();
+    long first = lastSeq - size + 1;
+    for (int i = 0; i < size; i++) {
+      String key = in.readString();
+      long ts = in.readLong();
+      String sender = in.readString();
+      String message = in.readString();
+      ring[i] = new Stored(key, new HistoryEntry(first + i, ts, sender, message, isClientId(key) ? key : null));
+    }
+    int count = in.readInt();
+    keys = new LinkedHashMap<>(count * 2);
+    for (int i = 0; i < count; i++) {
+      keys.put(in.readString(), new Mark(in.readLong(), in.readLong()));
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package dev.chorus.history;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations on a room's {@link RoomLog}, run by Hazelcast on the partition that owns the room (one at a
+ * time per partition, so each is atomic), and for changes then on its backup with the same arguments.
+ */
+final class StreamOps {
+
+  private StreamOps() {
+  }
+
+  /** Appends a message (or finds it stored already); creates the room's stream under {@code newEpoch} if absent. */
+  static final class Append implements EntryProcessor<String, RoomLog, Answer>, IdentifiedDataSerializable {
+    private String key;
+    private String sender;
+    private String message;
+    private long ts;
+    private int capacity;
+    private String newEpoch;
+
+    Append() {
+    }
+
+    Append(String key, String sender, String message, long ts, int capacity, String newEpoch) {
+      this.key = key;
+      this.sender = sender;
+      this.message = message;
+      this.ts = ts;
+      this.capacity = capacity;
+      this.newEpoch = newEpoch;
+    }
+
+    @Override
+    public Answer process(Map.Entry<String, RoomLog> entry) {
+      RoomLog log = entry.getValue();
+      boolean created = log == null;
+      if (created) {
+        log = new RoomLog(newEpoch);
+      }
+      RoomHistory.Appended appended = log.append(key, sender, message, ts, capacity);
+      if (created || !appended.duplicate()) {
+        entry.setValue(log);
+      }
+      return new Answer(appended.epoch(), appended.entry().seq(), appended.duplicate(), List.of(appended.entry()));
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.APPEND;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(key);
+      out.writeString(sender);
+      out.writeString(message);
+      out.writeLong(ts);
+      out.writeInt(capacity);
+      out.writeString(newEpoch);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      key = in.readString();
+      sender = in.readString();
+      message = in.readString();
+      ts = in.readLong();
+      capacity = in.readInt();
+      newEpoch = in.readString();
+    }
+  }
+
+  /** Reads retained messages; changes nothing, so it has no backup. */
+  static final class Read implements EntryProcessor<String, RoomLog, Answer>, ReadOnly, IdentifiedDataSerializable {
+    private long since;
+    private long upTo;
+    private int limit;
+
+    Read() {
+    }
+
+    Read(long since, long upTo, int limit) {
+      this.since = since;
+      this.upTo = upTo;
+      this.limit = limit;
+    }
+
+    @Override
+    public Answer process(Map.Entry<String, RoomLog> entry) {
+      RoomLog log = entry.getValue();
+      if (log == null) {
+        return new Answer(null, 0, false, List.of());
+      }
+      RoomHistory.Page page = log.read(since, upTo, limit);
+      return new Answer(page.epoch(), log.lastSeq(), false, page.entries());
+    }
+
+    @Override
+    public EntryProcessor<String, RoomLog, Answer> getBackupProcessor() {
+      return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.READ;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(since);
+      out.writeLong(upTo);
+      out.writeInt(limit);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      since = in.readLong();
+      upTo = in.readLong();
+      limit = in.readInt();
+    }
+  }
+
+  /** The room's position; creates its stream under {@code newEpoch} if absent, so every room has an epoch. */
+  static final class Open implements EntryProcessor<String, RoomLog, Answer>, IdentifiedDataSerializable {
+    private String newEpoch;
+
+    Open() {
+    }
+
+    Open(String newEpoch) {
+      this.newEpoch = newEpoch;
+    }
+
+    @Override
+    public Answer process(Map.Entry<String, RoomLog> entry) {
+      RoomLog log = entry.getValue();
+      if (log == null) {
+        log = new RoomLog(newEpoch);
+        entry.setValue(log);
+      }
+      return new Answer(log.epoch(), log.lastSeq(), false, List.of());
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.OPEN;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(newEpoch);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      newEpoch = in.readString();
+    }
+  }
+
+  /** What an operation answers: the epoch (null: the room has no stream), a seq, and entries. */
+  static final class Answer implements IdentifiedDataSerializable {
+    private String epoch;
+    private long seq;
+    private boolean duplicate;
+    private List<HistoryEntry> entries;
+
+    Answer() {
+    }
+
+    Answer(String epoch, long seq, boolean duplicate, List<HistoryEntry> entries) {
+      this.epoch = epoch;
+      this.seq = seq;
+      this.duplicate = duplicate;
+      this.entries = entries;
+    }
+
+    String epoch() {
+      return epoch;
+    }
+
+    /** The appended (or found) message's seq, or the room's newest seq. */
+    long seq() {
+      return seq;
+    }
+
+    boolean duplicate() {
+      return duplicate;
+    }
+
+    List<HistoryEntry> entries() {
+      return entries;
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.ANSWER;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(epoch);
+      out.writeLong(seq);
+      out.writeBoolean(duplicate);
+      out.writeInt(entries.size());
+      for (HistoryEntry entry : entries) {
+        out.writeLong(entry.seq());
+        out.writeLong(entry.ts());
+        out.writeString(entry.sender());
+        out.writeString(entry.message());
+        out.writeString(entry.id());
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      epoch = in.readString();
+      seq = in.readLong();
+      duplicate = in.readBoolean();
+      int count = in.readInt();
+      entries = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        entries.add(new HistoryEntry(in.readLong(), in.readLong(), in.readString(), in.readString(), in.readString()));
+      }
+    }
+  }
+}
