@@ -10,6 +10,8 @@ import dev.chorus.admission.UpgradePolicy;
 import dev.chorus.node.NodeHealth;
 import dev.chorus.node.NodeServices;
 import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.history.PostgresRoomHistory;
+import dev.chorus.history.StoreUnreachable;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.protocol.RoomName;
@@ -69,6 +71,14 @@ public final class ChorusNode {
 
   /** Joins the cluster and starts serving; completes once the node is ready. On failure, call {@link #stop()}. */
   public Future<Void> start() {
+    if (settings.history().durable()) {
+      try {
+        // Before joining the cluster: a node whose store does not answer never becomes a member.
+        PostgresRoomHistory.check(settings.history().postgresUrl());
+      } catch (StoreUnreachable e) {
+        return Future.failedFuture(e);
+      }
+    }
     Settings.Cluster cluster = settings.cluster();
     Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
     HazelcastRoomHistory.configure(hazelcastConfig);
@@ -92,12 +102,11 @@ public final class ChorusNode {
       .compose(started -> {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-        RoomHistory history = new HazelcastRoomHistory(started, hazelcast,
-          room -> settings.rooms().historySize(RoomName.namespaceOf(room)));
+        return openHistory(started, hazelcast).compose(history -> {
         this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
-        NodeHealth health = new NodeHealth(started, readiness, clusterManager);
+        NodeHealth health = new NodeHealth(started, readiness, clusterManager, history);
         members = new MemberDirectory(started, clusterManager,
           settings.http().advertisedHost(cluster) + ":" + settings.http().port(), upgrades::openConnections);
         UserDirectory users = new UserDirectory(started, clusterManager.getNodeId(), clusterManager::getNodes);
@@ -126,6 +135,7 @@ public final class ChorusNode {
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)))
           // Ready only once every member's publishes reach this node's fresh subscriptions.
           .compose(deployed -> probe.awaitVisibleTo(clusterManager.getNodes(), PROBE_WAIT_MILLIS));
+        });
       })
       .compose(deploymentId -> members.start())
       .map(published -> {
@@ -136,6 +146,16 @@ public final class ChorusNode {
           vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
         return null;
       });
+  }
+
+  /** The room history of history.store: cluster memory, or PostgreSQL (which must answer now). */
+  private Future<RoomHistory> openHistory(Vertx started, HazelcastInstance hazelcast) {
+    Settings.History settings = this.settings.history();
+    if (settings.durable()) {
+      return PostgresRoomHistory.open(started, settings.postgresUrl(), settings.retentionDays()).map(h -> h);
+    }
+    return Future.succeededFuture(new HazelcastRoomHistory(started, hazelcast,
+      room -> this.settings.rooms().historySize(RoomName.namespaceOf(room))));
   }
 
   /**
@@ -171,7 +191,9 @@ public final class ChorusNode {
     }
     // Webhook delivery stops before the cluster is left, so the next oldest member takes over cleanly.
     Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
-    return stopped.transform(v -> running.close());
+    RoomHistory store = history;
+    return stopped.transform(v -> store == null ? Future.succeededFuture() : store.close())
+      .transform(v -> running.close());
   }
 
   public Settings settings() {

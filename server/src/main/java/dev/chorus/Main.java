@@ -3,6 +3,7 @@ package dev.chorus;
 import dev.chorus.config.Settings;
 import dev.chorus.config.SettingsException;
 import dev.chorus.config.SettingsLoader;
+import dev.chorus.history.StoreUnreachable;
 import dev.chorus.logging.LogSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Entry point of {@code java -jar chat-server.jar}: settings, then a node, then a shutdown hook. */
 public final class Main {
 
-  /** Exit status for a setting with a bad value. */
+  /** Exit status for a setting with a bad value, or a history store it names that does not answer at start. */
   static final int EXIT_BAD_SETTING = 2;
   /** Exit status for a node that could not start (port taken, cluster unreachable...). */
   static final int EXIT_START_FAILED = 1;
@@ -37,13 +38,15 @@ public final class Main {
     try {
       node.start().await();
     } catch (Exception e) {
-      System.err.println("chorus: the node could not start: " + rootMessage(e));
+      boolean storeUnreachable = e instanceof StoreUnreachable || e.getCause() instanceof StoreUnreachable;
+      System.err.println(storeUnreachable ? "chorus: " + (e instanceof StoreUnreachable ? e : e.getCause()).getMessage()
+        : "chorus: the node could not start: " + rootMessage(e));
       try {
         node.stop().toCompletionStage().toCompletableFuture().get(LEAVE_GRACE_SECONDS, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // Exiting anyway: peers notice the missing member by its closed connection.
       }
-      System.exit(EXIT_START_FAILED);
+      System.exit(storeUnreachable ? EXIT_BAD_SETTING : EXIT_START_FAILED);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndExit(node, settings), "chorus-shutdown"));

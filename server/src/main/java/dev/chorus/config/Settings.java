@@ -158,16 +158,58 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * Room history.
    *
-   * @param size chat messages retained per room, replicated once, 1 to {@link #MAX_SIZE}; resume with
-   *             {@code since} reaches this far back. Every node of a cluster must use the same value. Default
-   *             {@code 1000}
+   * @param size          chat messages retained per room in cluster memory, replicated once, 1 to
+   *                      {@link #MAX_SIZE}; with the memory store, resume with {@code since} reaches this far back.
+   *                      Every node of a cluster must use the same value. Default {@code 1000}
+   * @param store         where history lives: {@code memory} (cluster memory; lost when the whole cluster stops)
+   *                      or {@code postgres} (committed to PostgreSQL before a chat is acked or broadcast).
+   *                      Default {@code memory}
+   * @param postgresUrl   with the postgres store, {@code postgresql://user:password@host:port/database}. Default
+   *                      empty. Its password is never printed
+   * @param retentionDays with the postgres store, days a message is kept; 0 keeps every message. Default 0
    */
-  public record History(@Env("HISTORY_SIZE") int size) {
+  public record History(@Env("HISTORY_SIZE") int size, @Env("HISTORY_STORE") String store,
+                        @Env("HISTORY_POSTGRES_URL") String postgresUrl,
+                        @Env("HISTORY_RETENTION_DAYS") int retentionDays) {
     /** Largest size: rooms x size x 2 copies must fit in memory. */
     public static final int MAX_SIZE = 100_000;
+    /** {@link #store()}: cluster memory. */
+    public static final String MEMORY = "memory";
+    /** {@link #store()}: PostgreSQL. */
+    public static final String POSTGRES = "postgres";
+    private static final java.util.regex.Pattern POSTGRES_URL =
+      java.util.regex.Pattern.compile("postgres(ql)?://[^:@/]+(:[^@/]*)?@[^:/@]+(:\\d{1,5})?/[^/?]+(\\?.*)?");
 
     public History {
       Setting.of(History.class, "size").requireRange(size, 1, MAX_SIZE);
+      if (!MEMORY.equals(store) && !POSTGRES.equals(store)) {
+        throw Setting.of(History.class, "store").refused("must be memory or postgres, got '" + store + "'");
+      }
+      if (POSTGRES.equals(store) && !POSTGRES_URL.matcher(postgresUrl).matches()) {
+        throw Setting.of(History.class, "postgresUrl").refused("must be postgresql://user:password@host:port/database"
+          + " with the postgres store, got '" + redacted(postgresUrl) + "'");
+      }
+      Setting.of(History.class, "retentionDays").requireRange(retentionDays, 0, 36_500);
+    }
+
+    /** The memory store with {@code size} messages per room. */
+    public History(int size) {
+      this(size, MEMORY, "", 0);
+    }
+
+    public boolean durable() {
+      return POSTGRES.equals(store);
+    }
+
+    /** A PostgreSQL URL with its password (if any) replaced by ***. */
+    public static String redacted(String url) {
+      return url.replaceFirst("^(postgres(ql)?://[^:@/]+:)[^@/]*@", "$1***@");
+    }
+
+    @Override
+    public String toString() {
+      return "History[size=" + size + ", store=" + store + ", postgresUrl=" + redacted(postgresUrl)
+        + ", retentionDays=" + retentionDays + "]";
     }
   }
 

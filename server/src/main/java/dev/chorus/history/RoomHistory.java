@@ -51,4 +51,19 @@ public interface RoomHistory {
 
   /** The room's epoch and newest seq; a room that has none yet gets its epoch here. */
   Future<Position> position(String room);
+
+  /** Whether the store answers (as far as this node last saw); a store in cluster memory always does. */
+  default boolean reachable() {
+    return true;
+  }
+
+  /** The store's name, as the setting history.store gives it. */
+  default String store() {
+    return "memory";
+  }
+
+  /** Releases the store's connections, if it has any. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

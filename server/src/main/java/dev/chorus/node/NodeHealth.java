@@ -1,6 +1,7 @@
 package dev.chorus.node;
 
 import dev.chorus.cluster.Addresses;
+import dev.chorus.history.RoomHistory;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +21,8 @@ import com.hazelcast.core.HazelcastInstance;
  *       200, so a probe never restarts a node that is merely starting or draining;</li>
  *   <li>readiness, GET /ready: {@code cluster} (Hazelcast running and joined; member count and whether
  *       the cluster is safe, i.e. no partition migrating, as data), {@code eventbus} (this node's
- *       subscriptions registered cluster-wide) and {@code http} (not draining): 200 when all are UP,
+ *       subscriptions registered cluster-wide), {@code http} (not draining) and {@code history} (the history
+ *       store answers: always with the memory store; PostgreSQL as last seen): 200 when all are UP,
  *       503 before the node has joined and subscribed and from the start of a shutdown.</li>
  * </ul>
  * "Safe" is reported, not required: after any member leaves, every node is briefly unsafe while partitions
@@ -34,7 +36,7 @@ public final class NodeHealth {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
 
-  public NodeHealth(Vertx vertx, Readiness state, HazelcastClusterManager clusterManager) {
+  public NodeHealth(Vertx vertx, Readiness state, HazelcastClusterManager clusterManager, RoomHistory history) {
     liveness = HealthChecks.create(vertx)
       .register("http", promise -> promise.complete(Status.OK(new JsonObject().put("draining", state.isDraining()))));
     readiness = HealthChecks.create(vertx)
@@ -42,7 +44,9 @@ public final class NodeHealth {
       .register("eventbus", promise -> promise.complete(status(state.isJoined(), new JsonObject()
         .put("address", Addresses.ROOM_BROADCAST).put("registered", state.isJoined()))))
       .register("http", promise -> promise.complete(status(!state.isDraining(),
-        new JsonObject().put("draining", state.isDraining()))));
+        new JsonObject().put("draining", state.isDraining()))))
+      .register("history", promise -> promise.complete(status(history.reachable(),
+        new JsonObject().put("store", history.store()).put("reachable", history.reachable()))));
   }
 
   /** The liveness checks, for tests. */

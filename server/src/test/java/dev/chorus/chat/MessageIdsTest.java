@@ -6,6 +6,7 @@ import dev.chorus.support.Http;
 import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +35,10 @@ class MessageIdsTest {
   private static final Duration QUIET = Duration.ofMillis(500);
 
   @RegisterExtension
+  @Order(1)
   static final TestNode A = TestNode.inProcess().env("ADMIN_TOKEN", TOKEN);
   @RegisterExtension
+  @Order(2)
   static final TestNode B = TestNode.inProcess().env("ADMIN_TOKEN", TOKEN).joining(A);
 
   private static String room() {

@@ -1,6 +1,9 @@
 package dev.chorus.node;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.history.HazelcastRoomHistory;
+import dev.chorus.support.StandaloneHazelcast;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -22,17 +25,21 @@ class NodeHealthTest {
   private Vertx vertx;
   private Readiness readiness;
   private NodeHealth health;
+  private HazelcastInstance store;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
     readiness = new Readiness();
-    health = new NodeHealth(vertx, readiness, new HazelcastClusterManager(new Config()));
+    store = StandaloneHazelcast.start();
+    health = new NodeHealth(vertx, readiness, new HazelcastClusterManager(new Config()),
+      new HazelcastRoomHistory(vertx, store, room -> 10));
   }
 
   @AfterEach
   void tearDown() {
     vertx.close().await();
+    store.shutdown();
   }
 
   @Test
@@ -42,6 +49,7 @@ class NodeHealthTest {
     assertEquals(new JsonObject().put("joined", false), check(ready, "cluster").getJsonObject("data"));
     assertEquals(false, check(ready, "eventbus").getJsonObject("data").getBoolean("registered"));
     assertEquals("UP", check(ready, "http").getString("status"));
+    assertEquals(new JsonObject().put("store", "memory").put("reachable", true), check(ready, "history").getJsonObject("data"));
     assertEquals("UP", result(health.livenessChecks().checkStatus(), WAIT).toJson().getString("status"));
   }
 
