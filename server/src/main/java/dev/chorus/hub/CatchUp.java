@@ -41,6 +41,8 @@ public final class CatchUp {
   public static final int READ_ATTEMPTS = 3;
   /** The pause between two reads of one range. */
   public static final long RETRY_MS = 500;
+  /** The most messages one read of a resume asks for. */
+  static final int REPLAY_PAGE = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
 
   /**
@@ -67,15 +69,23 @@ public final class CatchUp {
 
   /** The retained messages with since < seq <= upTo; never fails (see the class's gap policy). */
   Future<Range> read(String room, long since, long upTo) {
+    return read(room, since, upTo, Integer.MAX_VALUE);
+  }
+
+  /**
+   * At most {@code limit} of the retained messages with since < seq <= upTo, oldest first; complete when
+   * none is missing from since + 1 to the last one read (and to upTo when fewer than limit came back).
+   */
+  private Future<Range> read(String room, long since, long upTo, int limit) {
     Promise<Range> result = Promise.promise();
-    read(room, since, upTo, 1, result);
+    read(room, since, upTo, limit, 1, result);
     return result.future();
   }
 
-  private void read(String room, long since, long upTo, int attempt, Promise<Range> result) {
+  private void read(String room, long since, long upTo, int limit, int attempt, Promise<Range> result) {
     Future<RoomHistory.Page> reading;
     try {
-      reading = history.read(room, since, upTo, Integer.MAX_VALUE);
+      reading = history.read(room, since, upTo, limit);
     } catch (RuntimeException e) {
       // A store that is shutting down can throw instead of failing the future: one failed attempt as well.
       reading = Future.failedFuture(e);
@@ -86,9 +96,10 @@ public final class CatchUp {
         for (HistoryEntry entry : read.result().entries()) {
           bySeq.put(entry.seq(), encode(room, entry));
         }
-        result.complete(new Range(bySeq, bySeq.size() >= upTo - since, read.result().epoch()));
+        long end = bySeq.size() >= limit ? bySeq.lastKey() : upTo;
+        result.complete(new Range(bySeq, bySeq.size() >= end - since, read.result().epoch()));
       } else if (attempt < READ_ATTEMPTS) {
-        vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, attempt + 1, result));
+        vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, limit, attempt + 1, result));
       } else {
         LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} count as no longer retained: {}",
           room, READ_ATTEMPTS, since + 1, upTo, read.cause().getMessage());
@@ -136,21 +147,33 @@ public final class CatchUp {
   }
 
   private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
+    replay(room, subscriber, since, live, stillSubscribed, false);
+  }
+
+  /**
+   * Replays since < seq <= live a page of {@link #REPLAY_PAGE} at a time (a durable store retains more than
+   * fits in one answer), reporting a gap once, then releases the subscriber at live.
+   */
+  private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed,
+                      boolean gapReported) {
     if (since >= live) {
       subscriber.release(live);
       return;
     }
-    read(room, since, live).onSuccess(range -> {
+    read(room, since, live, REPLAY_PAGE).onSuccess(range -> {
       if (!stillSubscribed.getAsBoolean()) {
         return;
       }
-      if (!range.complete()) {
+      boolean gap = gapReported;
+      if (!range.complete() && !gap) {
         subscriber.write(error(ChatError.HISTORY_GAP, room));
+        gap = true;
       }
       for (byte[] message : range.messages().values()) {
         subscriber.write(message);
       }
-      subscriber.release(live);
+      long next = range.messages().size() < REPLAY_PAGE ? live : range.messages().lastKey();
+      replay(room, subscriber, next, live, stillSubscribed, gap);
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.chorus.multiprocess;
 
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.FreePorts;
 import dev.chorus.support.Http;
 import dev.chorus.support.NodeProcess;
 import dev.chorus.support.TestNode;
@@ -10,10 +11,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Start-up and shutdown of the jar as operators run it. */
@@ -60,6 +63,21 @@ class NodeLifecycleIT {
       assertEquals(2, node.awaitExit(Duration.ofSeconds(30)));
       String log = node.log().strip();
       assertEquals("chorus: HTTP_PORT must be an integer, got 'eighty'", log);
+    }
+  }
+
+  @Test
+  void postgresUnreachableAtStartStopsStartUpWithExit2AndOneLine() {
+    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    env.put("HISTORY_STORE", "postgres");
+    env.put("HISTORY_POSTGRES_URL", "postgresql://chorus:secret@127.0.0.1:" + FreePorts.next() + "/chorus");
+    try (NodeProcess node = NodeProcess.start("no-postgres", env)) {
+      assertEquals(2, node.awaitExit(Duration.ofSeconds(60)), node.log());
+      List<String> chorusLines = node.log().lines().filter(line -> line.startsWith("chorus:")).toList();
+      assertEquals(1, chorusLines.size(), node.log());
+      assertTrue(chorusLines.get(0).startsWith("chorus: cannot reach PostgreSQL at 127.0.0.1:"), node.log());
+      assertFalse(node.log().contains("secret"), "the password is never printed");
+      assertFalse(node.log().contains("Members {"), "the node never joined a cluster");
     }
   }
 
