@@ -201,9 +201,9 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       return POSTGRES.equals(store);
     }
 
-    /** A PostgreSQL URL with its password (if any) replaced by ***. */
+    /** A URL with its password (if any) replaced by ***. */
     public static String redacted(String url) {
-      return url.replaceFirst("^(postgres(ql)?://[^:@/]+:)[^@/]*@", "$1***@");
+      return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:)[^@/]*@", "$1***@");
     }
 
     @Override

@@ -37,11 +37,29 @@ class HistoryAndAdminSettingsTest {
     "HISTORY_SIZE, 0, history.size",
     "HISTORY_SIZE, 100001, history.size",
     "HISTORY_SIZE, lots, HISTORY_SIZE",
+    "HISTORY_STORE, disk, history.store",
+    "HISTORY_STORE, postgres, history.postgresUrl",
+    "HISTORY_RETENTION_DAYS, -1, history.retentionDays",
     "ADMIN_TOKEN, short, admin.token",
     "ADMIN_TOKEN, 'has a space in it ok', admin.token"})
   void badValuesAreRefusedNamingTheSetting(String variable, String value, String named) {
     SettingsException e = assertThrows(SettingsException.class,
       () -> SettingsLoader.load(Map.of(variable, value), NO_FILE));
     assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+
+  @Test
+  void thePostgresStoreTakesAUrlAndNeverPrintsItsPassword() {
+    Settings settings = SettingsLoader.load(Map.of("HISTORY_STORE", "postgres",
+      "HISTORY_POSTGRES_URL", "postgresql://chorus:s3cret-pw@db.internal:5432/chat", "HISTORY_RETENTION_DAYS", "30"),
+      NO_FILE);
+    assertTrue(settings.history().durable());
+    assertEquals(30, settings.history().retentionDays());
+    assertFalse(settings.toString().contains("s3cret-pw"), settings.toString());
+    assertTrue(settings.toString().contains("postgresql://chorus:***@db.internal:5432/chat"), settings.toString());
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.load(Map.of(
+      "HISTORY_STORE", "postgres", "HISTORY_POSTGRES_URL", "mysql://chorus:s3cret-pw@db/chat"), NO_FILE));
+    assertFalse(refused.getMessage().contains("s3cret-pw"), refused.getMessage());
+    assertFalse(SettingsLoader.load(Map.of(), NO_FILE).history().durable());
   }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.deploy;
 
 import dev.chorus.support.RepoFiles;
+import dev.chorus.config.Settings;
 import dev.chorus.support.ComposeFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,24 @@ class DeploymentFilesTest {
     assertEquals(MEMBERS, env.get("CLUSTER_MEMBERS"));
     assertEquals("5801", env.get("EVENTBUS_PORT"));
     assertEquals(List.of("808" + index + ":8080"), compose.ports(service));
+  }
+
+  @Test
+  void everyNodeKeepsHistoryInMemoryUnlessToldAndThenUsesThePostgresService() {
+    ComposeFile compose = ComposeFile.load();
+    Map<String, Object> postgres = compose.service("postgres");
+    assertEquals(List.of("postgres"), postgres.get("profiles"), "PostgreSQL starts only with --profile postgres");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> db = (Map<String, Object>) postgres.get("environment");
+    String url = "postgresql://" + db.get("POSTGRES_USER") + ":" + db.get("POSTGRES_PASSWORD") + "@"
+      + compose.ipv4Address("postgres", "chorus") + ":5432/" + db.get("POSTGRES_DB");
+    for (String service : List.of("node1", "node2", "node3", "extra")) {
+      Map<String, String> env = compose.environment(service);
+      assertEquals("memory", env.get("HISTORY_STORE"), service);
+      assertEquals(url, env.get("HISTORY_POSTGRES_URL"), service);
+      // The URL is one the setting accepts.
+      assertTrue(new Settings.History(1000, "postgres", env.get("HISTORY_POSTGRES_URL"), 0).durable());
+    }
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The project's docker-compose.yml as data (anchors and merge keys resolved), for tests. */
 public final class ComposeFile {
@@ -45,16 +47,22 @@ public final class ComposeFile {
     return (Map<String, Object>) service;
   }
 
-  /** A service's environment, every value as a string. */
+  /**
+   * A service's environment, every value as a string, as docker-compose gives it when none of the variables
+   * it interpolates is set: {@code ${NAME:-default}} is the default.
+   */
   @SuppressWarnings("unchecked")
   public Map<String, String> environment(String name) {
     Map<String, String> env = new LinkedHashMap<>();
     Object declared = service(name).get("environment");
     if (declared instanceof Map<?, ?> map) {
-      map.forEach((key, value) -> env.put(String.valueOf(key), String.valueOf(value)));
+      map.forEach((key, value) -> env.put(String.valueOf(key),
+        INTERPOLATED.matcher(String.valueOf(value)).replaceAll(match -> Matcher.quoteReplacement(match.group(2)))));
     }
     return env;
   }
+
+  private static final Pattern INTERPOLATED = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)}");
 
   /** The fixed address of a service on a network, or null. */
   @SuppressWarnings("unchecked")

@@ -70,12 +70,19 @@ class WebhooksTest {
   @Test
   void aRoomsLifeArrivesSignedInOrderOnceEach() {
     String room = room();
+    String roomEpoch;
     try (ChatClient alice = NODE.connect()) {
       alice.send(new JsonObject().put("type", "join").put("name", "alice").put("room", room));
-      alice.expect(joined(room, "alice"));
-      alice.chat(room, "hello hooks");
-      alice.expect(chat(room, "alice", "hello hooks"));
+      String epoch = alice.expect(joined(room, "alice")).getString("epoch");
+      alice.send(new JsonObject().put("type", "chat").put("room", room).put("message", "hello hooks").put("id", "h-1"));
+      // The ack and the broadcast, in either order.
+      List<String> replies = List.of(alice.nextJson().getString("type"), alice.nextJson().getString("type"));
+      assertEquals(Set.of("ack", "chat"), Set.copyOf(replies), replies.toString());
+      // Sent again: a duplicate, with no second event.
+      alice.send(new JsonObject().put("type", "chat").put("room", room).put("message", "hello hooks").put("id", "h-1"));
+      alice.awaitJson(new JsonObject().put("type", "ack").put("id", "h-1").put("duplicate", true));
       alice.send(new JsonObject().put("type", "leave").put("room", room));
+      roomEpoch = epoch;
     }
     eventsOf(room, 5);
     // Events go out in the log's order: once a later event of another room is in, no duplicate can follow.
@@ -92,6 +99,8 @@ class WebhooksTest {
     assertEquals("alice", published.getString("name"));
     assertEquals("hello hooks", published.getString("message"));
     assertEquals(1L, published.getLong("seq"));
+    assertEquals("h-1", published.getString("messageId"));
+    assertEquals(roomEpoch, published.getString("epoch"));
     assertEquals("alice", events.get(1).getString("name"));
     Set<String> ids = new HashSet<>();
     for (JsonObject event : events) {
