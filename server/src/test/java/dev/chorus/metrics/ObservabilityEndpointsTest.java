@@ -65,10 +65,13 @@ class ObservabilityEndpointsTest {
     assertEquals(200, ready.status());
     JsonObject body = new JsonObject(ready.body());
     assertEquals("UP", body.getString("status"));
-    assertEquals(3, body.getJsonArray("checks").size(), body.encode());
+    assertEquals(4, body.getJsonArray("checks").size(), body.encode());
     JsonObject cluster = body.getJsonArray("checks").getJsonObject(0);
     assertEquals("cluster", cluster.getString("id"));
     assertEquals(1, cluster.getJsonObject("data").getInteger("members"));
+    JsonObject history = body.getJsonArray("checks").getJsonObject(3);
+    assertEquals("history", history.getString("id"));
+    assertEquals("memory", history.getJsonObject("data").getString("store"));
     assertEquals(200, get("/health").status());
   }
 
