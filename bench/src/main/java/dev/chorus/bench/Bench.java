@@ -29,6 +29,9 @@ public final class Bench {
       join     --url ws://127.0.0.1:8080/chat --connections 50 [--room lobby]: each joins and leaves a room
                of its own (<room>-<n>) in a closed loop; joins/s, join-to-notice latency, CPU per join
                (run the server with RATE_MESSAGES_PER_SECOND and RATE_BURST lifted)
+      ack      --url ws://127.0.0.1:8080/chat --connections 100 [--room acks] [--size 64]: each joins a room of
+               its own and chats with ids in a closed loop, the next once the last is acked; acked chats/s,
+               send-to-ack latency, CPU per ack (run the server with the rate limit lifted)
       compare  result.json... [--baseline label] [--svg chart.svg]: one table from saved --json runs
     common: --duration 10s --warmup 2s --pid <server pid>[,pid] --label name --scenario name --threads 2
             --json --svg file
@@ -68,6 +71,7 @@ public final class Bench {
         case "echo" -> new EchoBench(vertx, options, probe).run();
         case "fanout" -> new FanoutBench(vertx, options, probe).run();
         case "join" -> new JoinBench(vertx, options, probe).run();
+        case "ack" -> new AckBench(vertx, options, probe).run();
         default -> new HoldBench(vertx, options, probe).run();
       };
       System.out.print(options.json() ? json(result.toJson()) + "\n" : Report.table(result));

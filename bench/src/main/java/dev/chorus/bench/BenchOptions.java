@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line of {@link Bench}: a command ({@code echo}, {@code fanout}, {@code hold}, {@code compare})
- * followed by {@code --name value} options and flags. Unknown or malformed options throw
+ * The command line of {@link Bench}: a command ({@code echo}, {@code fanout}, {@code hold}, {@code join},
+ * {@code ack}, {@code compare}) followed by {@code --name value} options and flags. Unknown or malformed options throw
  * {@link IllegalArgumentException} naming the option; defaults are the constants below.
  */
 public record BenchOptions(
@@ -35,7 +35,7 @@ public record BenchOptions(
   String baseline,
   List<String> files) {
 
-  public static final List<String> COMMANDS = List.of("echo", "fanout", "hold", "join", "compare");
+  public static final List<String> COMMANDS = List.of("echo", "fanout", "hold", "join", "ack", "compare");
   public static final int DEFAULT_CONNECTIONS = 50;
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);

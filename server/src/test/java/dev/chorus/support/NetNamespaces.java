@@ -96,6 +96,11 @@ public final class NetNamespaces implements AutoCloseable {
     return subnetPrefix + (10 + host);
   }
 
+  /** The address of the bridge in the test's own namespace: the hosts reach the test's servers on it. */
+  public String gatewayAddress() {
+    return subnetPrefix + "1";
+  }
+
   /** The first three octets of the hosts' addresses, with the trailing dot: {@code 10.213.x.}. */
   public String subnetPrefix() {
     return subnetPrefix;
@@ -125,6 +130,30 @@ public final class NetNamespaces implements AutoCloseable {
       return response.substring(body + 4);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /**
+   * POSTs {@code json} to http://127.0.0.1:port/path from inside host {@code host}'s namespace with a bearer
+   * token, and returns the response's status (0 when nothing answered).
+   */
+  public int httpPostInside(int host, int port, String path, String token, String json) {
+    String request = "POST " + path + " HTTP/1.0\r\nHost: localhost\r\nAuthorization: Bearer " + token
+      + "\r\nContent-Type: application/json\r\nContent-Length: " + json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+      + "\r\n\r\n" + json;
+    String script = "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf '%s' \"$REQUEST\" >&3 && timeout 5 cat <&3";
+    try {
+      List<String> command = new ArrayList<>(List.of("env", "REQUEST=" + request));
+      command.addAll(exec(host));
+      command.addAll(List.of("bash", "-c", script));
+      Result result = run(command);
+      String response = result.output();
+      if (!response.startsWith("HTTP/1.")) {
+        return 0;
+      }
+      return Integer.parseInt(response.substring(9, 12));
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 

@@ -30,16 +30,26 @@ public final class PostgresServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final boolean asPostgresUser;
+  private final String listen;
 
-  private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser) {
+  private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser, String listen) {
     this.bin = bin;
     this.dir = dir;
     this.port = port;
     this.asPostgresUser = asPostgresUser;
+    this.listen = listen;
   }
 
-  /** Creates and starts a server; skips the calling test when PostgreSQL is not installed. */
+  /** Creates and starts a server on loopback; skips the calling test when PostgreSQL is not installed. */
   public static PostgresServer create() {
+    return create("127.0.0.1");
+  }
+
+  /**
+   * Creates and starts a server listening on {@code address} (and loopback), accepting password logins from
+   * any address (for hosts in network namespaces); skips the calling test when PostgreSQL is not installed.
+   */
+  public static PostgresServer create(String address) {
     Path bin = binaries();
     Assumptions.assumeTrue(bin != null, "PostgreSQL is not installed (apt-get install postgresql): skipped");
     boolean root = "root".equals(System.getProperty("user.name"));
@@ -48,12 +58,15 @@ public final class PostgresServer implements AutoCloseable {
       Path data = dir.resolve("data");
       Path passwordFile = dir.resolve("password");
       Files.writeString(passwordFile, PASSWORD + "\n");
-      PostgresServer server = new PostgresServer(bin, dir, FreePorts.next(), root);
+      String listen = address.equals("127.0.0.1") ? address : "127.0.0.1," + address;
+      PostgresServer server = new PostgresServer(bin, dir, FreePorts.next(), root, listen);
       if (root) {
         server.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
       }
       server.run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--pwfile",
         passwordFile.toString(), "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"), root);
+      Files.writeString(data.resolve("pg_hba.conf"), "host all all 0.0.0.0/0 scram-sha-256\n",
+        java.nio.file.StandardOpenOption.APPEND);
       server.start();
       return server;
     } catch (IOException e) {
@@ -79,7 +92,7 @@ public final class PostgresServer implements AutoCloseable {
   public void start() {
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
       dir.resolve("log").toString(), "-w", "-t", "60", "-o",
-      "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), asPostgresUser);
+      "-p " + port + " -k " + dir + " -c listen_addresses=" + listen + " -c fsync=off", "start"), asPostgresUser);
   }
 
   /** Stops at once (fast shutdown: connections are cut, nothing committed is lost). */
@@ -92,9 +105,14 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
-  /** The URL Chorus's history.postgresUrl takes. */
+  /** The URL Chorus's history.postgresUrl takes, on loopback. */
   public String url() {
-    return "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/postgres";
+    return url("127.0.0.1");
+  }
+
+  /** The URL Chorus's history.postgresUrl takes, reaching the server at {@code address}. */
+  public String url(String address) {
+    return "postgresql://" + USER + ":" + PASSWORD + "@" + address + ":" + port + "/postgres";
   }
 
   private void run(List<String> command, boolean asPostgres) {
