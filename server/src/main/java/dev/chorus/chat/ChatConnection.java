@@ -222,7 +222,7 @@ public final class ChatConnection {
     String sender = name;
     RoomMembership membership = joined.get(room);
     // The publish proxy is asked at once, so answers overlap; sequencing still goes one after the other.
-    Future<String> text = services.access().mayPublish(room, membership.options(), sender, chat.message())
+    Future<String> text = services.access().mayPublish(room, membership.options(), sender, chat.message(), chat.id())
       .compose(allowed -> {
         if (!services.rules().fitsLength(allowed)) {
           return Future.failedFuture(new ProtocolException(ChatError.MESSAGE_REJECTED));

@@ -99,14 +99,15 @@ public final class RoomAccess {
 
   /**
    * What the publish proxy makes of a chat in a room with {@code "proxy": true}: the text to publish (the
-   * chat's, or the proxy's instead); fails with "Message rejected." or "Try again later.". Without a publish
+   * chat's, or the proxy's instead); fails with "Message rejected." or "Try again later.". The proxy is told
+   * the chat's {@code id} (null: none), so it can recognise a chat sent again. Without a publish
    * proxy, or in other rooms, the chat's own text.
    */
-  Future<String> mayPublish(String room, Settings.RoomOptions options, String user, String message) {
+  Future<String> mayPublish(String room, Settings.RoomOptions options, String user, String message, String id) {
     if (!options.proxy() || !proxy.publishes()) {
       return Future.succeededFuture(message);
     }
-    return proxy.publish(user, room, message).compose(answer -> switch (answer.outcome()) {
+    return proxy.publish(user, room, message, id).compose(answer -> switch (answer.outcome()) {
       case ALLOW -> Future.succeededFuture(answer.replacement() != null ? answer.replacement() : message);
       case DENY -> {
         metrics.denied(PROXY_DENIED);

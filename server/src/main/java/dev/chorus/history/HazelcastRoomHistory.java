@@ -57,9 +57,10 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   @Override
   public Future<Appended> append(String room, String id, String sender, String message, long ts) {
-    String key = id != null ? id : keyPrefix + keys.incrementAndGet();
+    String key = id != null ? MessageKeys.of(id, sender) : keyPrefix + keys.incrementAndGet();
     StreamOps.Append append = new StreamOps.Append(key, sender, message, ts, historySize.applyAsInt(room), Epochs.next());
-    return call(room, append).map(answer -> new Appended(answer.entries().get(0), answer.epoch(), answer.duplicate()));
+    return call(room, append).map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
+      : new HistoryEntry(answer.seq(), answer.ts(), sender, message, id), answer.epoch(), answer.duplicate()));
   }
 
   @Override

@@ -61,7 +61,7 @@ public final class PostgresRoomHistory implements RoomHistory {
   private record Pending(String room, String id, String sender, String message, long ts, String newEpoch,
                          Context context, Promise<Appended> done) {
     Tuple tuple() {
-      return Tuple.of(room, id, sender, message, ts, newEpoch);
+      return Tuple.of(room, id == null ? null : MessageKeys.of(id, sender), sender, message, ts, newEpoch);
     }
 
     void complete(Appended appended) {
@@ -195,7 +195,7 @@ public final class PostgresRoomHistory implements RoomHistory {
           if (row.getLong("seq") != null) {
             String key = row.getString("msg_key");
             entries.add(new HistoryEntry(row.getLong("seq"), row.getLong("ts"), row.getString("sender"),
-              row.getString("message"), key));
+              row.getString("message"), key == null ? null : MessageKeys.idOf(key)));
           }
         }
         return Future.succeededFuture(new Page(epoch, entries));

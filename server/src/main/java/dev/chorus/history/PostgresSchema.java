@@ -12,8 +12,9 @@ import java.util.List;
  * migrate once. A database of a newer version than this node knows is refused.
  * <ul>
  *   <li>{@code chorus_rooms}: a room's epoch (chosen once, when the room is first used) and newest seq;</li>
- *   <li>{@code chorus_messages}: every retained message by (room, seq), with its client id ({@code msg_key},
- *       unique per room where given) and ts (for the retention);</li>
+ *   <li>{@code chorus_messages}: every retained message by (room, seq), with its key ({@code msg_key}: the
+ *       client's id and the sender, {@link MessageKeys}; unique per room where given) and ts (for the
+ *       retention);</li>
  *   <li>{@code chorus_append(room, id, sender, message, ts, epoch)}: stores a message once (see
  *       {@link PostgresRoomHistory}).</li>
  * </ul>

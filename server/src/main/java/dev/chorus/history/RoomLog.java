@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * One room's stream in cluster memory: its epoch, its newest seq, the newest messages (at most the room's
  * history size), and the keys of the messages it stored, so that a message stored once is never stored again.
- * <p>Each message is stored under a key: the client's {@code id}, or for a chat without one a key its node
- * made up ({@link #isClientId} tells them apart), which makes a retried append (the owner died before it
+ * <p>Each message is stored under a key: the client's {@code id} with its sender ({@link MessageKeys}), or
+ * for a chat without one a key its node made up ({@link #isClientId} tells them apart), which makes a retried append (the owner died before it
  * answered) find the message it already stored instead of storing it twice. A client's id is remembered
  * while its message is retained and for at least {@link #ID_RETENTION_MILLIS}; a made-up key only while its
  * message is retained.
@@ -59,6 +59,11 @@ public final class RoomLog implements IdentifiedDataSerializable {
     return !key.isEmpty() && key.charAt(0) != ' ';
   }
 
+  /** The client's id in a key ({@link MessageKeys}), or null for a made-up key. */
+  static String clientIdOf(String key) {
+    return isClientId(key) ? MessageKeys.idOf(key) : null;
+  }
+
   public String epoch() {
     return epoch;
   }
@@ -82,10 +87,10 @@ public final class RoomLog implements IdentifiedDataSerializable {
     if (known != null) {
       HistoryEntry retained = entry(known.seq());
       HistoryEntry original = retained != null ? retained
-        : new HistoryEntry(known.seq(), known.ts(), null, null, isClientId(key) ? key : null);
+        : new HistoryEntry(known.seq(), known.ts(), null, null, clientIdOf(key));
       return new RoomHistory.Appended(original, epoch, true);
     }
-    HistoryEntry entry = new HistoryEntry(lastSeq + 1, ts, sender, message, isClientId(key) ? key : null);
+    HistoryEntry entry = new HistoryEntry(lastSeq + 1, ts, sender, message, clientIdOf(key));
     add(key, entry, capacity);
     forgetKeys(ts);
     return new RoomHistory.Appended(entry, epoch, false);
@@ -265,7 +270,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
       long ts = in.readLong();
       String sender = in.readString();
       String message = in.readString();
-      ring[i] = new Stored(key, new HistoryEntry(first + i, ts, sender, message, isClientId(key) ? key : null));
+      ring[i] = new Stored(key, new HistoryEntry(first + i, ts, sender, message, clientIdOf(key)));
     }
     int count = in.readInt();
     keys = new LinkedHashMap<>(count * 2);

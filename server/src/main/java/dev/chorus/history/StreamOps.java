@@ -52,7 +52,9 @@ final class StreamOps {
       if (created || !appended.duplicate()) {
         entry.setValue(log);
       }
-      return new Answer(appended.epoch(), appended.entry().seq(), appended.duplicate(), List.of(appended.entry()));
+      // The caller knows what it appended: only a duplicate's original travels back (with its ts).
+      return new Answer(appended.epoch(), appended.entry().seq(), appended.duplicate(),
+        appended.duplicate() ? List.of(appended.entry()) : List.of(), appended.entry().ts());
     }
 
     @Override
@@ -105,10 +107,10 @@ final class StreamOps {
     public Answer process(Map.Entry<String, RoomLog> entry) {
       RoomLog log = entry.getValue();
       if (log == null) {
-        return new Answer(null, 0, false, List.of());
+        return new Answer(null, 0, false, List.of(), 0);
       }
       RoomHistory.Page page = log.read(since, upTo, limit);
-      return new Answer(page.epoch(), log.lastSeq(), false, page.entries());
+      return new Answer(page.epoch(), log.lastSeq(), false, page.entries(), 0);
     }
 
     @Override
@@ -159,7 +161,7 @@ final class StreamOps {
         log = new RoomLog(newEpoch);
         entry.setValue(log);
       }
-      return new Answer(log.epoch(), log.lastSeq(), false, List.of());
+      return new Answer(log.epoch(), log.lastSeq(), false, List.of(), 0);
     }
 
     @Override
@@ -183,21 +185,28 @@ final class StreamOps {
     }
   }
 
-  /** What an operation answers: the epoch (null: the room has no stream), a seq, and entries. */
+  /** What an operation answers: the epoch (null: the room has no stream), a seq and its ts, and entries. */
   static final class Answer implements IdentifiedDataSerializable {
     private String epoch;
     private long seq;
     private boolean duplicate;
     private List<HistoryEntry> entries;
+    private long ts;
 
     Answer() {
     }
 
-    Answer(String epoch, long seq, boolean duplicate, List<HistoryEntry> entries) {
+    Answer(String epoch, long seq, boolean duplicate, List<HistoryEntry> entries, long ts) {
       this.epoch = epoch;
       this.seq = seq;
       this.duplicate = duplicate;
       this.entries = entries;
+      this.ts = ts;
+    }
+
+    /** An append's ts: the original's for a duplicate. */
+    long ts() {
+      return ts;
     }
 
     String epoch() {
@@ -232,6 +241,7 @@ final class StreamOps {
       out.writeString(epoch);
       out.writeLong(seq);
       out.writeBoolean(duplicate);
+      out.writeLong(ts);
       out.writeInt(entries.size());
       for (HistoryEntry entry : entries) {
         out.writeLong(entry.seq());
@@ -247,6 +257,7 @@ final class StreamOps {
       epoch = in.readString();
       seq = in.readLong();
       duplicate = in.readBoolean();
+      ts = in.readLong();
       int count = in.readInt();
       entries = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {

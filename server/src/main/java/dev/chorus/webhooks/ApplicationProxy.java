@@ -56,9 +56,12 @@ public final class ApplicationProxy {
     return ask("join", settings.joinUrl(), body, true);
   }
 
-  /** Asks whether {@code user} may say {@code message} in {@code room}. */
-  public Future<Answer> publish(String user, String room, String message) {
+  /** Asks whether {@code user} may say {@code message} in {@code room}; {@code id}, the chat's, or null. */
+  public Future<Answer> publish(String user, String room, String message, String id) {
     JsonObject body = new JsonObject().put("user", user).put("room", room).put("message", message);
+    if (id != null) {
+      body.put("id", id);
+    }
     return ask("publish", settings.publishUrl(), body, false);
   }
 

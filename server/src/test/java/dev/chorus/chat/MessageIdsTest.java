@@ -114,6 +114,22 @@ class MessageIdsTest {
     }
   }
 
+  @Test
+  void anIdIsItsSendersAnotherSenderWithTheSameIdIsAnotherMessage() {
+    String room = room();
+    try (ChatClient alice = A.connect(); ChatClient bob = B.connect()) {
+      join(alice, "alice", room);
+      join(bob, "bob", room);
+      alice.send(chatWithId(room, "alice's", "same-id"));
+      JsonObject first = alice.awaitJson(ack(room, "same-id"));
+      bob.send(chatWithId(room, "bob's", "same-id"));
+      JsonObject second = bob.awaitJson(ack(room, "same-id"));
+      assertFalse(second.containsKey("duplicate"), second.encode());
+      assertEquals(first.getLong("seq") + 1, second.getLong("seq"));
+      assertEquals("bob's", alice.awaitJson(chat(room, "bob", "bob's")).getString("message"));
+    }
+  }
+
   @ParameterizedTest(name = "id {0}")
   @ValueSource(strings = {"\"\"", "\"has space\"", "\"caf\\u00e9\"", "\"tab\\there\"", "17", "null",
     "\"0123456789012345678901234567890123456789012345678901234567890123x\""})

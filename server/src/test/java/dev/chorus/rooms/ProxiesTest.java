@@ -140,9 +140,13 @@ class ProxiesTest {
       alice.expect(error(ChatError.TRY_AGAIN_LATER, "px:talk"));
       alice.chat("px:talk", "after the slow one");
       alice.expect(chat("px:talk", "alice", "after the slow one"));
+      alice.send(new JsonObject().put("type", "chat").put("room", "px:talk").put("message", "with an id")
+        .put("id", "px-1"));
+      alice.awaitJson(chat("px:talk", "alice", "with an id"));
     }
     assertTrue(asked.stream().anyMatch(q -> "/publish".equals(q.getString("path")) && "hello".equals(q.getString("message"))
-      && "alice".equals(q.getString("user")) && "px:talk".equals(q.getString("room"))));
+      && "alice".equals(q.getString("user")) && "px:talk".equals(q.getString("room")) && !q.containsKey("id")));
+    assertTrue(asked.stream().anyMatch(q -> "/publish".equals(q.getString("path")) && "px-1".equals(q.getString("id"))));
   }
 
   @Test
