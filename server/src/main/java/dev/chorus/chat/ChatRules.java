@@ -46,13 +46,23 @@ public final class ChatRules {
     }
   }
 
-  /** Whether a chat message is short enough. */
+  /**
+   * Whether a chat message is short enough, and has no U+0000 (which PostgreSQL text cannot hold, and no
+   * chat needs): one such character must not fail the transaction of everyone's chats stored with it.
+   */
   public boolean fitsLength(String message) {
-    return message.length() <= maxChatChars || message.codePointCount(0, message.length()) <= maxChatChars;
+    return (message.length() <= maxChatChars || message.codePointCount(0, message.length()) <= maxChatChars)
+      && message.indexOf('\u0000') < 0;
   }
 
-  /** Fails with {@link ChatError#MESSAGE_TOO_LONG} for a chat message over limits.maxChatChars. */
+  /**
+   * Fails with {@link ChatError#MESSAGE_TOO_LONG} for a chat message over limits.maxChatChars, and with
+   * {@link ChatError#INVALID_MESSAGE} for one with U+0000.
+   */
   public void checkLength(String message) throws ProtocolException {
+    if (message.indexOf('\u0000') >= 0) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
     if (!fitsLength(message)) {
       throw new ProtocolException(ChatError.MESSAGE_TOO_LONG);
     }

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
@@ -19,7 +20,9 @@ import java.util.function.ToIntFunction;
  * operation on the partition that owns the room ({@link StreamOps}), so that partition's owner is the room's
  * sequencer, and an append completes once owner and backup hold the message. If the owner dies before it
  * answers, Hazelcast retries the append on the new owner, which finds the message under its key and answers
- * its seq: a message is stored once, with or without a client id.
+ * its seq (as stored by this very call, so it is still published): a message is stored once, with or without a
+ * client id. A call that takes longer than {@link #CALL_TIMEOUT_MILLIS} fails (its outcome unknown: an id
+ * makes sending it again safe).
  * <p>Everything is lost when every node stops (or a room's owner and backup die together); the room then
  * starts again under a new epoch. After a partition heals, {@link RoomLogMergePolicy} merges the sides.
  */
@@ -27,11 +30,16 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /** The map of room streams, by room name. */
   public static final String MAP = "chorus.history";
+  /** The longest an operation on a room's stream may take before it counts as failed. */
+  static final long CALL_TIMEOUT_MILLIS = 10_000;
 
   private final Vertx vertx;
   private final IMap<String, RoomLog> streams;
   private final ToIntFunction<String> historySize;
-  /** Made-up keys of chats without an id: a space (no client id has one), this instance, a counter. */
+  /**
+   * Names of appends, and the keys of chats without an id: a space (no client id has one), this instance, a
+   * counter.
+   */
   private final String keyPrefix = " " + Epochs.next() + ":";
   private final AtomicLong keys = new AtomicLong();
 
@@ -57,8 +65,10 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   @Override
   public Future<Appended> append(String room, String id, String sender, String message, long ts) {
-    String key = id != null ? MessageKeys.of(id, sender) : keyPrefix + keys.incrementAndGet();
-    StreamOps.Append append = new StreamOps.Append(key, sender, message, ts, historySize.applyAsInt(room), Epochs.next());
+    String call = keyPrefix + keys.incrementAndGet();
+    String key = id != null ? MessageKeys.of(id, sender) : call;
+    StreamOps.Append append = new StreamOps.Append(key, call, sender, message, ts, historySize.applyAsInt(room),
+      Epochs.next());
     return call(room, append).map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
       : new HistoryEntry(answer.seq(), answer.ts(), sender, message, id), answer.epoch(), answer.duplicate()));
   }
@@ -77,6 +87,8 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   private Future<StreamOps.Answer> call(String room, com.hazelcast.map.EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(streams.submitToKey(room, op), context);
+    // Hazelcast's own invocation timeout is 2 minutes: a chat is answered long before that.
+    return Future.fromCompletionStage(streams.submitToKey(room, op), context)
+      .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
 }

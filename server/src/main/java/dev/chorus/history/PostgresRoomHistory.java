@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -212,6 +213,7 @@ public final class PostgresRoomHistory implements RoomHistory {
       .compose(rows -> rows.size() == 0
         // Created by a transaction that committed while this one ran: it is there now.
         ? pool.preparedQuery(POSITION).execute(Tuple.of(room, Epochs.next()))
+          .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).andThen(this::observe)
         : Future.succeededFuture(rows))
       .map(rows -> {
         Row row = rows.iterator().next();
@@ -236,8 +238,15 @@ public final class PostgresRoomHistory implements RoomHistory {
     return "postgres";
   }
 
-  /** Notes whether PostgreSQL answered; while it does not, probes it once a second until it does. */
+  /**
+   * Notes whether PostgreSQL answered; while it does not, probes it once a second until it does. An error
+   * PostgreSQL itself reports (a constraint, a bad value) is an answer: only lost connections (SQLSTATE
+   * class 08, a server shutting down, 57P) and timeouts make it unreachable.
+   */
   private void observe(io.vertx.core.AsyncResult<?> outcome) {
+    if (outcome.failed() && outcome.cause() instanceof PgException answered && !lostConnection(answered.getSqlState())) {
+      return;
+    }
     if (outcome.succeeded()) {
       if (!reachable) {
         reachable = true;
@@ -251,6 +260,10 @@ public final class PostgresRoomHistory implements RoomHistory {
         outcome.cause().getMessage());
       probe();
     }
+  }
+
+  private static boolean lostConnection(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
   }
 
   private synchronized void probe() {

@@ -6,7 +6,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +28,11 @@ public final class RoomLog implements IdentifiedDataSerializable {
   /** How long a client's id is remembered at least, even after its message is no longer retained. */
   public static final long ID_RETENTION_MILLIS = 10 * 60_000L;
 
-  /** Where a stored key's message is: its seq and its timestamp (for forgetting the key). */
-  private record Mark(long seq, long ts) {
+  /**
+   * Where a stored key's message is: its seq, its timestamp (for forgetting the key), and the call that
+   * stored it (so a retry of that same call is told apart from a client sending the chat again).
+   */
+  private record Mark(long seq, long ts, String call) {
   }
 
   /** A retained message and the key it was stored under. */
@@ -80,23 +82,25 @@ public final class RoomLog implements IdentifiedDataSerializable {
   /**
    * Stores a message under {@code key} as the next seq, keeping at most {@code capacity} messages; or, when
    * the key is known, stores nothing and answers where its message is ({@code duplicate}: the entry then has
-   * no sender and message if that message is no longer retained).
+   * no sender and message if that message is no longer retained). {@code call} names this append: when
+   * Hazelcast retries it on a new owner (which already holds it, from the backup), the answer is the stored
+   * message as if stored now, not a duplicate, so that it is still published.
    */
-  RoomHistory.Appended append(String key, String sender, String message, long ts, int capacity) {
+  RoomHistory.Appended append(String key, String call, String sender, String message, long ts, int capacity) {
     Mark known = keys.get(key);
     if (known != null) {
       HistoryEntry retained = entry(known.seq());
       HistoryEntry original = retained != null ? retained
         : new HistoryEntry(known.seq(), known.ts(), null, null, clientIdOf(key));
-      return new RoomHistory.Appended(original, epoch, true);
+      return new RoomHistory.Appended(original, epoch, !call.equals(known.call()) || retained == null);
     }
     HistoryEntry entry = new HistoryEntry(lastSeq + 1, ts, sender, message, clientIdOf(key));
-    add(key, entry, capacity);
+    add(key, call, entry, capacity);
     forgetKeys(ts);
     return new RoomHistory.Appended(entry, epoch, false);
   }
 
-  private void add(String key, HistoryEntry entry, int capacity) {
+  private void add(String key, String call, HistoryEntry entry, int capacity) {
     resize(capacity);
     if (size == ring.length) {
       ring[head] = null;
@@ -106,7 +110,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
     ring[(head + size) % ring.length] = new Stored(key, entry);
     size++;
     lastSeq = entry.seq();
-    keys.put(key, new Mark(entry.seq(), entry.ts()));
+    keys.put(key, new Mark(entry.seq(), entry.ts(), call));
   }
 
   /** Keeps the newest {@code capacity} messages in a ring of that size (history.size may change between runs). */
@@ -168,57 +172,86 @@ public final class RoomLog implements IdentifiedDataSerializable {
 
   /**
    * The log after a network partition healed, from {@code existing} (this side's, the larger cluster's) and
-   * {@code merging} (the other side's, which sequenced on its own meanwhile). If one is the other's past (the
-   * same epoch, the same key at every seq both retain) the newer one stands. Otherwise they diverged, and no
-   * seq may name two messages within an epoch: the result is a new stream under {@code newEpoch} with this
-   * side's messages at their seqs, followed by the other side's that this side lacks, in their order. So no
-   * stored message is lost, and clients learn of the change by the epoch (docs/architecture.md).
+   * {@code merging} (the other side's, which sequenced on its own meanwhile). An empty log gives way to the
+   * other; if every retained message of one is in the other's stream ({@link #holds}) the other stands.
+   * Otherwise they diverged, and no seq may name two messages within an epoch: the result is a new stream
+   * under {@code newEpoch} with this side's messages at their seqs, followed by the other side's that this
+   * side does not hold, in their order. So no retained message is lost or doubled, and clients learn of the
+   * change by the epoch (docs/architecture.md). The other side's keys of messages it no longer retained are
+   * dropped: their seqs count in an epoch that is gone.
    */
   static RoomLog merge(RoomLog existing, RoomLog merging, String newEpoch) {
-    if (existing.epoch.equals(merging.epoch) && agree(existing, merging)) {
-      return existing.lastSeq >= merging.lastSeq ? existing : merging;
+    if (merging.lastSeq == 0) {
+      return existing;
+    }
+    if (existing.lastSeq == 0) {
+      return merging;
+    }
+    long newest = Math.max(existing.newestTs(), merging.newestTs());
+    if (holdsAll(existing, merging, newest)) {
+      return existing;
+    }
+    if (holdsAll(merging, existing, newest)) {
+      return merging;
     }
     RoomLog merged = new RoomLog(newEpoch);
     int capacity = Math.max(Math.max(existing.ring.length, merging.ring.length), 1);
+    // This side's keys, retained or remembered, keep their seqs; its messages keep their places.
+    merged.keys = new LinkedHashMap<>(existing.keys);
     merged.lastSeq = existing.firstSeq() - 1;
     for (int i = 0; i < existing.size; i++) {
       Stored stored = existing.stored(i);
-      merged.add(stored.key(), stored.entry(), capacity);
+      merged.add(stored.key(), existing.keys.get(stored.key()).call(), stored.entry(), capacity);
     }
     merged.lastSeq = existing.lastSeq;
-    long newest = 0;
     for (int i = 0; i < merging.size; i++) {
       Stored stored = merging.stored(i);
-      if (!existing.keys.containsKey(stored.key())) {
+      if (!holds(existing, merging.epoch, stored, newest)) {
         HistoryEntry entry = stored.entry();
-        merged.add(stored.key(), new HistoryEntry(merged.lastSeq + 1, entry.ts(), entry.sender(), entry.message(),
-          entry.id()), capacity);
+        merged.add(stored.key(), merging.keys.get(stored.key()).call(),
+          new HistoryEntry(merged.lastSeq + 1, entry.ts(), entry.sender(), entry.message(), entry.id()), capacity);
       }
-      newest = Math.max(newest, stored.entry().ts());
     }
-    // Keys of messages no longer retained on either side are still remembered (their seqs from before).
-    Map<String, Mark> remembered = new HashMap<>(existing.keys);
-    merging.keys.forEach(remembered::putIfAbsent);
-    LinkedHashMap<String, Mark> keys = new LinkedHashMap<>();
-    remembered.entrySet().stream().filter(key -> !merged.keys.containsKey(key.getKey()))
-      .sorted(Map.Entry.comparingByValue((a, b) -> Long.compare(a.ts(), b.ts())))
-      .forEach(key -> keys.put(key.getKey(), key.getValue()));
-    keys.putAll(merged.keys);
-    merged.keys = keys;
-    merged.forgetKeys(Math.max(newest, existing.keys.values().stream().mapToLong(Mark::ts).max().orElse(0)));
+    merged.forgetKeys(newest);
     return merged;
   }
 
-  /** Whether two logs of one epoch store the same key at every seq both retain. */
-  private static boolean agree(RoomLog a, RoomLog b) {
-    long from = Math.max(a.firstSeq(), b.firstSeq());
-    long to = Math.min(a.lastSeq, b.lastSeq);
-    for (long seq = from; seq <= to; seq++) {
-      if (!a.stored(seq - a.firstSeq()).key().equals(b.stored(seq - b.firstSeq()).key())) {
+  private static boolean holdsAll(RoomLog log, RoomLog other, long newest) {
+    for (int i = 0; i < other.size; i++) {
+      if (!holds(log, other.epoch, other.stored(i), newest)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code log}'s stream holds a message that another log of epoch {@code epoch} retains: its key is
+   * known here; or, in the same epoch, this log retains the same key at its seq; or its seq is older than
+   * this log retains and nothing says otherwise (a made-up key is forgotten once its message is pushed out,
+   * so a message from before the split cannot be told by it; a client id would still be remembered if it
+   * were here and younger than {@link #ID_RETENTION_MILLIS}).
+   */
+  private static boolean holds(RoomLog log, String epoch, Stored message, long newest) {
+    if (log.keys.containsKey(message.key())) {
+      return true;
+    }
+    long seq = message.entry().seq();
+    if (!log.epoch.equals(epoch) || seq > log.lastSeq) {
+      return false;
+    }
+    if (seq >= log.firstSeq()) {
+      return log.stored(seq - log.firstSeq()).key().equals(message.key());
+    }
+    return !(isClientId(message.key()) && newest - message.entry().ts() < ID_RETENTION_MILLIS);
+  }
+
+  private long newestTs() {
+    long newest = 0;
+    for (Mark mark : keys.values()) {
+      newest = Math.max(newest, mark.ts());
+    }
+    return newest;
   }
 
   private Stored stored(long index) {
@@ -254,6 +287,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
       out.writeString(key.getKey());
       out.writeLong(key.getValue().seq());
       out.writeLong(key.getValue().ts());
+      out.writeString(key.getValue().call());
     }
   }
 
@@ -275,7 +309,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
     int count = in.readInt();
     keys = new LinkedHashMap<>(count * 2);
     for (int i = 0; i < count; i++) {
-      keys.put(in.readString(), new Mark(in.readLong(), in.readLong()));
+      keys.put(in.readString(), new Mark(in.readLong(), in.readLong(), in.readString()));
     }
   }
 }

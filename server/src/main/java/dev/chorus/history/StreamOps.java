@@ -20,9 +20,13 @@ final class StreamOps {
   private StreamOps() {
   }
 
-  /** Appends a message (or finds it stored already); creates the room's stream under {@code newEpoch} if absent. */
+  /**
+   * Appends a message under {@code key} (or finds it stored already); {@code call} names this append, unique
+   * to it (see {@link RoomLog#append}); creates the room's stream under {@code newEpoch} if absent.
+   */
   static final class Append implements EntryProcessor<String, RoomLog, Answer>, IdentifiedDataSerializable {
     private String key;
+    private String call;
     private String sender;
     private String message;
     private long ts;
@@ -32,8 +36,9 @@ final class StreamOps {
     Append() {
     }
 
-    Append(String key, String sender, String message, long ts, int capacity, String newEpoch) {
+    Append(String key, String call, String sender, String message, long ts, int capacity, String newEpoch) {
       this.key = key;
+      this.call = call;
       this.sender = sender;
       this.message = message;
       this.ts = ts;
@@ -48,7 +53,7 @@ final class StreamOps {
       if (created) {
         log = new RoomLog(newEpoch);
       }
-      RoomHistory.Appended appended = log.append(key, sender, message, ts, capacity);
+      RoomHistory.Appended appended = log.append(key, call, sender, message, ts, capacity);
       if (created || !appended.duplicate()) {
         entry.setValue(log);
       }
@@ -70,6 +75,7 @@ final class StreamOps {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeString(key);
+      out.writeString(call);
       out.writeString(sender);
       out.writeString(message);
       out.writeLong(ts);
@@ -80,6 +86,7 @@ final class StreamOps {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       key = in.readString();
+      call = in.readString();
       sender = in.readString();
       message = in.readString();
       ts = in.readLong();

@@ -30,7 +30,7 @@ record SenderMessage(String sender, String message) {
       return null;
     }
     if (!rules.fitsLength(text)) {
-      JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters");
+      JsonResponse.error(ctx, 400, "message must be at most limits.maxChatChars characters, without U+0000");
       return null;
     }
     return new SenderMessage(name, text);

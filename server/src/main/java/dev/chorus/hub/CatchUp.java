@@ -117,6 +117,9 @@ public final class CatchUp {
    */
   void resume(String room, Subscriber subscriber, long since, String epoch, RoomHistory.Position live,
               BooleanSupplier stillSubscribed) {
+    if (!stillSubscribed.getAsBoolean()) {
+      return;
+    }
     if (epoch != null && !epoch.equals(live.epoch())) {
       subscriber.write(error(ChatError.HISTORY_RESET, room));
       replay(room, subscriber, 0, live.lastSeq(), stillSubscribed);
@@ -152,10 +155,14 @@ public final class CatchUp {
 
   /**
    * Replays since < seq <= live a page of {@link #REPLAY_PAGE} at a time (a durable store retains more than
-   * fits in one answer), reporting a gap once, then releases the subscriber at live.
+   * fits in one answer), the next page once the socket's queue has room, reporting a gap once, then releases
+   * the subscriber at live.
    */
   private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed,
                       boolean gapReported) {
+    if (!stillSubscribed.getAsBoolean()) {
+      return;
+    }
     if (since >= live) {
       subscriber.release(live);
       return;
@@ -173,7 +180,9 @@ public final class CatchUp {
         subscriber.write(message);
       }
       long next = range.messages().size() < REPLAY_PAGE ? live : range.messages().lastKey();
-      replay(room, subscriber, next, live, stillSubscribed, gap);
+      boolean reported = gap;
+      // A page at a time, each once the previous has left: a client that does not read holds one page.
+      subscriber.whenWritable(() -> replay(room, subscriber, next, live, stillSubscribed, reported));
     });
   }
 

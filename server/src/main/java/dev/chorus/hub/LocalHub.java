@@ -49,6 +49,8 @@ public final class LocalHub {
     List<Promise<RoomHistory.Position>> waitingForStart = new ArrayList<>();
     /** A gap is being waited for or read: one at a time. */
     boolean gapTimer;
+    /** A message of an epoch this feed does not know is being checked against the room's position. */
+    boolean checkingEpoch;
 
     LocalRoom(String room) {
       this.room = room;
@@ -136,8 +138,9 @@ public final class LocalHub {
    */
   public Future<RoomHistory.Position> resume(String room, Subscriber subscriber, long since, String epoch) {
     Future<RoomHistory.Position> position = subscribe(room, subscriber);
+    int generation = subscriber.generation();
     position.onSuccess(live -> catchUp.resume(room, subscriber, since, epoch, live,
-      () -> isSubscribed(room, subscriber)));
+      () -> isSubscribed(room, subscriber) && subscriber.generation() == generation));
     return position;
   }
 
@@ -173,6 +176,7 @@ public final class LocalHub {
         return;
       }
       local.epoch = result.result().epoch();
+      local.pastEpochs.remove(local.epoch);
       local.feed.start(result.result().lastSeq());
       completeStart(local, result.result());
       watchGap(local);
@@ -188,11 +192,35 @@ public final class LocalHub {
   }
 
   /**
+   * A chat of an epoch this feed neither counts in nor has counted in: the room's stream may have a new
+   * epoch, or the message may be a late one of an epoch before this feed started. The room's position says
+   * which; meanwhile such messages are dropped (one of the current epoch is in history, and the replay after
+   * a reset brings it).
+   */
+  private void checkEpoch(LocalRoom local, String seen) {
+    if (local.checkingEpoch) {
+      return;
+    }
+    local.checkingEpoch = true;
+    catchUp.position(local.room).onComplete(position -> {
+      local.checkingEpoch = false;
+      if (rooms.get(local.room) != local || local.epoch == null) {
+        return;
+      }
+      if (position.succeeded() && !position.result().epoch().equals(local.epoch)) {
+        newEpoch(local);
+      } else if (position.succeeded()) {
+        local.pastEpochs.add(seen);
+      }
+    });
+  }
+
+  /**
    * The room's stream has a new epoch (a partition healed with diverged streams, or the room's stream was
    * lost with its owner and backup): its seqs count afresh, so what this feed handed out says nothing about
    * them. Every subscriber gets {@link ChatError#HISTORY_RESET}, then everything retained in the new
    * stream, then the live messages, as after a resume from an unknown epoch; a message that arrived in the
-   * new epoch waits in the new feed.
+   * new epoch waits in the new feed. A subscriber still resuming drops that resume ({@link Subscriber#generation}).
    */
   private void newEpoch(LocalRoom local) {
     LOG.info("Room {} has a new epoch: its {} subscriber(s) here get a history reset and its retained messages",
@@ -210,7 +238,9 @@ public final class LocalHub {
     local.waitingForStart.add(restarted);
     restarted.future().onSuccess(live -> {
       for (Subscriber subscriber : resetting) {
-        catchUp.resume(local.room, subscriber, 0, null, live, () -> local.subscribers.contains(subscriber));
+        int generation = subscriber.generation();
+        catchUp.resume(local.room, subscriber, 0, null, live,
+          () -> local.subscribers.contains(subscriber) && subscriber.generation() == generation);
       }
     });
     start(local);
@@ -244,11 +274,14 @@ public final class LocalHub {
       local.fanOut(-1, utf8Json);
       return;
     }
-    if (epoch != null && local.epoch != null && !epoch.equals(local.epoch)) {
+    if (epoch != null && !epoch.equals(local.epoch)) {
       if (local.pastEpochs.contains(epoch)) {
         return;
       }
-      newEpoch(local);
+      if (local.epoch != null) {
+        checkEpoch(local, epoch);
+        return;
+      }
     }
     local.feed.offer(seq, utf8Json);
     watchGap(local);
@@ -285,20 +318,20 @@ public final class LocalHub {
       long upTo = feed.gapEnd();
       catchUp.read(local.room, since, upTo).onComplete(read -> {
         local.gapTimer = false;
-        // A read for a feed replaced meanwhile (a new epoch) is of no use to the new one.
-        if (read.succeeded() && rooms.get(local.room) == local && local.feed == feed) {
+        if (rooms.get(local.room) != local) {
+          return;
+        }
+        // A read for a feed replaced meanwhile (a new epoch) is of no use to the new one, which may have a
+        // gap of its own to watch.
+        if (read.succeeded() && local.feed == feed) {
           CatchUp.Range range = read.result();
-          if (range.epoch() != null && !range.epoch().equals(local.epoch)) {
-            if (local.pastEpochs.contains(range.epoch())) {
-              watchGap(local);
-            } else {
-              newEpoch(local);
-            }
+          if (range.epoch() != null && local.epoch != null && !range.epoch().equals(local.epoch)) {
+            checkEpoch(local, range.epoch());
             return;
           }
-          local.feed.fill(range.messages(), since, upTo);
-          watchGap(local);
+          feed.fill(range.messages(), since, upTo);
         }
+        watchGap(local);
       });
     });
   }

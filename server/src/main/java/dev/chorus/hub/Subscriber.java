@@ -25,6 +25,7 @@ public final class Subscriber {
   private final String connection;
   private List<Held> held;
   private long floor;
+  private int generation;
 
   /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#resumingSubscriber}. */
   Subscriber(ClientSocket socket, String connection, boolean holding) {
@@ -71,10 +72,24 @@ public final class Subscriber {
    * goes back to 0 and {@link #release} ends the holding as after a resume.
    */
   void holdForNewEpoch() {
-    if (held == null) {
-      held = new ArrayList<>();
-    }
+    // What was held counts in the old epoch: the new stream's replay brings what the client needs.
+    held = new ArrayList<>();
     floor = 0;
+    generation++;
+  }
+
+  /** Counts {@link #holdForNewEpoch}: a resume started before the last one is stale and must stop. */
+  int generation() {
+    return generation;
+  }
+
+  /** Runs {@code next} now, or once the outbound queue has room again if it is full. */
+  void whenWritable(Runnable next) {
+    if (socket.congested()) {
+      socket.onDrained(next);
+    } else {
+      next.run();
+    }
   }
 
   /** Ends holding: writes the held messages with seq above {@code floor} (and those without seq), then goes live. */

@@ -50,6 +50,13 @@ class ChatRulesTest {
   }
 
   @Test
+  void aChatWithUPlus0000IsInvalid() {
+    assertFalse(rules.fitsLength("a\u0000b"));
+    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkLength("nul\u0000"));
+    assertEquals(ChatError.INVALID_MESSAGE, refused.error());
+  }
+
+  @Test
   void joinsUpToTheRoomLimitThenRefuses() {
     assertTrue(rules.mayJoinAnotherRoom(0));
     assertTrue(rules.mayJoinAnotherRoom(2));

@@ -16,8 +16,11 @@ class RoomLogTest {
 
   private static final long MINUTE = 60_000;
 
+  private static int calls;
+
+  /** An append as a fresh call (not a retry). */
   private static RoomHistory.Appended append(RoomLog log, String key, String text, long ts, int capacity) {
-    return log.append(key, "alice", text, ts, capacity);
+    return log.append(key, " call:" + ++calls, "alice", text, ts, capacity);
   }
 
   private static List<String> texts(RoomLog log) {
@@ -41,6 +44,17 @@ class RoomLogTest {
     assertEquals("e1", again.epoch());
     assertEquals(2, log.lastSeq());
     assertEquals(List.of("one", "two"), texts(log));
+  }
+
+  @Test
+  void aRetryOfTheSameCallIsAnsweredAsStoredNotAsADuplicate() {
+    RoomLog log = new RoomLog("e1");
+    RoomHistory.Appended first = log.append("c-9", " call:x", "alice", "once", 5, 10);
+    RoomHistory.Appended retried = log.append("c-9", " call:x", "alice", "once", 5, 10);
+    assertFalse(retried.duplicate(), "Hazelcast's retry of one call: still to be published");
+    assertEquals(first.entry().seq(), retried.entry().seq());
+    assertTrue(log.append("c-9", " call:y", "alice", "once", 6, 10).duplicate(), "the client sent it again");
+    assertEquals(1, log.lastSeq());
   }
 
   @Test
@@ -106,6 +120,34 @@ class RoomLogTest {
     append(after, "k4", "m4", 4, 10);
     assertSame(after, RoomLog.merge(before, after, "e2"));
     assertSame(after, RoomLog.merge(after, before, "e2"));
+  }
+
+  @Test
+  void aSideFarAheadThatNoLongerShowsTheOthersNewestMessageHasDiverged() {
+    RoomLog ours = new RoomLog("e1");
+    RoomLog theirs = new RoomLog("e1");
+    for (int i = 1; i <= 5; i++) {
+      append(ours, " k" + i, "m" + i, i, 3);
+      append(theirs, " k" + i, "m" + i, i, 3);
+    }
+    // The cut: the other side stores one more; this side goes on far past it, pushing out all it shared.
+    append(theirs, "theirs-6", "theirs 6", 6, 3);
+    for (int i = 6; i <= 20; i++) {
+      append(ours, " ours" + i, "ours " + i, i, 3);
+    }
+    RoomLog merged = RoomLog.merge(ours, theirs, "e2");
+    assertEquals("e2", merged.epoch());
+    assertEquals(List.of("ours 19", "ours 20", "theirs 6"), texts(merged));
+    assertEquals(List.of(19L, 20L, 21L), seqs(merged));
+  }
+
+  @Test
+  void anEmptyLogGivesWayWhateverItsEpoch() {
+    RoomLog ours = new RoomLog("e1");
+    RoomLog theirs = new RoomLog("e7");
+    append(theirs, "a", "a", 1, 3);
+    assertSame(theirs, RoomLog.merge(ours, theirs, "e2"));
+    assertSame(theirs, RoomLog.merge(theirs, ours, "e2"));
   }
 
   @Test

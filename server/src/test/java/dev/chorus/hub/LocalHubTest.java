@@ -234,4 +234,27 @@ class LocalHubTest {
     assertEquals(epoch, onContext(() -> hub.epoch(room)));
     assertEquals(List.of(), onContext(alice::drain));
   }
+
+  @Test
+  void aMessageOfAnEpochTheRoomDoesNotHaveIsDroppedWithoutAReset() {
+    String room = room();
+    append(room, 1, 1);
+    FakeClientSocket alice = new FakeClientSocket("/chat");
+    RoomHistory.Position position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-stale"))).await();
+    byte[] m2 = append(room, 2, 2).get(0);
+    run(() -> {
+      hub.deliver(room, 2, "an-epoch-long-gone", "stale".getBytes(StandardCharsets.UTF_8));
+      hub.deliver(room, 2, position.epoch(), m2);
+    });
+    assertEquals("m2", next(alice));
+    byte[] m3 = append(room, 3, 3).get(0);
+    run(() -> {
+      hub.deliver(room, 3, "an-epoch-long-gone", "stale again".getBytes(StandardCharsets.UTF_8));
+      hub.deliver(room, 3, position.epoch(), m3);
+    });
+    assertEquals("m3", next(alice));
+    assertEquals(position.epoch(), onContext(() -> hub.epoch(room)));
+    // The room's position showed the stranger epoch stale: no reset, nothing of it written.
+    assertEquals(List.of(), onContext(alice::drain));
+  }
 }
