@@ -1,6 +1,7 @@
 package dev.chorus.history;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.support.Await;
 import dev.chorus.support.Contexts;
 import dev.chorus.support.StandaloneHazelcast;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -86,11 +88,14 @@ class HazelcastRoomHistoryTest {
   @Test
   void aMessageStoredBeforeItsOwnerDiedIsStoredOnceWithItsSeq() {
     String room = room();
+    // The first operation assigns the partitions, if the cluster has not yet.
+    await(() -> history(members.get(0)).append(room, null, "alice", "before", 1));
+    Await.until(() -> members.get(0).getPartitionService().getPartition(room).getOwner() != null,
+      Duration.ofSeconds(30), "the room's partition has an owner");
     HazelcastInstance owner = members.stream()
       .filter(member -> member.getPartitionService().getPartition(room).getOwner().localMember()).findFirst().orElseThrow();
     HazelcastInstance survivor = members.get(0) == owner ? members.get(1) : members.get(0);
     RoomHistory viaSurvivor = history(survivor);
-    await(() -> viaSurvivor.append(room, null, "alice", "before", 1));
     RoomHistory.Appended first = await(() -> viaSurvivor.append(room, "c-17", "alice", "hello", 2));
     assertEquals(2, first.entry().seq());
 
