@@ -96,7 +96,8 @@ public final class PostgresRoomHistory implements RoomHistory {
    */
   public static Future<PostgresRoomHistory> open(Vertx vertx, String url, int retentionDays) {
     PgConnectOptions connect = PgConnectOptions.fromUri(url).setPipeliningLimit(MAX_BATCH);
-    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONNECTIONS + 1))
+    // Room for the transactions in flight, reads, and transactions that timed out but still hold a connection.
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONNECTIONS * 2))
       .with(new NetClientOptions().setConnectTimeout((int) CALL_TIMEOUT_MILLIS)).connectingTo(connect)
       .using(vertx).build();
     String where = connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
