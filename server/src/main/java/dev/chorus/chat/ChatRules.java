@@ -51,8 +51,11 @@ public final class ChatRules {
    * chat needs): one such character must not fail the transaction of everyone's chats stored with it.
    */
   public boolean fitsLength(String message) {
-    return (message.length() <= maxChatChars || message.codePointCount(0, message.length()) <= maxChatChars)
-      && message.indexOf('\u0000') < 0;
+    return withinLength(message) && message.indexOf('\u0000') < 0;
+  }
+
+  private boolean withinLength(String message) {
+    return message.length() <= maxChatChars || message.codePointCount(0, message.length()) <= maxChatChars;
   }
 
   /**
@@ -63,7 +66,7 @@ public final class ChatRules {
     if (message.indexOf('\u0000') >= 0) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
-    if (!fitsLength(message)) {
+    if (!withinLength(message)) {
       throw new ProtocolException(ChatError.MESSAGE_TOO_LONG);
     }
   }

@@ -1,5 +1,6 @@
 package dev.chorus.history;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -244,7 +245,7 @@ public final class PostgresRoomHistory implements RoomHistory {
    * PostgreSQL itself reports (a constraint, a bad value) is an answer: only lost connections (SQLSTATE
    * class 08, a server shutting down, 57P) and timeouts make it unreachable.
    */
-  private void observe(io.vertx.core.AsyncResult<?> outcome) {
+  private void observe(AsyncResult<?> outcome) {
     if (outcome.failed() && outcome.cause() instanceof PgException answered && !lostConnection(answered.getSqlState())) {
       return;
     }
@@ -278,7 +279,7 @@ public final class PostgresRoomHistory implements RoomHistory {
           vertx.cancelTimer(probeTimer);
           probeTimer = -1;
         }
-        observe(io.vertx.core.Future.succeededFuture());
+        observe(Future.succeededFuture());
       }));
   }
 

@@ -16,9 +16,14 @@ final class JsonResponse {
       if (done.succeeded()) {
         send(ctx, status, done.result());
       } else {
-        error(ctx, 503, "cluster unavailable: " + done.cause().getMessage());
+        unavailable(ctx, done.cause());
       }
     });
+  }
+
+  /** 503: the cluster (or the history store) could not answer. */
+  static void unavailable(RoutingContext ctx, Throwable cause) {
+    error(ctx, 503, "cluster unavailable: " + cause.getMessage());
   }
 
   static void error(RoutingContext ctx, int status, String message) {

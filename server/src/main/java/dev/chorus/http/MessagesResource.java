@@ -45,7 +45,7 @@ final class MessagesResource {
     }
     publisher.publishChat(room, (String) id, body.sender(), body.message()).onComplete(done -> {
       if (done.failed()) {
-        JsonResponse.error(ctx, 503, "cluster unavailable: " + done.cause().getMessage());
+        JsonResponse.unavailable(ctx, done.cause());
         return;
       }
       RoomPublisher.Published published = done.result();

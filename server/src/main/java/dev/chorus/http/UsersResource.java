@@ -55,7 +55,7 @@ final class UsersResource {
     }
     users.lookup(user).onComplete(found -> {
       if (found.failed()) {
-        JsonResponse.error(ctx, 503, "cluster unavailable: " + found.cause().getMessage());
+        JsonResponse.unavailable(ctx, found.cause());
       } else if (found.result().connections() == 0) {
         JsonResponse.error(ctx, 404, "user '" + user + "' has no connection");
       } else {

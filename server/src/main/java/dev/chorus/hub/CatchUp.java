@@ -193,11 +193,7 @@ public final class CatchUp {
 
   /** The bytes a live subscriber got (or would have got) for this entry. */
   public static byte[] encode(String room, HistoryEntry entry) {
-    return MessageCodec.encode(chat(room, entry));
-  }
-
-  /** The chat message of this entry. */
-  public static ServerMessage.Chat chat(String room, HistoryEntry entry) {
-    return new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(), entry.id());
+    return MessageCodec.encode(new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(),
+      entry.id()));
   }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The sockets of one verticle instance by room, and delivery to them: LOCAL fan-out only. A message for
@@ -138,9 +139,8 @@ public final class LocalHub {
    */
   public Future<RoomHistory.Position> resume(String room, Subscriber subscriber, long since, String epoch) {
     Future<RoomHistory.Position> position = subscribe(room, subscriber);
-    int generation = subscriber.generation();
-    position.onSuccess(live -> catchUp.resume(room, subscriber, since, epoch, live,
-      () -> isSubscribed(room, subscriber) && subscriber.generation() == generation));
+    BooleanSupplier current = stillResuming(room, subscriber);
+    position.onSuccess(live -> catchUp.resume(room, subscriber, since, epoch, live, current));
     return position;
   }
 
@@ -150,9 +150,16 @@ public final class LocalHub {
     return local == null ? null : local.epoch;
   }
 
-  private boolean isSubscribed(String room, Subscriber subscriber) {
-    LocalRoom local = rooms.get(room);
-    return local != null && local.subscribers.contains(subscriber);
+  /**
+   * Whether a resume begun now is still wanted when asked: the subscriber is still in the room and no new
+   * epoch has restarted its catching up since ({@link Subscriber#generation}).
+   */
+  private BooleanSupplier stillResuming(String room, Subscriber subscriber) {
+    int generation = subscriber.generation();
+    return () -> {
+      LocalRoom local = rooms.get(room);
+      return local != null && local.subscribers.contains(subscriber) && subscriber.generation() == generation;
+    };
   }
 
   private void start(LocalRoom local) {
@@ -238,9 +245,7 @@ public final class LocalHub {
     local.waitingForStart.add(restarted);
     restarted.future().onSuccess(live -> {
       for (Subscriber subscriber : resetting) {
-        int generation = subscriber.generation();
-        catchUp.resume(local.room, subscriber, 0, null, live,
-          () -> local.subscribers.contains(subscriber) && subscriber.generation() == generation);
+        catchUp.resume(local.room, subscriber, 0, null, live, stillResuming(local.room, subscriber));
       }
     });
     start(local);
