@@ -6,6 +6,7 @@ import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.OutboundFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -62,11 +63,13 @@ public final class LocalHub {
       return new RoomFeed((json, seq) -> fanOut(seq, json), this::reportGap);
     }
 
-    /** The same bytes to every subscriber of the room on this event loop. */
+    /** The same frame, framed once, to every subscriber of the room on this event loop. */
     void fanOut(long seq, byte[] json) {
+      OutboundFrame frame = OutboundFrame.text(json);
       for (Subscriber subscriber : subscribers) {
-        subscriber.deliver(seq, json);
+        subscriber.deliver(seq, frame);
       }
+      frame.release();
       metrics.delivered(subscribers.size());
     }
 
@@ -75,12 +78,13 @@ public final class LocalHub {
      * history no longer holds; a subscriber that resumed past them already has them and gets nothing.
      */
     void reportGap(long lastSkipped) {
-      byte[] error = ChatError.HISTORY_GAP.encoded(room);
+      OutboundFrame error = OutboundFrame.text(ChatError.HISTORY_GAP.encoded(room));
       for (Subscriber subscriber : subscribers) {
         if (subscriber.deliver(lastSkipped, error)) {
           metrics.error(ChatError.HISTORY_GAP.metricKind());
         }
       }
+      error.release();
     }
   }
 
@@ -301,11 +305,13 @@ public final class LocalHub {
     if (local == null) {
       return;
     }
+    OutboundFrame frame = OutboundFrame.text(utf8Json);
     for (Subscriber subscriber : local.subscribers) {
       if (!subscriber.connection().equals(except)) {
-        subscriber.deliverEphemeral(utf8Json);
+        subscriber.deliverEphemeral(frame);
       }
     }
+    frame.release();
   }
 
   private void watchGap(LocalRoom local) {

@@ -1,6 +1,7 @@
 package dev.chorus.hub;
 
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.OutboundFrame;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +41,9 @@ public final class Subscriber {
   }
 
   /** Writes an ephemeral message (typing) if the socket has room to spare; dropped while catching up. */
-  void deliverEphemeral(byte[] json) {
+  void deliverEphemeral(OutboundFrame message) {
     if (held == null) {
-      socket.offerEphemeral(json);
+      socket.offerEphemeral(message);
     }
   }
 
@@ -50,14 +51,14 @@ public final class Subscriber {
    * Writes (or holds) one message; {@code seq} is -1 for messages without one. False when the client has
    * it already (seq at or below the floor).
    */
-  boolean deliver(long seq, byte[] json) {
+  boolean deliver(long seq, OutboundFrame message) {
     if (seq >= 0 && seq <= floor) {
       return false;
     }
     if (held != null) {
-      held.add(new Held(seq, json));
+      held.add(new Held(seq, message.utf8()));
     } else {
-      socket.offer(json);
+      socket.offer(message);
     }
     return true;
   }

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * The port through which everything above the transport talks to one accepted WebSocket: whole messages in,
- * pre-encoded text out, congestion, and the one way to close. Below it, the transport owns the frames
+ * pre-encoded text and frames out, congestion, and the one way to close. Below it, the transport owns the frames
  * (fragments, sizes, UTF-8, control frames), the close handshake, pings and slow consumers.
  * <p><b>The close contract.</b> {@link #close} sends exactly one Close frame with the code and reason of the
  * {@link CloseCode}; nothing is written after it; input is read and discarded until the client's Close
@@ -52,13 +52,13 @@ public interface ClientSocket {
    * is dropped, false is returned, and a queue that stays full past limits.slowConsumerTimeoutMillis closes
    * the socket with {@link CloseCode#SLOW_CONSUMER}. Nobody else waits for a slow client.
    */
-  boolean offer(byte[] utf8);
+  boolean offer(OutboundFrame frame);
 
   /**
    * Writes an ephemeral delivery (typing) only while the outbound queue is at most half full: under
    * pressure it is the first thing dropped, before any room delivery. A drop is not a stall.
    */
-  boolean offerEphemeral(byte[] utf8);
+  boolean offerEphemeral(OutboundFrame frame);
 
   /** Writes a binary message. */
   void sendBinary(Buffer data);

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -36,21 +37,25 @@ import java.util.concurrent.TimeUnit;
  *   until the client's Close or the linger, then TCP closed. Writes from Vert.x after the Close (its own
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
  *   adds no Close of its own and only sees the channel go inactive.</li>
- *   <li><b>Direct writes</b> of pre-encoded text frames, flushed once per read when written while one is in
- *   progress (replies), at once otherwise (deliveries).</li>
+ *   <li><b>Direct writes</b> of pre-encoded text, and of {@link OutboundFrame}s framed once for a whole
+ *   fan-out, written below the frame encoder as they are. Flushed once per read when written while one is
+ *   in progress (replies), else with the event loop's next consolidated flush ({@link Flushes}).</li>
  * </ul>
  * A Close the client starts is answered with its status code (RFC 6455 §5.5.1) and passed on to Vert.x, which
  * records it; the TCP connection is closed once the answer is written. Confined to the channel's event loop.
  */
-final class FrameHandler extends ChannelDuplexHandler implements Wire {
+final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.Pending {
 
   private static final byte[] PING = {'c', 'h', 'o', 'r', 'u', 's'};
 
   private final int maxMessageBytes;
   private final long lingerMillis;
   private final CloseListener listener;
+  private final Flushes flushes;
   private final Utf8Validator utf8 = new Utf8Validator();
   private ChannelHandlerContext ctx;
+  /** Where pre-framed bytes are written: below the frame encoder (and any extension encoder). */
+  private ChannelHandlerContext framedOut;
   private ChannelPromise quiet;
   private ByteBuf fragments;
   private boolean fragmentsText;
@@ -59,12 +64,15 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   private ScheduledFuture<?> linger;
   private boolean reading;
   private boolean flushPending;
+  private boolean flushMarked;
   private long lastHeardNanos = System.nanoTime();
 
-  FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener) {
+  /** {@code flushes} consolidates this socket's flushes with its event loop's others; null: each flushed at once. */
+  FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener, Flushes flushes) {
     this.maxMessageBytes = maxMessageBytes;
     this.lingerMillis = lingerMillis;
     this.listener = listener;
+    this.flushes = flushes;
   }
 
   @Override
@@ -73,6 +81,8 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
     // Unlike ctx.voidPromise(), a failed write (the channel closed under queued deliveries) fires no
     // exception through the pipeline.
     this.quiet = new VoidChannelPromise(ctx.channel(), false);
+    ChannelHandlerContext encoder = ctx.pipeline().context(WebSocketFrameEncoder.class);
+    this.framedOut = encoder != null ? encoder : ctx;
   }
 
   @Override
@@ -255,16 +265,38 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire {
   @Override
   public void sendText(byte[] utf8) {
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
-    if (closeSent) {
-      return;
+    if (!closeSent) {
+      ctx.write(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), quiet);
+      flushSoon();
     }
-    TextWebSocketFrame frame = new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8));
+  }
+
+  @Override
+  public void send(OutboundFrame frame) {
+    assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
+    if (!closeSent) {
+      // The writes after a Close are dropped by write() above, which this skips: closeSent is checked here.
+      framedOut.write(frame.retainedFrame(ctx.alloc()), quiet);
+      flushSoon();
+    }
+  }
+
+  /** Flushes at the end of the read in progress, else with the event loop's next batch. */
+  private void flushSoon() {
     if (reading) {
-      ctx.write(frame, quiet);
       flushPending = true;
-    } else {
-      ctx.writeAndFlush(frame, quiet);
+    } else if (flushes == null) {
+      ctx.flush();
+    } else if (!flushMarked) {
+      flushMarked = true;
+      flushes.mark(this);
     }
+  }
+
+  @Override
+  public void flushNow() {
+    flushMarked = false;
+    ctx.flush();
   }
 
   @Override

@@ -62,6 +62,12 @@ final class PublicWire implements Wire {
     }
   }
 
+  /** Vert.x frames every write itself: the message is re-encoded for this socket. */
+  @Override
+  public void send(OutboundFrame frame) {
+    sendText(frame.utf8());
+  }
+
   @Override
   public boolean writable() {
     return closing() || !socket.writeQueueFull();

@@ -5,6 +5,7 @@ import dev.chorus.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -27,6 +28,9 @@ public final class Transport {
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
   private final SlowConsumers slowConsumers;
+  private final long writeDelayMillis;
+  /** The consolidated flushes of this transport's event loop, made with its first socket. */
+  private Flushes flushes;
 
   /**
    * A transport with {@code limits} (ping, idle timeout, outbound queue) and server.maxMessageBytes, telling
@@ -42,6 +46,7 @@ public final class Transport {
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
     this.slowConsumers = new SlowConsumers(vertx, limits.writeQueueMaxBytes(), limits.slowConsumerTimeoutMillis());
+    this.writeDelayMillis = 0;
   }
 
   /**
@@ -82,7 +87,7 @@ public final class Transport {
     Wire wire;
     if (netty != null) {
       ChannelPipeline pipeline = vertxHandler.pipeline();
-      FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener);
+      FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(vertxHandler.executor()));
       pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
       // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x 5.0
       // hands the socket over before any frame is read (bytes behind the upgrade request wait in the HTTP
@@ -99,6 +104,17 @@ public final class Transport {
     client.onClosed(() -> heartbeat.forget(wire));
     internals.releaseHeaders(socket);
     return client;
+  }
+
+  /**
+   * The consolidated flushes of {@code loop}: a transport serves one event loop (its verticle's), so a
+   * socket on another one, which Vert.x does not hand out, would be flushed at once instead.
+   */
+  private Flushes flushesOn(EventExecutor loop) {
+    if (flushes == null) {
+      flushes = new Flushes(loop, writeDelayMillis);
+    }
+    return flushes.runsOn(loop) ? flushes : null;
   }
 
   /** Whether this transport reaches the Netty pipeline (false: Vert.x's public behaviour). */

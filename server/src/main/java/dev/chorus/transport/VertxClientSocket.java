@@ -94,13 +94,13 @@ final class VertxClientSocket implements ClientSocket {
   }
 
   @Override
-  public boolean offer(byte[] utf8) {
+  public boolean offer(OutboundFrame frame) {
     if (wire.closing()) {
       return false;
     }
     if (wire.writable()) {
       stalledSince = 0;
-      wire.sendText(utf8);
+      wire.send(frame);
       return true;
     }
     if (stalledSince == 0) {
@@ -111,11 +111,11 @@ final class VertxClientSocket implements ClientSocket {
   }
 
   @Override
-  public boolean offerEphemeral(byte[] utf8) {
+  public boolean offerEphemeral(OutboundFrame frame) {
     if (wire.closing() || !wire.halfEmpty()) {
       return false;
     }
-    wire.sendText(utf8);
+    wire.send(frame);
     return true;
   }
 

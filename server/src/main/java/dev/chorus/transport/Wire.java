@@ -12,6 +12,9 @@ interface Wire {
   /** One final text frame over {@code utf8}, unless closing. */
   void sendText(byte[] utf8);
 
+  /** {@code frame}, framed once for every socket it goes to, unless closing. */
+  void send(OutboundFrame frame);
+
   /** Whether the outbound queue has room (below its high-water mark). */
   boolean writable();
 

@@ -1,6 +1,7 @@
 package dev.chorus.hub;
 
 import dev.chorus.support.FakeClientSocket;
+import dev.chorus.transport.OutboundFrame;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,28 +18,32 @@ class SubscriberTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  private static OutboundFrame frame(String text) {
+    return OutboundFrame.text(json(text));
+  }
+
   @Test
   void liveSubscriberWritesEachDeliveryAtOnce() {
     Subscriber subscriber = new Subscriber(socket, "c1", false);
-    subscriber.deliver(1, json("m1"));
-    subscriber.deliver(-1, json("status"));
-    subscriber.deliver(2, json("m2"));
+    subscriber.deliver(1, frame("m1"));
+    subscriber.deliver(-1, frame("status"));
+    subscriber.deliver(2, frame("m2"));
     assertEquals(List.of("m1", "status", "m2"), socket.drain());
   }
 
   @Test
   void holdingSubscriberWritesNothingUntilReleasedThenOnlyWhatTheReplayDidNotCover() {
     Subscriber subscriber = new Subscriber(socket, "c1", true);
-    subscriber.deliver(5, json("m5"));
-    subscriber.deliver(-1, json("status"));
-    subscriber.deliver(6, json("m6"));
+    subscriber.deliver(5, frame("m5"));
+    subscriber.deliver(-1, frame("status"));
+    subscriber.deliver(6, frame("m6"));
     subscriber.write(json("replayed m4"));
     subscriber.write(json("replayed m5"));
     assertEquals(List.of("replayed m4", "replayed m5"), socket.drain());
     subscriber.release(5);
     assertEquals(List.of("status", "m6"), socket.drain());
-    subscriber.deliver(5, json("m5 again"));
-    subscriber.deliver(7, json("m7"));
+    subscriber.deliver(5, frame("m5 again"));
+    subscriber.deliver(7, frame("m7"));
     assertEquals(List.of("m7"), socket.drain(), "at or below the floor: the client has it");
   }
 
@@ -46,12 +51,12 @@ class SubscriberTest {
   void fullQueueDropsDeliveriesButNotReplies() {
     Subscriber subscriber = new Subscriber(socket, "c1", false);
     socket.congested(true);
-    subscriber.deliver(1, json("m1"));
-    subscriber.deliver(2, json("m2"));
+    subscriber.deliver(1, frame("m1"));
+    subscriber.deliver(2, frame("m2"));
     subscriber.write(json("reply"));
     assertEquals(2, socket.dropped());
     socket.congested(false);
-    subscriber.deliver(3, json("m3"));
+    subscriber.deliver(3, frame("m3"));
     assertEquals(List.of("reply", "m3"), socket.drain());
   }
 }

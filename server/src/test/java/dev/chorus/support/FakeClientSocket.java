@@ -2,6 +2,7 @@ package dev.chorus.support;
 
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.OutboundFrame;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
@@ -157,7 +158,7 @@ public final class FakeClientSocket implements ClientSocket {
   }
 
   @Override
-  public boolean offer(byte[] utf8) {
+  public boolean offer(OutboundFrame frame) {
     if (!isOpen()) {
       return false;
     }
@@ -165,16 +166,16 @@ public final class FakeClientSocket implements ClientSocket {
       dropped++;
       return false;
     }
-    sendText(utf8);
+    sendText(frame.utf8());
     return true;
   }
 
   @Override
-  public boolean offerEphemeral(byte[] utf8) {
+  public boolean offerEphemeral(OutboundFrame frame) {
     if (!isOpen() || congested || halfFull) {
       return false;
     }
-    sendText(utf8);
+    sendText(frame.utf8());
     return true;
   }
 
