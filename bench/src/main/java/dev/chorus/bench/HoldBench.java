@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hold}: opens N idle connections, spread over the source addresses 127.0.0.1 .. 127.0.0.S so more
  * than one address's ephemeral ports are available, keeps them open for the duration and reports how fast
  * they opened and, given server pids, what each costs the server in resident memory and CPU, and how much
- * of a core the servers spend while the connections are idle. Socket.IO connections ({@code --protocol
+ * of a core each server process spends on average while the connections are idle. Socket.IO connections ({@code --protocol
  * socketio}) connect to their namespace and answer the server's pings, so they stay open as real clients do.
  */
 final class HoldBench {
@@ -78,7 +78,7 @@ final class HoldBench {
       figures.put(Result.RSS_PER_CONNECTION, (held.residentBytes() - idle.residentBytes()) / 1024.0 / count);
       figures.put("server_cpu_us_per_connect", connected.cpuSince(idle) * 1e6 / count);
       figures.put("server_cpu_s_while_idle", held.cpuSince(connected));
-      figures.put(Result.IDLE_CPU_PERCENT, held.cpuSince(connected) * 100 / (holdNanos / 1e9));
+      figures.put(Result.IDLE_CPU_PERCENT, held.cpuSince(connected) * 100 / (holdNanos / 1e9) / options.pids().size());
     }
     return new Result("hold", options.scenario(), options.label(), figures, List.of());
   }

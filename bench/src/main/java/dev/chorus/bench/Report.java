@@ -19,7 +19,7 @@ public final class Report {
     new String[] {Result.LOST, "lost"},
     new String[] {Result.USER_CPU_PER_MESSAGE, "srv user us/msg"},
     new String[] {Result.CPU_PER_MESSAGE, "srv CPU us/msg"},
-    new String[] {Result.IDLE_CPU_PERCENT, "idle CPU %"},
+    new String[] {Result.IDLE_CPU_PERCENT, "idle CPU %/proc"},
     new String[] {Result.RSS, "srv RSS MiB"},
     new String[] {Result.RSS_PER_CONNECTION, "KiB/conn"},
     new String[] {Result.CONNECTS_PER_SECOND, "conn/s"});
