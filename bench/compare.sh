@@ -10,9 +10,9 @@
 #   bench/compare.sh                 # about 10-12 minutes on 2 cores
 #   DURATION=10s HOLD=5000 bench/compare.sh
 #
-# Needs: Java 17 + Maven (builds target/chat-server.jar and bench/target/chorus-bench.jar if missing), Node.js >= 20 + npm (installs ws,
-# socket.io, @socket.io/redis-adapter and ioredis from bench/peers/package-lock.json), Debian's python3-websockets
-# and redis-server (apt-get install python3-websockets redis-server).
+# Needs: Java 17 + Maven (builds target/chat-server.jar and bench/target/chorus-bench.jar if missing),
+# Node.js >= 20 + npm (installs ws, socket.io, @socket.io/redis-adapter and ioredis from
+# bench/peers/package-lock.json), Debian's python3-websockets and redis-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,9 @@ CAPACITY_SENDERS=${CAPACITY_SENDERS:-4}
 CAPACITY_P99_MS=${CAPACITY_P99_MS:-100}
 CAPACITY_DURATION=${CAPACITY_DURATION:-5s}
 CAPACITY_WARMUP=${CAPACITY_WARMUP:-4s}   # the join storm (N(N+1)/2 status messages) must settle first
+# A failed step is tried again up to CAPACITY_TRIES in all: on a shared machine one second of interference
+# is enough to fail a 5 s step's p99.
+CAPACITY_TRIES=${CAPACITY_TRIES:-2}
 # Quiet nodes: QUIET_CONNECTIONS idle connections over both Chorus nodes, then both Socket.IO processes, held for
 # QUIET (at least one Socket.IO ping interval, 25 s); CPU % of a core per server process. QUIET=0 skips it.
 QUIET=${QUIET:-30s}
@@ -78,7 +81,8 @@ wait_line() {
 
 # A TCP port free on loopback now.
 free_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+  node -e 'const s = require("net").createServer();
+    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
 start_chorus() { # <http port> <cluster port> [members]
@@ -125,16 +129,26 @@ CAPACITY=()
 ramp() {
   local label=$1 pids=$2 urls=$3; shift 3
   case " $CAPACITY_SERVERS " in *" $label "*) ;; *) return 0 ;; esac
-  local rate held="none" failed=
+  local rate try ok held="none" failed=
   for rate in $CAPACITY_RATES; do
-    bench capacity-$((rate * FANOUT_CLIENTS)) "$label" "$pids" fanout --url "$urls" --connections "$FANOUT_CLIENTS" \
-      --senders "$CAPACITY_SENDERS" --rate "$rate" --duration "$CAPACITY_DURATION" --warmup "$CAPACITY_WARMUP" "$@"
-    if passed "$LAST_RESULT"; then
-      held="$rate msg/s ($((rate * FANOUT_CLIENTS)) deliveries/s)"
-    else
-      failed=" (failed at $rate msg/s)"
+    ok=
+    for try in $(seq "$CAPACITY_TRIES"); do
+      bench capacity-$((rate * FANOUT_CLIENTS)) "$label" "$pids" fanout --url "$urls" --connections "$FANOUT_CLIENTS" \
+        --senders "$CAPACITY_SENDERS" --rate "$rate" --duration "$CAPACITY_DURATION" --warmup "$CAPACITY_WARMUP" "$@"
+      if passed "$LAST_RESULT"; then ok=1; break; fi
+      if [ "$try" -lt "$CAPACITY_TRIES" ]; then
+        # Keep the failed try beside the table (only the last try of a step is a row), then try again.
+        mv "$LAST_RESULT" "${LAST_RESULT%.json}-try$try.json"
+        mv "${LAST_RESULT%.json}.log" "${LAST_RESULT%.json}-try$try.log"
+        unset 'RESULTS[-1]'
+        echo "   trying $rate msg/s again" >&2
+      fi
+    done
+    if [ -z "$ok" ]; then
+      failed=" (failed at $rate msg/s, $CAPACITY_TRIES tries)"
       break
     fi
+    held="$rate msg/s ($((rate * FANOUT_CLIENTS)) deliveries/s)"
   done
   CAPACITY+=("$(printf '%-18s %s%s' "$label" "$held" "${failed:- (held every step; raise CAPACITY_RATES)}")")
 }
@@ -153,7 +167,8 @@ SERVERS=("chorus 18080 $CHORUS1" "node-ws 19001 $NODE" "python 19002 $PY")
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"
   echo "java: $(java -version 2>&1 | head -1); node: $(node -v); ws: $(node -p 'require("./bench/peers/node_modules/ws/package.json").version'); python websockets: $("$PYTHON" -c 'import websockets; print(websockets.__version__)')"
   peer() { node -p "require('./bench/peers/node_modules/$1/package.json').version"; }
-  echo "socket.io: $(peer socket.io), @socket.io/redis-adapter: $(peer @socket.io/redis-adapter), ioredis: $(peer ioredis); $(redis-server --version | cut -d' ' -f1-3)"
+  echo "socket.io: $(peer socket.io), @socket.io/redis-adapter: $(peer @socket.io/redis-adapter)," \
+    "ioredis: $(peer ioredis); $(redis-server --version | cut -d' ' -f1-3)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/machine.txt" >&2
 
@@ -215,8 +230,9 @@ echo
   java -jar "$BENCH_JAR" compare --baseline node-ws --svg "$OUT/latency.svg" "${RESULTS[@]}"
   if [ ${#CAPACITY[@]} -gt 0 ]; then
     echo
-    echo "Capacity: the largest rate into a room of $FANOUT_CLIENTS clients (from $CAPACITY_SENDERS senders) that held" \
-      "p99 < $CAPACITY_P99_MS ms with nothing lost, $CAPACITY_DURATION per step, steps $CAPACITY_RATES msg/s:"
+    echo "Capacity: the largest rate into a room of $FANOUT_CLIENTS clients (from $CAPACITY_SENDERS senders)" \
+      "that held p99 < $CAPACITY_P99_MS ms with nothing lost, $CAPACITY_DURATION per step ($CAPACITY_TRIES tries)," \
+      "steps $CAPACITY_RATES msg/s:"
     printf '  %s\n' "${CAPACITY[@]}"
   fi
 } | tee "$OUT/table.md"

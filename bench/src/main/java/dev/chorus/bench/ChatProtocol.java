@@ -39,7 +39,7 @@ public enum ChatProtocol {
    * {@code 42["event",payload]}; the server pings with {@code 2}, the client answers {@code 3}.
    */
   SOCKETIO {
-    /** A URL without a path gets Socket.IO's: {@code ws://h:p} becomes {@code ws://h:p/socket.io/?EIO=4&transport=websocket}. */
+    /** A URL without a path gets Socket.IO's: {@code ws://h:p/socket.io/?EIO=4&transport=websocket}. */
     @Override
     String target(String url) {
       String path = URI.create(url).getRawPath();
@@ -101,6 +101,7 @@ public enum ChatProtocol {
   /**
    * What a client sends, framed for its protocol: the chat protocol's JSON, or that JSON as the payload of a
    * Socket.IO event named after its type. Names, rooms and texts are the bench's own and need no escaping.
+   * Used on its socket's event loop, like the socket's handler that {@link #attach} installs.
    */
   static final class ChatSession {
     private final WebSocket socket;

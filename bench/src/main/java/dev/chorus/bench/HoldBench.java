@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hold}: opens N idle connections, spread over the source addresses 127.0.0.1 .. 127.0.0.S so more
  * than one address's ephemeral ports are available, keeps them open for the duration and reports how fast
  * they opened and, given server pids, what each costs the server in resident memory and CPU, and how much
- * of a core each server process spends on average while the connections are idle. Socket.IO connections ({@code --protocol
- * socketio}) connect to their namespace and answer the server's pings, so they stay open as real clients do.
+ * of a core each server process spends on average while the connections are idle. Socket.IO connections
+ * ({@code --protocol socketio}) connect to their namespace and answer the server's pings, as real clients do.
  */
 final class HoldBench {
 

@@ -43,7 +43,8 @@ class SocketIoPeerTest {
 
   @BeforeEach
   void start() {
-    Assumptions.assumeTrue(Files.isExecutable(REDIS), "redis-server is missing (apt-get install redis-server): skipped");
+    Assumptions.assumeTrue(Files.isExecutable(REDIS),
+      "redis-server is missing (apt-get install redis-server): skipped");
     Assumptions.assumeTrue(Files.isDirectory(PEERS.resolve("node_modules/socket.io")),
       "bench/peers/node_modules is missing (npm ci in bench/peers): skipped");
     Assumptions.assumeTrue(onPath("node"), "node is missing: skipped");
@@ -124,7 +125,8 @@ class SocketIoPeerTest {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     StringBuilder output = new StringBuilder();
     Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines = new BufferedReader(
+             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = lines.readLine()) != null; ) {
           synchronized (output) {
             output.append(line).append('\n');
