@@ -36,7 +36,8 @@ public enum ChatProtocol {
   /**
    * Engine.IO v4 over a raw WebSocket: the server opens with {@code 0{"sid":..}}, the client connects to the
    * namespace "/" with {@code 40} and may emit once the server answered {@code 40{"sid":..}}; events are
-   * {@code 42["event",payload]}; the server pings with {@code 2}, the client answers {@code 3}.
+   * {@code 42["event",payload]}; the server pings with {@code 2}, the client answers {@code 3}. A refused
+   * connect ({@code 44}) leaves the client never ready: it never joins, and fan-out counts what it missed as lost.
    */
   SOCKETIO {
     /** A URL without a path gets Socket.IO's: {@code ws://h:p/socket.io/?EIO=4&transport=websocket}. */
