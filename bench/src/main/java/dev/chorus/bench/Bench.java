@@ -24,8 +24,9 @@ public final class Bench {
     usage: java -jar chorus-bench.jar <command> [options]
       echo     --url ws://127.0.0.1:8080/echo --connections 50 [--rate 0 (closed loop) | msg/s total] --size 64
       fanout   --url ws://h:8080/chat[,ws://h:8081/chat] --connections 1000 --senders 1 --rate 20 (msg/s total)
-               [--room lobby] [--size 64] [--join all|senders]
+               [--room lobby] [--size 64] [--join all|senders] [--protocol chorus|socketio]
       hold     --url ws://127.0.0.1:8080/chat --connections 15000 --sources 4 (127.0.0.1..4) [--concurrency 256]
+               [--protocol chorus|socketio]
       join     --url ws://127.0.0.1:8080/chat --connections 50 [--room lobby]: each joins and leaves a room
                of its own (<room>-<n>) in a closed loop; joins/s, join-to-notice latency, CPU per join
                (run the server with RATE_MESSAGES_PER_SECOND and RATE_BURST lifted)
@@ -35,6 +36,8 @@ public final class Bench {
       compare  result.json... [--baseline label] [--svg chart.svg]: one table from saved --json runs
     common: --duration 10s --warmup 2s --pid <server pid>[,pid] --label name --scenario name --threads 2
             --json --svg file
+    --protocol socketio: the same chat messages as Socket.IO events over Engine.IO v4 (bench/peers/
+            socketio-server.js); a URL without a path, ws://h:p, opens ws://h:p/socket.io/?EIO=4&transport=websocket
     """;
 
   private Bench() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +25,7 @@ public record BenchOptions(
   int senders,
   String room,
   boolean joinAll,
+  ChatProtocol protocol,
   int sources,
   int concurrency,
   int threads,
@@ -36,6 +38,8 @@ public record BenchOptions(
   List<String> files) {
 
   public static final List<String> COMMANDS = List.of("echo", "fanout", "hold", "join", "ack", "compare");
+  /** The commands that speak {@code --protocol socketio} as well as Chorus's chat protocol. */
+  public static final List<String> PROTOCOL_COMMANDS = List.of("fanout", "hold");
   public static final int DEFAULT_CONNECTIONS = 50;
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
@@ -94,6 +98,7 @@ public record BenchOptions(
       r.positiveInt("senders", DEFAULT_SENDERS),
       r.string("room", DEFAULT_ROOM),
       !"senders".equals(r.choice("join", "all", "all", "senders")),
+      ChatProtocol.named(r.choice("protocol", "chorus", "chorus", "socketio")),
       r.positiveInt("sources", DEFAULT_SOURCES),
       r.positiveInt("concurrency", DEFAULT_CONCURRENCY),
       r.positiveInt("threads", DEFAULT_THREADS),
@@ -124,6 +129,10 @@ public record BenchOptions(
         throw new IllegalArgumentException("--senders must be <= --connections");
       }
     }
+    if (protocol != ChatProtocol.CHORUS && !PROTOCOL_COMMANDS.contains(command)) {
+      throw new IllegalArgumentException("--protocol " + protocol.name().toLowerCase(Locale.ROOT)
+        + " is for " + PROTOCOL_COMMANDS + " only");
+    }
     if (sources > 254) {
       throw new IllegalArgumentException("--sources must be <= 254 (127.0.0.1 .. 127.0.0.254)");
     }
@@ -139,9 +148,9 @@ public record BenchOptions(
     return "127.0.0." + (1 + connection % sources);
   }
 
-  /** The node URL of the i-th client: the URLs round robin. */
+  /** The node URL of the i-th client: the URLs round robin, as {@link #protocol} opens them. */
   public String urlOf(int client) {
-    return urls.get(client % urls.size());
+    return protocol.target(urls.get(client % urls.size()));
   }
 
   /** Parses durations such as {@code 10s}, {@code 500ms}, {@code 2m} or plain seconds. */

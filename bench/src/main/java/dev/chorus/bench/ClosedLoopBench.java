@@ -102,9 +102,8 @@ abstract class ClosedLoopBench {
     figures.put(Result.P50, LatencyStats.millis(latency.total(), 50));
     figures.put(Result.P99, LatencyStats.millis(latency.total(), 99));
     figures.put(Result.MAX, latency.total().getMaxValue() / 1e6);
-    if (start != null && measured > 0) {
-      figures.put(Result.CPU_SECONDS, end.cpuSince(start));
-      figures.put(Result.CPU_PER_MESSAGE, end.cpuSince(start) * 1e6 / measured);
+    if (measured > 0) {
+      Figures.server(figures, start, end, measured);
     }
     return new Result(command, options.scenario(), options.label(), figures, LatencyStats.spectrum(latency.total()));
   }

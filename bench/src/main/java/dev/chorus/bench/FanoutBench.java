@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * rate. Each chat message carries its sender, sequence number and the time it was due to leave
  * ({@link Probe}), so every receiver measures publish-to-receive latency (coordinated-omission corrected)
  * and the {@link DeliveryLedger} counts what was lost. Every client receives every message, senders too.
+ * The clients speak {@code --protocol} ({@link ChatProtocol}): Chorus's chat protocol or Socket.IO's.
  */
 final class FanoutBench {
 
@@ -109,16 +110,20 @@ final class FanoutBench {
     final int index;
     final WebSocket socket;
     final Context context;
+    final ChatProtocol.ChatSession session;
 
     Client(int index, WebSocket socket, Context context) {
       this.index = index;
       this.socket = socket;
       this.context = context;
-      socket.handler(this::onMessage);
+      this.session = options.protocol().session(socket);
       socket.exceptionHandler(e -> { });
+      options.protocol().attach(socket, this::onMessage, this::onReady);
+    }
+
+    private void onReady() {
       if (options.joinAll() || index < options.senders()) {
-        socket.writeTextMessage(String.format(Locale.ROOT, "{\"type\":\"join\",\"name\":\"bench-%d\",\"room\":\"%s\"}",
-          index, options.room()));
+        session.join("bench-" + index, options.room());
       }
     }
 
@@ -126,7 +131,7 @@ final class FanoutBench {
       String padding = "x".repeat(Math.max(0, options.payloadBytes() - 40));
       FixedRate.start(vertx, window, socket, start, rate, due -> {
         long seq = ledger.sent(index);
-        socket.writeTextMessage("{\"type\":\"chat\",\"message\":\"" + Probe.encode(index, seq, due) + padding + "\"}");
+        session.chat(Probe.encode(index, seq, due) + padding);
       });
     }
 

@@ -22,15 +22,18 @@ final class Figures {
     figures.put(Result.MAX, histogram.getMaxValue() / 1e6);
   }
 
-  /** Server CPU over the window and per message; resident memory at its end. Nothing without pids. */
+  /** Server CPU (total and user) over the window and per message; resident memory at its end. Nothing without pids. */
   static void server(Map<String, Object> figures, ServerProbe.Sample before, ServerProbe.Sample after,
                      long messages) {
     if (before == null || after == null) {
       return;
     }
     double cpu = after.cpuSince(before);
+    double user = after.userSince(before);
     figures.put(Result.CPU_SECONDS, cpu);
+    figures.put(Result.USER_CPU_SECONDS, user);
     figures.put(Result.CPU_PER_MESSAGE, messages == 0 ? Double.NaN : cpu * 1e6 / messages);
+    figures.put(Result.USER_CPU_PER_MESSAGE, messages == 0 ? Double.NaN : user * 1e6 / messages);
     figures.put(Result.RSS, after.residentBytes() / (1024.0 * 1024.0));
   }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code hold}: opens N idle connections, spread over the source addresses 127.0.0.1 .. 127.0.0.S so more
  * than one address's ephemeral ports are available, keeps them open for the duration and reports how fast
- * they opened and, given server pids, what each costs the server in resident memory and CPU.
+ * they opened and, given server pids, what each costs the server in resident memory and CPU, and how much
+ * of a core each server process spends on average while the connections are idle. Socket.IO connections
+ * ({@code --protocol socketio}) connect to their namespace and answer the server's pings, as real clients do.
  */
 final class HoldBench {
 
@@ -41,7 +43,7 @@ final class HoldBench {
     long start = System.nanoTime();
     CompletableFuture<Integer> opened = Clients.open(options.connections(), options.concurrency(),
       i -> sources.get(i % sources.size()).connect(Clients.target(options.urlOf(i))),
-      (i, socket) -> hold(socket, open, closedEarly), failures);
+      (i, socket) -> hold(options.protocol(), socket, open, closedEarly), failures);
     int[] lastOpen = {0};
     while (!opened.isDone()) {
       Progress.run("connect", 1, (s, t) -> {
@@ -54,7 +56,7 @@ final class HoldBench {
     long connectNanos = System.nanoTime() - start;
     int count = opened.get();
     ServerProbe.Sample connected = probe.active() ? probe.sample() : null;
-    Progress.run("hold", options.duration().toMillis() / 1000.0,
+    long holdNanos = Progress.run("hold", options.duration().toMillis() / 1000.0,
       (s, t) -> String.format(Locale.ROOT, "%d open, %d closed by the server", open.get(), closedEarly.get()));
     ServerProbe.Sample held = probe.active() ? probe.sample() : null;
     int stillOpen = open.get();
@@ -76,13 +78,14 @@ final class HoldBench {
       figures.put(Result.RSS_PER_CONNECTION, (held.residentBytes() - idle.residentBytes()) / 1024.0 / count);
       figures.put("server_cpu_us_per_connect", connected.cpuSince(idle) * 1e6 / count);
       figures.put("server_cpu_s_while_idle", held.cpuSince(connected));
+      figures.put(Result.IDLE_CPU_PERCENT, held.cpuSince(connected) * 100 / (holdNanos / 1e9) / options.pids().size());
     }
     return new Result("hold", options.scenario(), options.label(), figures, List.of());
   }
 
-  private static void hold(WebSocket socket, AtomicInteger open, AtomicInteger closedEarly) {
+  private static void hold(ChatProtocol protocol, WebSocket socket, AtomicInteger open, AtomicInteger closedEarly) {
     open.incrementAndGet();
-    socket.handler(data -> { });
+    protocol.attach(socket, data -> { }, () -> { });
     socket.exceptionHandler(e -> { });
     socket.closeHandler(v -> {
       open.decrementAndGet();

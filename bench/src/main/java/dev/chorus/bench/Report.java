@@ -17,7 +17,9 @@ public final class Report {
     new String[] {Result.P999, "p99.9 ms"},
     new String[] {Result.MAX, "max ms"},
     new String[] {Result.LOST, "lost"},
+    new String[] {Result.USER_CPU_PER_MESSAGE, "srv user us/msg"},
     new String[] {Result.CPU_PER_MESSAGE, "srv CPU us/msg"},
+    new String[] {Result.IDLE_CPU_PERCENT, "idle CPU %/proc"},
     new String[] {Result.RSS, "srv RSS MiB"},
     new String[] {Result.RSS_PER_CONNECTION, "KiB/conn"},
     new String[] {Result.CONNECTS_PER_SECOND, "conn/s"});
@@ -36,8 +38,9 @@ public final class Report {
   }
 
   /**
-   * Several runs, one row each, grouped by scenario in the order given. With a baseline label, two more
-   * columns: server CPU per message as a multiple of the baseline's, and p99 minus the baseline's p99.
+   * Several runs, one row each, grouped by scenario in the order given. With a baseline label, three more
+   * columns: server user and total CPU per message as multiples of the baseline's, and p99 minus the
+   * baseline's p99.
    */
   public static String comparison(List<Result> results, String baseline) {
     List<String[]> columns = new ArrayList<>();
@@ -50,6 +53,7 @@ public final class Report {
     List<String> header = new ArrayList<>(List.of("scenario", "server"));
     columns.forEach(c -> header.add(c[1]));
     if (baseline != null) {
+      header.add("user x " + baseline);
       header.add("CPU x " + baseline);
       header.add("p99 - " + baseline);
     }
@@ -65,6 +69,8 @@ public final class Report {
         List<String> row = new ArrayList<>(List.of(scenario, r.label()));
         columns.forEach(c -> row.add(format(r.figures().get(c[0]))));
         if (baseline != null) {
+          row.add(base.map(b -> format(r.number(Result.USER_CPU_PER_MESSAGE) / b.number(Result.USER_CPU_PER_MESSAGE)))
+            .orElse("-"));
           row.add(base.map(b -> format(r.number(Result.CPU_PER_MESSAGE) / b.number(Result.CPU_PER_MESSAGE)))
             .orElse("-"));
           row.add(base.map(b -> format(r.number(Result.P99) - b.number(Result.P99))).orElse("-"));

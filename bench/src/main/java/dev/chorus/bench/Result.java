@@ -25,6 +25,9 @@ public record Result(String command, String scenario, String label, Map<String, 
   public static final String LOST = "lost";
   public static final String CPU_PER_MESSAGE = "server_cpu_us_per_msg";
   public static final String CPU_SECONDS = "server_cpu_s";
+  public static final String USER_CPU_PER_MESSAGE = "server_user_cpu_us_per_msg";
+  public static final String USER_CPU_SECONDS = "server_user_cpu_s";
+  public static final String IDLE_CPU_PERCENT = "server_cpu_pct_per_process_while_idle";
   public static final String RSS = "server_rss_mib";
   public static final String RSS_PER_CONNECTION = "server_rss_kib_per_conn";
   public static final String CONNECTS_PER_SECOND = "connects_per_s";

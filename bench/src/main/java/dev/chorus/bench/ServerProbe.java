@@ -25,27 +25,42 @@ public final class ServerProbe {
     return !pids.isEmpty();
   }
 
-  /** The summed CPU seconds (user + system) and resident bytes of the processes now. */
+  /** The summed CPU seconds (user + system, and user alone) and resident bytes of the processes now. */
   public Sample sample() {
     double cpu = 0;
+    double user = 0;
     long rss = 0;
     for (long pid : pids) {
       try {
-        cpu += cpuSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        cpu += cpuSeconds(stat);
+        user += userSeconds(stat);
         rss += residentBytes(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
       } catch (IOException e) {
         throw new IllegalStateException("cannot read /proc/" + pid + " (is the server running?): " + e.getMessage());
       }
     }
-    return new Sample(cpu, rss);
+    return new Sample(cpu, user, rss);
   }
 
-  /** utime + stime of a /proc/[pid]/stat line; the command name in parentheses may contain spaces. */
+  /** utime + stime of a /proc/[pid]/stat line, in seconds. */
   static double cpuSeconds(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-    // fields[0] is the state (field 3 of proc(5)); utime and stime are fields 14 and 15.
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks / TICKS_PER_SECOND;
+    String[] fields = statFields(stat);
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * utime alone: the server's own code. On loopback the kernel's TCP work for both ends lands in the system
+   * time of whichever process writes, so user time is what tells servers apart (VERTX5-NOTES.md).
+   */
+  static double userSeconds(String stat) {
+    return Long.parseLong(statFields(stat)[11]) / TICKS_PER_SECOND;
+  }
+
+  /** The fields after the command name, which is in parentheses and may contain spaces: [0] is the state
+   * (field 3 of proc(5)), so utime and stime (fields 14 and 15) are [11] and [12]. */
+  private static String[] statFields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
   }
 
   /** VmRSS of a /proc/[pid]/status file, in bytes. */
@@ -58,12 +73,17 @@ public final class ServerProbe {
     throw new IllegalArgumentException("no VmRSS line");
   }
 
-  /** CPU seconds and resident bytes at one moment. */
-  public record Sample(double cpuSeconds, long residentBytes) {
+  /** CPU seconds (user + system, and user alone) and resident bytes at one moment. */
+  public record Sample(double cpuSeconds, double userSeconds, long residentBytes) {
 
     /** CPU seconds spent between {@code earlier} and this sample. */
     public double cpuSince(Sample earlier) {
       return cpuSeconds - earlier.cpuSeconds;
+    }
+
+    /** User-space CPU seconds spent between {@code earlier} and this sample. */
+    public double userSince(Sample earlier) {
+      return userSeconds - earlier.userSeconds;
     }
   }
 }

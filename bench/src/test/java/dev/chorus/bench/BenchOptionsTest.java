@@ -42,6 +42,25 @@ class BenchOptionsTest {
       List.of(options.sourceAddress(0), options.sourceAddress(1), options.sourceAddress(2), options.sourceAddress(3)));
   }
 
+  @ParameterizedTest(name = "{0} opens {1}")
+  @CsvSource({
+    "ws://127.0.0.1:19101, ws://127.0.0.1:19101/socket.io/?EIO=4&transport=websocket",
+    "ws://127.0.0.1:19101/, ws://127.0.0.1:19101/socket.io/?EIO=4&transport=websocket",
+    "ws://h:1/socket.io/?EIO=4&transport=websocket, ws://h:1/socket.io/?EIO=4&transport=websocket"})
+  void socketIoClientsOpenSocketIosWebSocketPathUnlessGivenOne(String url, String opened) {
+    BenchOptions options = BenchOptions.parse("fanout", "--protocol", "socketio", "--url", url, "--rate", "5");
+    assertEquals(ChatProtocol.SOCKETIO, options.protocol());
+    assertEquals(opened, options.urlOf(0));
+  }
+
+  @Test
+  void chatFramesAreTheChatProtocolsJsonOrSocketIoEventsCarryingIt() {
+    String join = "{\"type\":\"join\",\"name\":\"bench-1\"}";
+    assertEquals(join, ChatProtocol.CHORUS.frame("join", join));
+    assertEquals("42[\"join\"," + join + "]", ChatProtocol.SOCKETIO.frame("join", join));
+    assertEquals(ChatProtocol.CHORUS, BenchOptions.parse("fanout", "--rate", "5").protocol());
+  }
+
   @ParameterizedTest(name = "{0} is {1} ms")
   @CsvSource({"10s, 10000", "500ms, 500", "2m, 120000", "1.5, 1500", "0.25s, 250"})
   void durationsTakeUnits(String text, long millis) {
@@ -60,7 +79,9 @@ class BenchOptionsTest {
     "missing value | echo --connections",
     "bad duration | echo --duration soon",
     "compare without files | compare",
-    "too many sources | hold --sources 300"})
+    "too many sources | hold --sources 300",
+    "unknown protocol | fanout --rate 5 --protocol mqtt",
+    "socket.io echo | echo --protocol socketio"})
   void misuseIsRejected(String name, String args) {
     String[] argv = args.isEmpty() ? new String[0] : args.split(" ");
     assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(argv));

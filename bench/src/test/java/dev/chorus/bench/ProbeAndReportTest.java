@@ -38,6 +38,12 @@ class ProbeAndReportTest {
   }
 
   @Test
+  void userSecondsAreUserTicksAlone() {
+    String stat = "4242 (node) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 100 0 0";
+    assertEquals(2.5, ServerProbe.userSeconds(stat), 1e-9);
+  }
+
+  @Test
   void residentMemoryComesFromVmRss() {
     assertEquals(2048L * 1024, ServerProbe.residentBytes("Name:\tjava\nVmPeak:\t 9999 kB\nVmRSS:\t    2048 kB\n"));
   }
@@ -58,13 +64,15 @@ class ProbeAndReportTest {
   }
 
   @Test
-  void comparisonStatesCpuAsMultipleOfBaseline() {
-    Result chorus = new Result("echo", "echo-50", "chorus", Map.of(Result.CPU_PER_MESSAGE, 5.0, Result.P99, 2.0), List.of());
-    Result node = new Result("echo", "echo-50", "node-ws", Map.of(Result.CPU_PER_MESSAGE, 20.0, Result.P99, 3.0), List.of());
+  void comparisonStatesUserAndTotalCpuAsMultiplesOfBaseline() {
+    Result chorus = new Result("echo", "echo-50", "chorus", Map.of(Result.USER_CPU_PER_MESSAGE, 1.5,
+      Result.CPU_PER_MESSAGE, 5.0, Result.P99, 2.0), List.of());
+    Result node = new Result("echo", "echo-50", "node-ws", Map.of(Result.USER_CPU_PER_MESSAGE, 2.0,
+      Result.CPU_PER_MESSAGE, 20.0, Result.P99, 3.0), List.of());
     String table = Report.comparison(List.of(chorus, node), "node-ws");
+    assertTrue(table.lines().findFirst().orElseThrow().contains("| srv user us/msg | srv CPU us/msg |"), table);
     String chorusRow = table.lines().filter(l -> l.contains("| chorus")).findFirst().orElseThrow();
-    assertTrue(chorusRow.contains("| 0.250 "), chorusRow);
-    assertTrue(chorusRow.contains("| -1 "), chorusRow);
+    assertTrue(chorusRow.replaceAll(" +", " ").contains("| 0.750 | 0.250 | -1 |"), chorusRow);
   }
 
   @Test
