@@ -4,15 +4,13 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The flushes of one event loop's sockets, consolidated: a write outside of a read only marks its socket,
  * and one task queued behind the work already waiting on the loop flushes every marked socket. Deliveries
  * that reach a socket within one turn of the loop (a burst of publishes, a replay) leave in one write
- * system call instead of one each, which is what lets a busy room's sockets keep up. With a write delay the
- * task runs that many milliseconds later instead, so bursts spread over a few milliseconds merge too, at
- * that cost in latency. Confined to the event loop.
+ * system call instead of one each, which is what lets a busy room's sockets keep up. Confined to the event
+ * loop.
  */
 final class Flushes {
 
@@ -22,14 +20,12 @@ final class Flushes {
   }
 
   private final EventExecutor loop;
-  private final long delayMillis;
   private final Runnable flushAll = this::flushAll;
   private List<Pending> marked = new ArrayList<>();
   private List<Pending> spare = new ArrayList<>();
 
-  Flushes(EventExecutor loop, long delayMillis) {
+  Flushes(EventExecutor loop) {
     this.loop = loop;
-    this.delayMillis = delayMillis;
   }
 
   boolean runsOn(EventExecutor executor) {
@@ -40,11 +36,7 @@ final class Flushes {
   void mark(Pending socket) {
     marked.add(socket);
     if (marked.size() == 1) {
-      if (delayMillis == 0) {
-        loop.execute(flushAll);
-      } else {
-        loop.schedule(flushAll, delayMillis, TimeUnit.MILLISECONDS);
-      }
+      loop.execute(flushAll);
     }
   }
 

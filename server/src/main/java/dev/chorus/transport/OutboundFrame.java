@@ -6,8 +6,9 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * One text message on its way to many sockets, framed once: the complete server-to-client frame (header and
  * payload, unmasked, RFC 6455 §5.2) is built in one direct buffer the first time a socket writes it, and
- * every socket writes that buffer as is, through a retained duplicate (pooled, so no allocation per socket),
- * straight to the channel below the frame encoder. A fan-out makes one, offers it to each socket, then
+ * every socket writes that buffer as is, straight to the channel below the frame encoder, through a retained
+ * duplicate: the bytes are neither copied nor encoded again, but each duplicate is a small object of its own
+ * (Netty 4.2's default allocator does not recycle them). A fan-out makes one, offers it to each socket, then
  * {@link #release releases} it; a socket whose write is still queued keeps its own reference.
  * <p>Confined to the event loop of the fan-out; the sockets it is offered to live there too.
  */

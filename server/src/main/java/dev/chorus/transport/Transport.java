@@ -28,7 +28,6 @@ public final class Transport {
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
   private final SlowConsumers slowConsumers;
-  private final long writeDelayMillis;
   /** The consolidated flushes of this transport's event loop, made with its first socket. */
   private Flushes flushes;
 
@@ -46,7 +45,6 @@ public final class Transport {
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
     this.slowConsumers = new SlowConsumers(vertx, limits.writeQueueMaxBytes(), limits.slowConsumerTimeoutMillis());
-    this.writeDelayMillis = 0;
   }
 
   /**
@@ -112,7 +110,7 @@ public final class Transport {
    */
   private Flushes flushesOn(EventExecutor loop) {
     if (flushes == null) {
-      flushes = new Flushes(loop, writeDelayMillis);
+      flushes = new Flushes(loop);
     }
     return flushes.runsOn(loop) ? flushes : null;
   }

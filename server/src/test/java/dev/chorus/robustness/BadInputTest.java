@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import static dev.chorus.support.RawWebSocket.concat;
 import static dev.chorus.protocol.ChatError.ALREADY_JOINED;
 import static dev.chorus.protocol.ChatError.INVALID_JSON;
 import static dev.chorus.protocol.ChatError.INVALID_MESSAGE;
@@ -192,17 +193,6 @@ class BadInputTest {
 
   private static byte[] frame(int opcode, boolean fin, byte[] payload) {
     return RawWebSocket.frame(opcode, fin, 0, true, payload, new java.util.Random());
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    int length = Arrays.stream(parts).mapToInt(p -> p.length).sum();
-    byte[] all = new byte[length];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, all, at, part.length);
-      at += part.length;
-    }
-    return all;
   }
 
   private static byte[] text(String s) {

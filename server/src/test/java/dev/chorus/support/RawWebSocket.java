@@ -147,6 +147,15 @@ public final class RawWebSocket implements AutoCloseable {
     send(frame(opcode, fin, rsv, masked, payload, random));
   }
 
+  /** The parts one after the other: frames as they go on the wire. */
+  public static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
   /** The bytes of one frame. */
   public static byte[] frame(int opcode, boolean fin, int rsv, boolean masked, byte[] payload, Random random) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);

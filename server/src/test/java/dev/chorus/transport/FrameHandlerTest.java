@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.chorus.support.RawWebSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,10 +38,10 @@ class FrameHandlerTest {
   private EmbeddedChannel channel;
   private FrameHandler frames;
 
-  /** A socket whose flushes are consolidated with {@code writeDelayMillis}, or flushed at each write (-1). */
-  private void open(long writeDelayMillis) {
+  /** A socket whose flushes are consolidated with its event loop's others, or flushed at each write. */
+  private void open(boolean consolidated) {
     channel = new EmbeddedChannel();
-    Flushes flushes = writeDelayMillis < 0 ? null : new Flushes(turn.eventLoop(), writeDelayMillis);
+    Flushes flushes = consolidated ? new Flushes(turn.eventLoop()) : null;
     frames = new FrameHandler(65_536, 1000, closes::add, flushes);
     channel.pipeline().addLast(new WebSocket13FrameEncoder(false), frames);
   }
@@ -73,17 +73,6 @@ class FrameHandlerTest {
     }
   }
 
-  private static byte[] concat(byte[]... parts) {
-    int length = Arrays.stream(parts).mapToInt(part -> part.length).sum();
-    byte[] all = new byte[length];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, all, at, part.length);
-      at += part.length;
-    }
-    return all;
-  }
-
   @Test
   void headersForEachPayloadLengthClass() {
     for (int length : new int[] {0, 125, 126, 65_535, 65_536}) {
@@ -104,7 +93,7 @@ class FrameHandlerTest {
 
   @Test
   void preFramedDeliveriesMatchWhatTheEncoderWritesAndAreFreedOnceWritten() {
-    open(-1);
+    open(false);
     OutboundFrame frame = OutboundFrame.text(utf8("{\"type\":\"chat\",\"message\":\"héllo\"}"));
     frames.send(frame);
     ByteBuf shared = frame.retainedFrame(channel.alloc());
@@ -119,7 +108,7 @@ class FrameHandlerTest {
 
   @Test
   void writesWithinOneTurnLeaveWithOneFlush() {
-    open(0);
+    open(true);
     OutboundFrame first = OutboundFrame.text(utf8("one"));
     OutboundFrame second = OutboundFrame.text(utf8("two"));
     frames.send(first);
@@ -137,25 +126,8 @@ class FrameHandlerTest {
   }
 
   @Test
-  void aWriteDelayHoldsTheFlushThatLong() {
-    turn.freezeTime();
-    open(5);
-    frames.send(OutboundFrame.text(utf8("one")));
-    turn.runPendingTasks();
-    assertNull(channel.readOutbound(), "held for the delay");
-    turn.advanceTimeBy(4, TimeUnit.MILLISECONDS);
-    turn.runPendingTasks();
-    frames.send(OutboundFrame.text(utf8("two")));
-    assertNull(channel.readOutbound(), "still held");
-    turn.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-    turn.runPendingTasks();
-    assertArrayEquals(concat(new byte[] {(byte) 0x81, 3}, utf8("one"), new byte[] {(byte) 0x81, 3}, utf8("two")),
-      written(), "both with the first one's flush");
-  }
-
-  @Test
   void nothingIsWrittenAfterTheClose() {
-    open(0);
+    open(true);
     assertTrue(frames.close(CloseCode.GOING_AWAY));
     byte[] close = written();
     assertEquals((byte) 0x88, close[0], "the Close frame");
@@ -168,7 +140,7 @@ class FrameHandlerTest {
 
   @Test
   void halfEmptyUntilTheQueueReachesHalfItsHighWaterMark() {
-    open(0);
+    open(true);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(500, 1000));
     assertTrue(frames.halfEmpty());
     frames.send(OutboundFrame.text(new byte[400]));

@@ -25,6 +25,7 @@ import static dev.chorus.support.RawWebSocket.CONTINUATION;
 import static dev.chorus.support.RawWebSocket.PING;
 import static dev.chorus.support.RawWebSocket.PONG;
 import static dev.chorus.support.RawWebSocket.TEXT;
+import static dev.chorus.support.RawWebSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -266,13 +267,5 @@ class WireConformanceTest {
       bytes[i] = (byte) values[i];
     }
     return bytes;
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
   }
 }
