@@ -5,6 +5,7 @@ import dev.chorus.config.SettingsException;
 import dev.chorus.config.SettingsLoader;
 import dev.chorus.history.StoreUnreachable;
 import dev.chorus.logging.LogSetup;
+import dev.chorus.node.HeapReturn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class Main {
       return;
     }
     LogSetup.apply(settings.logging());
+    HeapReturn.apply(settings.server().memoryReturnSeconds());
     ChorusNode node = new ChorusNode(settings, Path.of("").toAbsolutePath());
     try {
       node.start().await();

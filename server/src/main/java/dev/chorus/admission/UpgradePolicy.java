@@ -85,13 +85,22 @@ public final class UpgradePolicy {
    * endpoint (its path without the slash).
    */
   public void opened(ClientSocket socket) {
-    String endpoint = socket.path().substring(1);
+    String endpoint = endpoint(socket.path());
     connections.opened();
     metrics.connectionOpened(endpoint);
     socket.onClosed(() -> {
       connections.closed();
       metrics.connectionClosed(endpoint);
     });
+  }
+
+  /** The endpoint's name, one shared string per endpoint (not one per connection). */
+  private static String endpoint(String path) {
+    return switch (path) {
+      case "/chat" -> "chat";
+      case "/echo" -> "echo";
+      default -> path.substring(1);
+    };
   }
 
   /** WebSockets open on this node. */

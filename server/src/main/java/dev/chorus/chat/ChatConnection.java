@@ -44,7 +44,8 @@ public final class ChatConnection {
   private final RateLimiter rate;
   private final String connection;
   private final Subscriber lobbyListener;
-  private final Map<String, RoomMembership> joined = new LinkedHashMap<>();
+  /** The rooms joined, in join order; the empty map until the first join (most connections idle in the lobby). */
+  private Map<String, RoomMembership> joined = Map.of();
   private final SerialQueue sendQueue = new SerialQueue();
   private final SerialQueue presenceQueue = new SerialQueue();
   private boolean listeningToLobby;
@@ -205,6 +206,9 @@ public final class ChatConnection {
     }
     user.joined(room);
     stopListeningToLobby();
+    if (joined.isEmpty()) {
+      joined = new LinkedHashMap<>(4);
+    }
     joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, allowed.result().meta(),
       join.since(), join.epoch(), connection, presenceQueue));
   }
@@ -324,7 +328,7 @@ public final class ChatConnection {
     for (RoomMembership membership : joined.values()) {
       membership.closed();
     }
-    joined.clear();
+    joined = Map.of();
   }
 
   /** An error reply, counted by kind in the metrics; {@code room} null for none. */

@@ -143,15 +143,21 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                               {@code 65536}
    * @param shutdownTimeoutSeconds how long a SIGTERM waits for sockets to close before leaving the cluster,
    *                               0-3600. Default {@code 10}
+   * @param memoryReturnSeconds    a node started by {@code Main} gives idle heap back to the system after this
+   *                               long without a garbage collection (node.HeapReturn); 0 leaves the JVM's
+   *                               defaults, and flags given on the command line are always left alone. 0-3600.
+   *                               Default {@code 10}
    */
   public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
-                       @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds) {
+                       @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds,
+                       @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds) {
     public Server {
       if (instances < 0 || instances > 256) {
         throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);
       }
       Setting.of(Server.class, "maxMessageBytes").requireRange(maxMessageBytes, 125, 16 * 1024 * 1024);
       Setting.of(Server.class, "shutdownTimeoutSeconds").requireRange(shutdownTimeoutSeconds, 0, 3600);
+      Setting.of(Server.class, "memoryReturnSeconds").requireRange(memoryReturnSeconds, 0, 3600);
     }
   }
 

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +41,7 @@ public final class LocalHub {
   /** One room on this event loop: its subscribers, its ordered feed, and the epoch the feed counts in. */
   private final class LocalRoom {
     final String room;
-    final Set<Subscriber> subscribers = new LinkedHashSet<>();
+    final Subscribers subscribers = new Subscribers();
     RoomFeed feed;
     /** The epoch of the room's stream as this feed knows it; null until started, and in rooms without history. */
     String epoch;
@@ -66,8 +65,8 @@ public final class LocalHub {
     /** The same frame, framed once, to every subscriber of the room on this event loop. */
     void fanOut(long seq, byte[] json) {
       OutboundFrame frame = OutboundFrame.text(json);
-      for (Subscriber subscriber : subscribers) {
-        subscriber.deliver(seq, frame);
+      for (int i = subscribers.size() - 1; i >= 0; i--) {
+        subscribers.at(i).deliver(seq, frame);
       }
       frame.release();
       metrics.delivered(subscribers.size());
@@ -79,8 +78,8 @@ public final class LocalHub {
      */
     void reportGap(long lastSkipped) {
       OutboundFrame error = OutboundFrame.text(ChatError.HISTORY_GAP.encoded(room));
-      for (Subscriber subscriber : subscribers) {
-        if (subscriber.deliver(lastSkipped, error)) {
+      for (int i = subscribers.size() - 1; i >= 0; i--) {
+        if (subscribers.at(i).deliver(lastSkipped, error)) {
           metrics.error(ChatError.HISTORY_GAP.metricKind());
         }
       }
@@ -239,7 +238,7 @@ public final class LocalHub {
     local.pastEpochs.add(local.epoch);
     local.epoch = null;
     local.feed = local.newFeed();
-    List<Subscriber> resetting = new ArrayList<>(local.subscribers);
+    List<Subscriber> resetting = local.subscribers.snapshot();
     for (Subscriber subscriber : resetting) {
       subscriber.holdForNewEpoch();
       subscriber.write(ChatError.HISTORY_RESET.encoded(local.room));
@@ -306,7 +305,8 @@ public final class LocalHub {
       return;
     }
     OutboundFrame frame = OutboundFrame.text(utf8Json);
-    for (Subscriber subscriber : local.subscribers) {
+    for (int i = local.subscribers.size() - 1; i >= 0; i--) {
+      Subscriber subscriber = local.subscribers.at(i);
       if (!subscriber.connection().equals(except)) {
         subscriber.deliverEphemeral(frame);
       }

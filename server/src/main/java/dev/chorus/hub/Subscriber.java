@@ -27,6 +27,8 @@ public final class Subscriber {
   private List<Held> held;
   private long floor;
   private int generation;
+  /** Its slot in its room's {@link Subscribers}, -1 while in none. */
+  int slot = -1;
 
   /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#resumingSubscriber}. */
   Subscriber(ClientSocket socket, String connection, boolean holding) {

@@ -1,0 +1,80 @@
+package dev.chorus.node;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gives the heap a node no longer uses back to the operating system, so that its resident memory follows
+ * its connections down after a burst instead of staying at the burst's high-water mark. A node started with
+ * {@code java -jar} runs G1 with the JVM's defaults, which keep up to 70% of the heap free and never
+ * collect a heap that stops allocating: after 15,000 clients connect, an idle node keeps 9-10 KiB of
+ * resident memory per connection, a third of it live (docs/performance.md, round 3).
+ * <p>With server.memoryReturnSeconds above 0, the process tunes its own JVM once at start, through the
+ * three flags HotSpot lets a running JVM change (JEP 346, "promptly return unused committed memory"):
+ * <ul>
+ *   <li>{@code G1PeriodicGCInterval}: a heap with no collection for that long gets a concurrent cycle, after
+ *   which G1 uncommits what it does not need. A busy node collects anyway and never gets one; an idle one
+ *   gets one per interval, a few tens of milliseconds of one GC thread for 15,000 connections;</li>
+ *   <li>{@code MinHeapFreeRatio} 5 and {@code MaxHeapFreeRatio} 10: what such a cycle keeps free. The young
+ *   generation still grows with the allocation rate between cycles.</li>
+ * </ul>
+ * A flag given on the command line is the operator's and is left alone, as is every flag under another
+ * collector. Only {@code Main} applies it: nodes that share a JVM (the tests) leave the JVM as they found it.
+ */
+public final class HeapReturn {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HeapReturn.class);
+
+  private static final long MIN_FREE_PERCENT = 5;
+  private static final long MAX_FREE_PERCENT = 10;
+
+  private HeapReturn() {
+  }
+
+  /**
+   * Tunes this JVM to return idle heap after {@code seconds} without a collection (0: leave it alone) and
+   * logs what it did in one line. Never fails the start: a JVM without the management interface keeps its
+   * defaults.
+   */
+  public static void apply(int seconds) {
+    if (seconds == 0) {
+      LOG.info("Heap: left to the JVM's defaults (server.memoryReturnSeconds is 0)");
+      return;
+    }
+    try {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+        LOG.info("Heap: left to the JVM (it runs another collector than G1)");
+        return;
+      }
+      List<String> set = new ArrayList<>();
+      if (isDefault(vm, "MinHeapFreeRatio") && isDefault(vm, "MaxHeapFreeRatio")) {
+        // Min first: MaxHeapFreeRatio may never go below it.
+        vm.setVMOption("MinHeapFreeRatio", Long.toString(MIN_FREE_PERCENT));
+        vm.setVMOption("MaxHeapFreeRatio", Long.toString(MAX_FREE_PERCENT));
+        set.add("MinHeapFreeRatio=" + MIN_FREE_PERCENT);
+        set.add("MaxHeapFreeRatio=" + MAX_FREE_PERCENT);
+      }
+      if (isDefault(vm, "G1PeriodicGCInterval")) {
+        vm.setVMOption("G1PeriodicGCInterval", Long.toString(seconds * 1000L));
+        set.add("G1PeriodicGCInterval=" + seconds * 1000L);
+      }
+      LOG.info(set.isEmpty() ? "Heap: left to the flags given on the command line"
+        : "Heap: idle memory returned to the system after " + seconds + " s without a collection ("
+          + String.join(", ", set) + ")");
+    } catch (RuntimeException | LinkageError e) {
+      LOG.info("Heap: left to the JVM's defaults (its flags cannot be changed here: {})", e.toString());
+    }
+  }
+
+  private static boolean isDefault(HotSpotDiagnosticMXBean vm, String flag) {
+    VMOption option = vm.getVMOption(flag);
+    return option.getOrigin() == VMOption.Origin.DEFAULT || option.getOrigin() == VMOption.Origin.ERGONOMIC;
+  }
+}
