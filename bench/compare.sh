@@ -23,6 +23,9 @@ FANOUT_CLIENTS=${FANOUT_CLIENTS:-1000}
 FANOUT_RATE=${FANOUT_RATE:-20}     # chat messages per second into the room, from FANOUT_SENDERS clients
 FANOUT_SENDERS=${FANOUT_SENDERS:-2}
 HOLD=${HOLD:-15000}                # idle connections
+# How long they are held before resident memory is read: long enough for a node's server.memoryReturnSeconds
+# (10 s) to pass after the last connect and its collection to finish.
+HOLD_FOR=${HOLD_FOR:-25s}
 # The capacity ramp: for each server in CAPACITY_SERVERS (chorus, node-ws, socketio-2-procs, chorus-2-nodes), msg/s
 # into a room of FANOUT_CLIENTS from CAPACITY_SENDERS clients at each of CAPACITY_RATES in turn, until a step
 # fails (p99 >= CAPACITY_P99_MS or anything lost); the largest rate that passed is the server's capacity.
@@ -184,7 +187,7 @@ done
 for server in "${SERVERS[@]}"; do
   read -r label port pid <<<"$server"
   bench hold-$HOLD "$label" "$pid" hold --url "ws://127.0.0.1:$port/chat" --connections "$HOLD" --sources 4 \
-    --duration 5s
+    --duration "$HOLD_FOR"
 done
 ramp chorus "$CHORUS1" ws://127.0.0.1:18080/chat
 ramp node-ws "$NODE" ws://127.0.0.1:19001/chat

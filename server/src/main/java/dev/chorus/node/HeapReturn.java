@@ -5,9 +5,15 @@ import com.sun.management.VMOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gives the heap a node no longer uses back to the operating system, so that its resident memory follows
@@ -24,7 +30,11 @@ import java.util.List;
  *   <li>{@code MinHeapFreeRatio} 5 and {@code MaxHeapFreeRatio} 10: what such a cycle keeps free. The young
  *   generation still grows with the allocation rate between cycles.</li>
  * </ul>
- * A flag given on the command line is the operator's and is left alone, as is every flag under another
+ * The native heap too: glibc's malloc keeps what the JIT's compiler arenas, class loading and direct buffers
+ * freed, 20-40 MB after a burst of connections, and its share differs from run to run. Every interval a
+ * daemon thread asks the JVM to trim it ({@code System.trim_native_heap}, what JDK 21's
+ * {@code TrimNativeHeapInterval} does; a few milliseconds).
+ * <p>A flag given on the command line is the operator's and is left alone, as is every flag under another
  * collector. Only {@code Main} applies it: nodes that share a JVM (the tests) leave the JVM as they found it.
  */
 public final class HeapReturn {
@@ -49,11 +59,15 @@ public final class HeapReturn {
     }
     try {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      List<String> set = new ArrayList<>();
+      if (trimsNativeHeap(seconds)) {
+        set.add("native heap trimmed");
+      }
       if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
-        LOG.info("Heap: left to the JVM (it runs another collector than G1)");
+        LOG.info("Heap: left to the JVM (it runs another collector than G1){}", set.isEmpty() ? "" : "; " + set.get(0)
+          + " every " + seconds + " s");
         return;
       }
-      List<String> set = new ArrayList<>();
       if (isDefault(vm, "MinHeapFreeRatio") && isDefault(vm, "MaxHeapFreeRatio")) {
         // Min first: MaxHeapFreeRatio may never go below it.
         vm.setVMOption("MinHeapFreeRatio", Long.toString(MIN_FREE_PERCENT));
@@ -66,11 +80,54 @@ public final class HeapReturn {
         set.add("G1PeriodicGCInterval=" + seconds * 1000L);
       }
       LOG.info(set.isEmpty() ? "Heap: left to the flags given on the command line"
-        : "Heap: idle memory returned to the system after " + seconds + " s without a collection ("
-          + String.join(", ", set) + ")");
+        : "Heap: idle memory returned to the system every " + seconds + " s (" + String.join(", ", set) + ")");
     } catch (RuntimeException | LinkageError e) {
       LOG.info("Heap: left to the JVM's defaults (its flags cannot be changed here: {})", e.toString());
     }
+  }
+
+  /**
+   * Starts trimming the native heap every {@code seconds} on a daemon thread; false when this JVM has no
+   * such command (before 17.0.9, or not glibc) or the operator trims it already.
+   */
+  private static boolean trimsNativeHeap(int seconds) {
+    try {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (!"0".equals(vm.getVMOption("TrimNativeHeapInterval").getValue())) {
+        return false;
+      }
+    } catch (IllegalArgumentException noSuchFlag) {
+      // An older JVM: the command below says whether it can trim.
+    }
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName diagnostics;
+    try {
+      diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
+      if (!trim(server, diagnostics).startsWith("Trim native heap")) {
+        return false;
+      }
+    } catch (JMException | RuntimeException e) {
+      return false;
+    }
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "chorus-heap-return");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        trim(server, diagnostics);
+      } catch (JMException | RuntimeException e) {
+        // The next interval tries again; nothing is lost but memory not yet returned.
+      }
+    }, seconds, seconds, TimeUnit.SECONDS);
+    return true;
+  }
+
+  private static String trim(MBeanServer server, ObjectName diagnostics) throws JMException {
+    Object answer = server.invoke(diagnostics, "systemTrimNativeHeap", new Object[] {new String[0]},
+      new String[] {String[].class.getName()});
+    return String.valueOf(answer);
   }
 
   private static boolean isDefault(HotSpotDiagnosticMXBean vm, String flag) {
