@@ -27,7 +27,7 @@ HOLD=${HOLD:-15000}                # idle connections
 # (10 s) to pass after the last connect and its collection to finish.
 HOLD_FOR=${HOLD_FOR:-25s}
 # The capacity ramp: for each server in CAPACITY_SERVERS (chorus, node-ws, socketio-2-procs, chorus-2-nodes), msg/s
-# into a room of FANOUT_CLIENTS from CAPACITY_SENDERS clients at each of CAPACITY_RATES in turn, until a step
+# into a room of FANOUT_CLIENTS from CAPACITY_SENDERS clients (or one per 10 msg/s, if more) at each of CAPACITY_RATES in turn, until a step
 # fails (p99 >= CAPACITY_P99_MS or anything lost); the largest rate that passed is the server's capacity.
 CAPACITY_RATES=${CAPACITY_RATES:-"25 50 75 100 150 200 300 400 600 800"}
 CAPACITY_SERVERS=${CAPACITY_SERVERS:-"chorus node-ws socketio-2-procs"}
@@ -135,9 +135,11 @@ ramp() {
   local rate try ok held="none" failed=
   for rate in $CAPACITY_RATES; do
     ok=
+    # Chorus limits each connection to limits.messagesPerSecond (20): at least one sender per 10 msg/s.
+    local senders=$(( rate / 10 > CAPACITY_SENDERS ? rate / 10 : CAPACITY_SENDERS ))
     for try in $(seq "$CAPACITY_TRIES"); do
       bench capacity-$((rate * FANOUT_CLIENTS)) "$label" "$pids" fanout --url "$urls" --connections "$FANOUT_CLIENTS" \
-        --senders "$CAPACITY_SENDERS" --rate "$rate" --duration "$CAPACITY_DURATION" --warmup "$CAPACITY_WARMUP" "$@"
+        --senders "$senders" --rate "$rate" --duration "$CAPACITY_DURATION" --warmup "$CAPACITY_WARMUP" "$@"
       if passed "$LAST_RESULT"; then ok=1; break; fi
       if [ "$try" -lt "$CAPACITY_TRIES" ]; then
         # Keep the failed try beside the table (only the last try of a step is a row), then try again.
