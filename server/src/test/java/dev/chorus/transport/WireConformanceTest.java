@@ -29,6 +29,7 @@ import static dev.chorus.support.RawWebSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -94,6 +95,15 @@ class WireConformanceTest {
       List<RawWebSocket.Frame> frames = raw.framesUntilEof(TCP_GONE);
       assertEquals(1, frames.size(), "exactly one frame, a Close: " + frames);
       assertEquals(1002, frames.get(0).closeCode());
+    }
+  }
+
+  @Test
+  void deflateOfferIsDeclinedWhileTheSettingIsOff() {
+    try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate; client_no_context_takeover")) {
+      assertNull(raw.extensions(), "server.perMessageDeflate is off by default: no extension");
+      raw.send(frame(TEXT, true, 4, text("a")));
+      assertOneCloseThenEof(raw, 1002);
     }
   }
 
