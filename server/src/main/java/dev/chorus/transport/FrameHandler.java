@@ -41,8 +41,11 @@ import java.util.concurrent.TimeUnit;
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
  *   adds no Close of its own and only sees the channel go inactive.</li>
  *   <li><b>Direct writes</b> of pre-encoded text, and of {@link OutboundFrame}s framed once for a whole
- *   fan-out, written below the frame encoder as they are. Flushed once per read when written while one is
- *   in progress (replies), else with the event loop's next consolidated flush ({@link Flushes}).</li>
+ *   fan-out, written below the frame encoder as they are (with permessage-deflate, the fan-out's compressed
+ *   frame, compressed once for the event loop). Flushed once per read when written while one is in progress
+ *   (replies), else with the event loop's next consolidated flush ({@link Flushes}). Single writes (replies,
+ *   replays, echoes) and everything Vert.x writes (binary messages, pongs) go out uncompressed on every
+ *   connection: compressing them would cost CPU for each socket, and RFC 7692 lets each message choose.</li>
  * </ul>
  * A Close the client starts is answered with its status code (RFC 6455 §5.5.1) and passed on to Vert.x, which
  * records it; the TCP connection is closed once the answer is written. Confined to the channel's event loop.
@@ -55,8 +58,9 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private final long lingerMillis;
   private final CloseListener listener;
   private final Flushes flushes;
-  /** Null when permessage-deflate was not agreed. */
+  /** Both null when permessage-deflate was not agreed. */
   private final MessageInflater inflater;
+  private final DeflateCodec deflate;
   private final Utf8Validator utf8 = new Utf8Validator();
   private ChannelHandlerContext ctx;
   /** Where pre-framed bytes are written: below the frame encoder (and any extension encoder). */
@@ -89,6 +93,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     this.listener = listener;
     this.flushes = flushes;
     this.inflater = agreed == null ? null : new MessageInflater(maxMessageBytes, deflate, !agreed.clientNoContextTakeover());
+    this.deflate = agreed == null ? null : deflate;
   }
 
   @Override
@@ -337,7 +342,8 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (!closeSent) {
       // The writes after a Close are dropped by write() above, which this skips: closeSent is checked here.
-      framedOut.write(frame.retainedFrame(ctx.alloc()), quiet);
+      ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc()) : frame.retainedCompressedFrame(ctx.alloc(), deflate);
+      framedOut.write(bytes, quiet);
       flushSoon();
     }
   }

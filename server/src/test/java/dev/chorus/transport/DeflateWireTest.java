@@ -153,6 +153,33 @@ class DeflateWireTest {
     }
   }
 
+  @Test
+  void roomFanOutIsOneCompressedFrameForDeflateSocketsAndThePlainFrameForOthers() {
+    String room = "fan";
+    try (RawWebSocket one = RawWebSocket.upgradedOffering(NODE.port(), "/chat", "permessage-deflate");
+         RawWebSocket two = RawWebSocket.upgradedOffering(NODE.port(), "/chat", "permessage-deflate; client_no_context_takeover");
+         RawWebSocket plain = NODE.raw("/chat")) {
+      String[] names = {"one", "two", "plain"};
+      RawWebSocket[] sockets = {one, two, plain};
+      for (int i = 0; i < sockets.length; i++) {
+        sockets[i].sendText("{\"type\":\"join\",\"name\":\"" + names[i] + "\",\"room\":\"" + room + "\"}");
+        for (int j = 0; j <= i; j++) {
+          sockets[j].awaitText(ServerMessage.Status.joined(room, names[i]).message());
+        }
+      }
+      String words = "the same words for every socket ".repeat(12);
+      plain.sendText("{\"type\":\"chat\",\"room\":\"" + room + "\",\"message\":\"" + words + "\"}");
+      RawWebSocket.Frame toOne = one.awaitText(words);
+      RawWebSocket.Frame toTwo = two.awaitText(words);
+      RawWebSocket.Frame toPlain = plain.awaitText(words);
+      assertTrue(toOne.compressed() && toTwo.compressed(), "compressed for the deflate sockets: " + toOne + ", " + toTwo);
+      assertArrayEquals(toOne.payload(), toTwo.payload(), "the same compressed bytes for both");
+      assertTrue(toOne.payload().length < toPlain.payload().length / 4, toOne + " against " + toPlain);
+      assertFalse(toPlain.compressed(), "plain for the socket without deflate");
+      assertArrayEquals(toPlain.payload(), toOne.message(), "the same message");
+    }
+  }
+
   static Stream<Arguments> violations() {
     byte[] bomb = Deflate.compress(new byte[10 * 1024 * 1024]);
     byte[] compressed = Deflate.compress(text("fragment"));
