@@ -13,6 +13,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 /**
  * The transport of one verticle instance: accepts upgrades (answering a permessage-deflate offer when
  * server.perMessageDeflate is on), turns each accepted Vert.x WebSocket into a {@link ClientSocket}, and runs
@@ -37,6 +40,11 @@ public final class Transport {
   private Flushes flushes;
   /** The permessage-deflate state of this transport's event loop, made with its first deflate socket. */
   private DeflateCodec deflate;
+  /**
+   * Upgrades whose 101 answered permessage-deflate, until their socket is accepted, by their request headers:
+   * the socket's headers are the same map. Only an answer given here turns compression on for a socket.
+   */
+  private final Map<MultiMap, PerMessageDeflate.Agreement> answered = new IdentityHashMap<>();
 
   /**
    * A transport with {@code limits} (ping, idle timeout, outbound queue) and {@code server}'s maxMessageBytes
@@ -89,15 +97,17 @@ public final class Transport {
    * message again for every socket).
    */
   public void accept(ServerWebSocketHandshake handshake) {
-    PerMessageDeflate.Agreement agreed = agreement(handshake.headers());
-    if (agreed != null && !internals.answerExtensions(handshake, agreed.response())) {
-      // Not answered after all: the socket's headers (this same map) must not show the offer to accept() either.
-      handshake.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+    MultiMap headers = handshake.headers();
+    PerMessageDeflate.Agreement agreed = agreement(headers);
+    if (agreed != null && internals.answerExtensions(handshake, agreed.response())) {
+      answered.put(headers, agreed);
+      handshake.accept().onFailure(failure -> answered.remove(headers));
+    } else {
+      handshake.accept();
     }
-    handshake.accept();
   }
 
-  /** What the 101 answers to the upgrade request's {@code headers}: null for no extension. */
+  /** What the 101 is to answer to the upgrade request's {@code headers}: null for no extension. */
   private PerMessageDeflate.Agreement agreement(MultiMap headers) {
     if (!perMessageDeflate || headers == null || !internals.pipelineReachable() || !internals.extensionsAnswerable()) {
       return null;
@@ -110,6 +120,8 @@ public final class Transport {
    * The socket's handshake headers are released: read them before (in the handshake handler).
    */
   public ClientSocket accept(ServerWebSocket socket) {
+    MultiMap headers = socket.headers();
+    PerMessageDeflate.Agreement agreed = headers == null ? null : answered.remove(headers);
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
     socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
@@ -118,8 +130,6 @@ public final class Transport {
     if (netty != null) {
       ChannelPipeline pipeline = vertxHandler.pipeline();
       EventExecutor loop = vertxHandler.executor();
-      // The same answer as the 101's: the upgrade's headers and the settings have not changed since.
-      PerMessageDeflate.Agreement agreed = agreement(socket.headers());
       FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(loop),
         agreed == null ? null : deflateOn(loop), agreed);
       pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
