@@ -10,8 +10,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -292,6 +294,22 @@ public final class RawWebSocket implements AutoCloseable {
       throw new IOException("connection ended mid-frame");
     }
     return b;
+  }
+
+  /**
+   * The close contract from the client's side: the server's next frame is its one Close, with {@code expected};
+   * answered as a client would, it is followed by nothing but the end of the connection within {@code wait}.
+   */
+  public void assertOneCloseThenEof(int expected, Duration wait) {
+    Frame close = readFrame();
+    if (close == null || close.opcode() != CLOSE || close.closeCode() != expected) {
+      throw new AssertionError("expected one Close " + expected + ", got " + close);
+    }
+    send(frame(CLOSE, true, 0, true, Arrays.copyOf(close.payload(), 2), random));
+    List<Frame> after = framesUntilEof(wait);
+    if (!after.isEmpty()) {
+      throw new AssertionError("nothing after the Close, got " + after);
+    }
   }
 
   /** Reads frames, skipping data frames (broadcasts), until a close frame; returns its code, -1 on EOF. */

@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
@@ -73,7 +72,7 @@ class DeflateWireTest {
     try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate; server_max_window_bits=9")) {
       assertNull(raw.extensions());
       raw.send(frame(TEXT, true, 4, Deflate.compress(text("hello"))));
-      assertOneCloseThenEof(raw, 1002);
+      raw.assertOneCloseThenEof(1002, TCP_GONE);
     }
   }
 
@@ -204,7 +203,7 @@ class DeflateWireTest {
     try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate")) {
       assertEquals(PLAIN, raw.extensions());
       raw.send(frames);
-      assertOneCloseThenEof(raw, expected);
+      raw.assertOneCloseThenEof(expected, TCP_GONE);
     }
   }
 
@@ -245,15 +244,6 @@ class DeflateWireTest {
     }
   }
 
-  /** The server's one Close, answered as a client would; then nothing but the end of the connection. */
-  private static void assertOneCloseThenEof(RawWebSocket raw, int expected) {
-    RawWebSocket.Frame close = raw.readFrame();
-    assertNotNull(close, "a Close frame");
-    assertEquals(CLOSE, close.opcode(), "a Close: " + close);
-    assertEquals(expected, close.closeCode());
-    raw.send(frame(CLOSE, true, 0, Arrays.copyOf(close.payload(), 2)));
-    assertEquals(List.of(), raw.framesUntilEof(TCP_GONE), "nothing after the Close");
-  }
 
   private static byte[] frame(int opcode, boolean fin, int rsv, byte[] payload) {
     return RawWebSocket.frame(opcode, fin, rsv, true, payload, RANDOM);
