@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 /**
  * The environment variable that overrides a setting, on each component of the {@link Settings} records. The
  * name is a contract with operators: never rename one. How its text is read follows the component's type:
- * {@code int} an integer, {@code String} the trimmed text, {@code List<String>} comma-separated items.
+ * {@code int} an integer, {@code boolean} {@code true} or {@code false}, {@code String} the trimmed text,
+ * {@code List<String>} comma-separated items.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

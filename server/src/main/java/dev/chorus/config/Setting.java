@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * One setting, read by reflection from the {@link Settings} records: {@code section} is the Settings component
  * holding it, {@code key} the component of that section's record, {@code variable} its {@link Env}, {@code type}
- * the component's type (int, String or List of String). The rules the records check are here too, so every
+ * the component's type (int, boolean, String or List of String). The rules the records check are here too, so every
  * refusal names the setting the same way: {@code limits.maxConnections (MAX_CONNECTIONS) must be ...}.
  */
 record Setting(Class<?> group, String section, String key, String variable, Class<?> type) {
@@ -81,9 +81,9 @@ record Setting(Class<?> group, String section, String key, String variable, Clas
         if (env == null && FILE_ONLY.contains(section.getName() + "." + key.getName())) {
           continue;
         }
-        if (env == null || (type != int.class && type != String.class && type != List.class)) {
+        if (env == null || (type != int.class && type != boolean.class && type != String.class && type != List.class)) {
           throw new IllegalStateException(section.getName() + "." + key.getName() + " needs @Env and the type int, "
-            + "String or List<String>");
+            + "boolean, String or List<String>");
         }
         all.add(new Setting(section.getType(), section.getName(), key.getName(), env.value(), type));
       }

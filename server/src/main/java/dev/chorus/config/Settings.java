@@ -147,10 +147,14 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                               long without a garbage collection (node.HeapReturn); 0 leaves the JVM's
    *                               defaults, and flags given on the command line are always left alone. 0-3600.
    *                               Default {@code 10}
+   * @param perMessageDeflate      whether a client's permessage-deflate offer (RFC 7692) is accepted, always
+   *                               without context takeover on the server's side, so that a message is compressed
+   *                               once per node for every socket. Default {@code false}
    */
   public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
                        @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds,
-                       @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds) {
+                       @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds,
+                       @Env("PER_MESSAGE_DEFLATE") boolean perMessageDeflate) {
     public Server {
       if (instances < 0 || instances > 256) {
         throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -55,6 +56,9 @@ public final class SettingsLoader {
     .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
       .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
       .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+    .withCoercionConfig(LogicalType.Boolean, bool -> bool.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+      .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
     .build();
 
   private SettingsLoader() {
@@ -165,7 +169,10 @@ public final class SettingsLoader {
     }
   }
 
-  /** An environment value as its setting's type reads it: trimmed text, an integer, or comma-separated items. */
+  /**
+   * An environment value as its setting's type reads it: trimmed text, an integer, true or false (in any case),
+   * or comma-separated items.
+   */
   private static JsonNode fromEnvironment(Setting setting, String value) {
     String trimmed = value.trim();
     if (setting.type() == int.class) {
@@ -174,6 +181,12 @@ public final class SettingsLoader {
       } catch (NumberFormatException e) {
         throw new SettingsException(setting.variable() + " must be an integer, got '" + value + "'");
       }
+    }
+    if (setting.type() == boolean.class) {
+      if (!trimmed.equalsIgnoreCase("true") && !trimmed.equalsIgnoreCase("false")) {
+        throw new SettingsException(setting.variable() + " must be true or false, got '" + value + "'");
+      }
+      return BooleanNode.valueOf(trimmed.equalsIgnoreCase("true"));
     }
     if (setting.type() == List.class) {
       ArrayNode list = JSON.createArrayNode();
@@ -206,6 +219,7 @@ public final class SettingsLoader {
       for (Setting setting : Setting.ALL) {
         if (setting.path().equals(path)) {
           throw new SettingsException(path + " must be " + (setting.type() == int.class ? "an integer"
+            : setting.type() == boolean.class ? "true or false"
             : setting.type() == List.class ? "a list of strings" : "a string"));
         }
       }

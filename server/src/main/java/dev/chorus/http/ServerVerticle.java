@@ -51,7 +51,7 @@ public final class ServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ChorusMetrics metrics = node.metrics();
-    transport = new Transport(vertx, settings.limits(), settings.server().maxMessageBytes(), metrics::serverClosed);
+    transport = new Transport(vertx, settings.limits(), settings.server(), metrics::serverClosed);
     transport.start();
     LocalHub hub = new LocalHub(vertx, node.history(), settings.rooms(), metrics);
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics, node.probe());
@@ -97,7 +97,7 @@ public final class ServerVerticle extends VerticleBase {
     }
     Admission admission = node.upgrades().admit(handshake.headers());
     if (admission.accepted()) {
-      handshake.accept();
+      transport.accept(handshake);
     } else {
       handshake.reject(admission.httpStatus());
     }

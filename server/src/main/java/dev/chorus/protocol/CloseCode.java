@@ -14,6 +14,11 @@ public enum CloseCode {
   UNSUPPORTED_DATA(1003, "text messages only", false),
   /** A text message that is not valid UTF-8. */
   INVALID_PAYLOAD(1007, "invalid UTF-8", false),
+  /**
+   * A compressed message (permessage-deflate) that is not deflate data. RFC 7692 names no code; the payload
+   * is not what its frame says it is, as with invalid UTF-8.
+   */
+  INVALID_COMPRESSED(1007, "invalid compressed data", false),
   /** Sustained sending beyond the rate limit. */
   RATE_LIMIT_EXCEEDED(1008, "rate limit exceeded", false),
   /** The client stopped reading: its outbound queue stayed full past limits.slowConsumerTimeoutMillis. */

@@ -20,7 +20,8 @@ import java.util.List;
  * RFC 6455 frames from a client's bytes, in place of Netty's decoder, so that a violation never costs the
  * decoder its place in the stream: every frame header is read whole, and a frame that breaks a rule is
  * skipped by its length. The rules (each answered with a {@link Violation} for {@link FrameHandler}):
- * reserved bits (no extension is negotiated), unmasked frames, reserved opcodes, control frames that are
+ * reserved bits (RSV1 only on the first frame of a data message, and only where permessage-deflate was
+ * agreed: it marks the message compressed, RFC 7692 §6), unmasked frames, reserved opcodes, control frames that are
  * fragmented or over 125 bytes, continuations without a start and new messages inside one, lengths not in
  * their shortest form: 1002; a frame over the size limit: 1009; a Close with a one-byte body or an invalid
  * code: 1002, with a reason that is not UTF-8: 1007.
@@ -43,18 +44,25 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
 
   private enum State { HEADER, PAYLOAD, SKIP, DISCARD }
 
+  /** RFC 7692's "Per-Message Compressed" bit in the first byte of a frame. */
+  static final int RSV1 = 0x40;
+
   private final int maxFrameBytes;
+  private final boolean compression;
   private final Utf8Validator closeReason = new Utf8Validator();
   private State state = State.HEADER;
   private boolean fin;
+  private int rsv;
   private int opcode;
   private long length;
   private int mask;
   private boolean inMessage;
   private boolean violated;
 
-  FrameDecoder(int maxFrameBytes) {
+  /** Frames up to {@code maxFrameBytes}; {@code compression} when permessage-deflate was agreed. */
+  FrameDecoder(int maxFrameBytes, boolean compression) {
     this.maxFrameBytes = maxFrameBytes;
+    this.compression = compression;
   }
 
   @Override
@@ -109,6 +117,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     mask = masked ? in.getInt(at + 2 + extended) : 0;
     in.skipBytes(size);
     fin = (first & 0x80) != 0;
+    rsv = (first >> 4) & 0x7;
     opcode = first & 0x0F;
     length = frameLength;
     if (frameLength < 0) {
@@ -132,7 +141,9 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
   }
 
   private CloseCode check(int first, boolean masked, int shortLength, long frameLength) {
-    if ((first & 0x70) != 0 || !masked) {
+    int reserved = first & 0x70;
+    boolean compressed = reserved == RSV1 && compression && (opcode == TEXT || opcode == BINARY);
+    if ((reserved != 0 && !compressed) || !masked) {
       return CloseCode.PROTOCOL_ERROR;
     }
     if (opcode >= CLOSE) {
@@ -167,11 +178,11 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     switch (opcode) {
       case TEXT -> {
         inMessage = !fin;
-        out.add(new TextWebSocketFrame(fin, 0, payload));
+        out.add(new TextWebSocketFrame(fin, rsv, payload));
       }
       case BINARY -> {
         inMessage = !fin;
-        out.add(new BinaryWebSocketFrame(fin, 0, payload));
+        out.add(new BinaryWebSocketFrame(fin, rsv, payload));
       }
       case CONTINUATION -> {
         inMessage = !fin;

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  *   every later one of that type). Empty fragments anywhere, any number of continuations up to the size
  *   limit, control frames between fragments. A message over the limit: 1009. Text is validated as UTF-8
  *   across its fragments, failing at the first invalid byte: 1007.</li>
+ *   <li><b>Compressed messages</b> (RSV1 on the first frame, where permessage-deflate was agreed): joined
+ *   like the others, then inflated ({@link MessageInflater}) with the size limit on the inflated size (the
+ *   compressed one may not pass it either): 1009; data that is not deflate: 1007; then UTF-8 as above.</li>
  *   <li><b>Protocol violations</b> found by the decoder ({@link FrameDecoder.Violation}): closed with their
  *   code; when the broken frame was the client's Close, the TCP connection is closed once ours is written.</li>
  *   <li><b>The close contract</b> ({@link ClientSocket}): one Close frame, nothing after it, input discarded
@@ -38,8 +41,11 @@ import java.util.concurrent.TimeUnit;
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
  *   adds no Close of its own and only sees the channel go inactive.</li>
  *   <li><b>Direct writes</b> of pre-encoded text, and of {@link OutboundFrame}s framed once for a whole
- *   fan-out, written below the frame encoder as they are. Flushed once per read when written while one is
- *   in progress (replies), else with the event loop's next consolidated flush ({@link Flushes}).</li>
+ *   fan-out, written below the frame encoder as they are (with permessage-deflate, the fan-out's compressed
+ *   frame, compressed once for the event loop). Flushed once per read when written while one is in progress
+ *   (replies), else with the event loop's next consolidated flush ({@link Flushes}). Single writes (replies,
+ *   replays, echoes) and everything Vert.x writes (binary messages, pongs) go out uncompressed on every
+ *   connection: compressing them would cost CPU for each socket, and RFC 7692 lets each message choose.</li>
  * </ul>
  * A Close the client starts is answered with its status code (RFC 6455 §5.5.1) and passed on to Vert.x, which
  * records it; the TCP connection is closed once the answer is written. Confined to the channel's event loop.
@@ -52,6 +58,9 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private final long lingerMillis;
   private final CloseListener listener;
   private final Flushes flushes;
+  /** Both null when permessage-deflate was not agreed. */
+  private final MessageInflater inflater;
+  private final DeflateCodec deflate;
   private final Utf8Validator utf8 = new Utf8Validator();
   private ChannelHandlerContext ctx;
   /** Where pre-framed bytes are written: below the frame encoder (and any extension encoder). */
@@ -59,6 +68,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private ChannelPromise quiet;
   private ByteBuf fragments;
   private boolean fragmentsText;
+  private boolean fragmentsCompressed;
   private boolean closeSent;
   private ChannelFuture closeWritten;
   private ScheduledFuture<?> linger;
@@ -69,10 +79,21 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
 
   /** {@code flushes} consolidates this socket's flushes with its event loop's others; null: each flushed at once. */
   FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener, Flushes flushes) {
+    this(maxMessageBytes, lingerMillis, listener, flushes, null, null);
+  }
+
+  /**
+   * A socket with permessage-deflate {@code agreed} (null: without it), sharing {@code deflate} with the other
+   * sockets of its event loop.
+   */
+  FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener, Flushes flushes, DeflateCodec deflate,
+               PerMessageDeflate.Agreement agreed) {
     this.maxMessageBytes = maxMessageBytes;
     this.lingerMillis = lingerMillis;
     this.listener = listener;
     this.flushes = flushes;
+    this.inflater = agreed == null ? null : new MessageInflater(maxMessageBytes, deflate, !agreed.clientNoContextTakeover());
+    this.deflate = agreed == null ? null : deflate;
   }
 
   @Override
@@ -88,6 +109,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseFragments();
+    endInflater();
   }
 
   // ---- inbound
@@ -128,13 +150,21 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   }
 
   private void startMessage(WebSocketFrame frame) {
-    // The decoder refuses a new message inside a fragmented one; frames are within the size limit.
+    // The decoder refuses a new message inside a fragmented one; frames are within the size limit; RSV1
+    // comes only where permessage-deflate was agreed.
     boolean text = frame instanceof TextWebSocketFrame;
-    if (text && !utf8.check(frame.content())) {
+    boolean compressed = inflater != null && (frame.rsv() & 0x4) != 0;
+    if (text && !compressed && !utf8.check(frame.content())) {
       refuse(frame, CloseCode.INVALID_PAYLOAD);
       return;
     }
     if (frame.isFinalFragment()) {
+      if (compressed) {
+        ByteBuf whole = frame.content().retain();
+        frame.release();
+        deliverCompressed(whole, text);
+        return;
+      }
       if (text && !utf8.finish()) {
         refuse(frame, CloseCode.INVALID_PAYLOAD);
         return;
@@ -143,6 +173,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       return;
     }
     fragmentsText = text;
+    fragmentsCompressed = compressed;
     int first = frame.content().readableBytes();
     fragments = Unpooled.buffer((int) Math.min(maxMessageBytes, Math.max(256L, 2L * first)), maxMessageBytes);
     append(frame);
@@ -156,7 +187,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     }
     if (fragments.readableBytes() + frame.content().readableBytes() > maxMessageBytes) {
       refuse(frame, CloseCode.MESSAGE_TOO_BIG);
-    } else if (fragmentsText && !utf8.check(frame.content())) {
+    } else if (fragmentsText && !fragmentsCompressed && !utf8.check(frame.content())) {
       refuse(frame, CloseCode.INVALID_PAYLOAD);
     } else {
       append(frame);
@@ -175,13 +206,41 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     if (!last) {
       return;
     }
+    ByteBuf whole = fragments;
+    fragments = null;
+    if (fragmentsCompressed) {
+      deliverCompressed(whole, fragmentsText);
+      return;
+    }
     if (fragmentsText && !utf8.finish()) {
+      whole.release();
       close(CloseCode.INVALID_PAYLOAD);
       return;
     }
-    ByteBuf whole = fragments;
-    fragments = null;
-    ctx.fireChannelRead(fragmentsText ? new TextWebSocketFrame(true, 0, whole) : new BinaryWebSocketFrame(true, 0, whole));
+    deliver(whole, fragmentsText);
+  }
+
+  /** Inflates a whole compressed message (released here), checks it and hands it on. */
+  private void deliverCompressed(ByteBuf compressed, boolean text) {
+    ByteBuf inflated;
+    try {
+      inflated = inflater.inflate(compressed);
+    } catch (MessageInflater.Refused refused) {
+      close(refused.code());
+      return;
+    } finally {
+      compressed.release();
+    }
+    if (text && !(utf8.check(inflated) && utf8.finish())) {
+      inflated.release();
+      close(CloseCode.INVALID_PAYLOAD);
+      return;
+    }
+    deliver(inflated, text);
+  }
+
+  private void deliver(ByteBuf whole, boolean text) {
+    ctx.fireChannelRead(text ? new TextWebSocketFrame(true, 0, whole) : new BinaryWebSocketFrame(true, 0, whole));
   }
 
   /** The client started the close: answer with its code, let Vert.x record it, close TCP once written. */
@@ -222,6 +281,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   public void channelInactive(ChannelHandlerContext ctx) {
     closeSent = true;
     releaseFragments();
+    endInflater();
     if (linger != null) {
       linger.cancel(false);
     }
@@ -234,6 +294,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       fragments = null;
     }
     utf8.reset();
+  }
+
+  private void endInflater() {
+    if (inflater != null) {
+      inflater.end();
+    }
   }
 
   // ---- outbound: the gate for what Vert.x writes
@@ -276,7 +342,8 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (!closeSent) {
       // The writes after a Close are dropped by write() above, which this skips: closeSent is checked here.
-      framedOut.write(frame.retainedFrame(ctx.alloc()), quiet);
+      ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc()) : frame.retainedCompressedFrame(ctx.alloc(), deflate);
+      framedOut.write(bytes, quiet);
       flushSoon();
     }
   }

@@ -10,6 +10,10 @@ import io.netty.buffer.ByteBufAllocator;
  * duplicate: the bytes are neither copied nor encoded again, but each duplicate is a small object of its own
  * (Netty 4.2's default allocator does not recycle them). A fan-out makes one, offers it to each socket, then
  * {@link #release releases} it; a socket whose write is still queued keeps its own reference.
+ * <p>Sockets with permessage-deflate write a second variant, built the same way the first time one of them
+ * writes it: the message compressed once by the event loop's {@link DeflateCodec}, without context, so the
+ * same bytes are right for every such socket. When compressing does not make the message smaller, they write
+ * the plain frame instead. Sockets without deflate never cause the compressed one to be built.
  * <p>Confined to the event loop of the fan-out; the sockets it is offered to live there too.
  */
 public final class OutboundFrame {
@@ -18,6 +22,9 @@ public final class OutboundFrame {
 
   private final byte[] utf8;
   private ByteBuf framed;
+  /** The compressed frame; null before it is tried, and after when compressing did not make it smaller. */
+  private ByteBuf compressed;
+  private boolean compressionTried;
 
   private OutboundFrame(byte[] utf8) {
     this.utf8 = utf8;
@@ -41,20 +48,41 @@ public final class OutboundFrame {
     return framed.retainedDuplicate();
   }
 
-  /** Ends the fan-out: the shared buffer is freed once the last queued write of it is done. */
+  /**
+   * For a socket with permessage-deflate: a reference of its own to the compressed frame, compressed with
+   * {@code deflate} (its event loop's) on the first call, or to the plain frame when compressing does not
+   * make the message smaller.
+   */
+  ByteBuf retainedCompressedFrame(ByteBufAllocator allocator, DeflateCodec deflate) {
+    if (!compressionTried) {
+      compressionTried = true;
+      compressed = deflate.compressedTextFrame(allocator, utf8);
+    }
+    return compressed != null ? compressed.retainedDuplicate() : retainedFrame(allocator);
+  }
+
+  /** Ends the fan-out: the shared buffers are freed once the last queued write of them is done. */
   public void release() {
     if (framed != null) {
       framed.release();
       framed = null;
     }
+    if (compressed != null) {
+      compressed.release();
+      compressed = null;
+    }
   }
 
   /** The frame of one final text message: 2, 4 or 10 bytes of header, then the payload. */
   static ByteBuf frame(ByteBufAllocator allocator, byte[] payload) {
-    int length = payload.length;
+    return frame(allocator, FIN_TEXT, payload, payload.length);
+  }
+
+  /** A frame of {@code length} bytes of {@code payload}, its first byte {@code first} (FIN, RSV and opcode). */
+  static ByteBuf frame(ByteBufAllocator allocator, int first, byte[] payload, int length) {
     int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
     ByteBuf frame = allocator.directBuffer(header + length, header + length);
-    frame.writeByte(FIN_TEXT);
+    frame.writeByte(first);
     if (length < 126) {
       frame.writeByte(length);
     } else if (length <= 0xFFFF) {
@@ -62,6 +90,6 @@ public final class OutboundFrame {
     } else {
       frame.writeByte(127).writeLong(length);
     }
-    return frame.writeBytes(payload);
+    return frame.writeBytes(payload, 0, length);
   }
 }

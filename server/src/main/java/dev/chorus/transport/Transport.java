@@ -4,16 +4,23 @@ import dev.chorus.config.Settings;
 import dev.chorus.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * The transport of one verticle instance: turns each accepted Vert.x WebSocket into a {@link ClientSocket},
- * and runs the heartbeat and the slow-consumer checks over this event loop's sockets. Build and use it on
- * the verticle's event loop.
+ * The transport of one verticle instance: accepts upgrades (answering a permessage-deflate offer when
+ * server.perMessageDeflate is on), turns each accepted Vert.x WebSocket into a {@link ClientSocket}, and runs
+ * the heartbeat and the slow-consumer checks over this event loop's sockets. Build and use it on the
+ * verticle's event loop.
  */
 public final class Transport {
 
@@ -24,23 +31,32 @@ public final class Transport {
   private static final String FRAME_HANDLER = "chorus-frames";
 
   private final int maxMessageBytes;
+  private final boolean perMessageDeflate;
   private final CloseListener listener;
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
   private final SlowConsumers slowConsumers;
   /** The consolidated flushes of this transport's event loop, made with its first socket. */
   private Flushes flushes;
+  /** The permessage-deflate state of this transport's event loop, made with its first deflate socket. */
+  private DeflateCodec deflate;
+  /**
+   * Upgrades whose 101 answered permessage-deflate, until their socket is accepted, by their request headers:
+   * the socket's headers are the same map. Only an answer given here turns compression on for a socket.
+   */
+  private final Map<MultiMap, PerMessageDeflate.Agreement> answered = new IdentityHashMap<>();
 
   /**
-   * A transport with {@code limits} (ping, idle timeout, outbound queue) and server.maxMessageBytes, telling
-   * {@code listener} of every close the server starts.
+   * A transport with {@code limits} (ping, idle timeout, outbound queue) and {@code server}'s maxMessageBytes
+   * and perMessageDeflate, telling {@code listener} of every close the server starts.
    */
-  public Transport(Vertx vertx, Settings.Limits limits, int maxMessageBytes, CloseListener listener) {
-    this(vertx, limits, maxMessageBytes, listener, NodeInternals.INSTANCE);
+  public Transport(Vertx vertx, Settings.Limits limits, Settings.Server server, CloseListener listener) {
+    this(vertx, limits, server, listener, NodeInternals.INSTANCE);
   }
 
-  Transport(Vertx vertx, Settings.Limits limits, int maxMessageBytes, CloseListener listener, VertxInternals internals) {
-    this.maxMessageBytes = maxMessageBytes;
+  Transport(Vertx vertx, Settings.Limits limits, Settings.Server server, CloseListener listener, VertxInternals internals) {
+    this.maxMessageBytes = server.maxMessageBytes();
+    this.perMessageDeflate = server.perMessageDeflate();
     this.listener = listener;
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
@@ -50,8 +66,8 @@ public final class Transport {
   /**
    * The WebSocket options of the HTTP server: frames and messages up to {@code maxMessageBytes} (a larger
    * frame is refused with 1009 as soon as its header arrives, a larger message as soon as a fragment takes
-   * it over), and no compression (per-connection compressor state costs memory and CPU for every socket of
-   * a broadcast).
+   * it over), and none of Vert.x's compression (per-connection compressor state costs memory and CPU for
+   * every socket of a broadcast): permessage-deflate is the transport's own ({@link #accept(ServerWebSocketHandshake)}).
    */
   public static HttpServerOptions configure(HttpServerOptions options, int maxMessageBytes) {
     return options
@@ -74,10 +90,38 @@ public final class Transport {
   }
 
   /**
+   * Accepts an admitted upgrade: call from the WebSocket handshake handler instead of {@code handshake.accept()}.
+   * With server.perMessageDeflate on, the first acceptable permessage-deflate offer ({@link PerMessageDeflate})
+   * is answered in the 101. Only where the transport owns the frames: with the {@link PublicWire} fallback no
+   * extension is negotiated (Vert.x's own permessage-deflate is left off, since it would compress every
+   * message again for every socket).
+   */
+  public void accept(ServerWebSocketHandshake handshake) {
+    MultiMap headers = handshake.headers();
+    PerMessageDeflate.Agreement agreed = agreement(headers);
+    if (agreed != null && internals.answerExtensions(handshake, agreed.response())) {
+      answered.put(headers, agreed);
+      handshake.accept().onFailure(failure -> answered.remove(headers));
+    } else {
+      handshake.accept();
+    }
+  }
+
+  /** What the 101 is to answer to the upgrade request's {@code headers}: null for no extension. */
+  private PerMessageDeflate.Agreement agreement(MultiMap headers) {
+    if (!perMessageDeflate || headers == null || !internals.pipelineReachable() || !internals.extensionsAnswerable()) {
+      return null;
+    }
+    return PerMessageDeflate.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+  }
+
+  /**
    * Takes over a freshly accepted socket: call first thing in the WebSocket handler, on its event loop.
    * The socket's handshake headers are released: read them before (in the handshake handler).
    */
   public ClientSocket accept(ServerWebSocket socket) {
+    MultiMap headers = socket.headers();
+    PerMessageDeflate.Agreement agreed = headers == null ? null : answered.remove(headers);
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
     socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
@@ -85,12 +129,14 @@ public final class Transport {
     Wire wire;
     if (netty != null) {
       ChannelPipeline pipeline = vertxHandler.pipeline();
-      FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(vertxHandler.executor()));
+      EventExecutor loop = vertxHandler.executor();
+      FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(loop),
+        agreed == null ? null : deflateOn(loop), agreed);
       pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
       // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x 5.0
       // hands the socket over before any frame is read (bytes behind the upgrade request wait in the HTTP
       // decoder), so the stream is at a frame boundary here.
-      pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes));
+      pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes, agreed != null));
       pipeline.remove(netty);
       wire = frames;
     } else {
@@ -113,6 +159,14 @@ public final class Transport {
       flushes = new Flushes(loop);
     }
     return flushes.runsOn(loop) ? flushes : null;
+  }
+
+  /** The permessage-deflate state of {@code loop}; a socket on another one gets a state of its own. */
+  private DeflateCodec deflateOn(EventExecutor loop) {
+    if (deflate == null) {
+      deflate = new DeflateCodec(loop);
+    }
+    return deflate.runsOn(loop) ? deflate : new DeflateCodec(loop);
   }
 
   /** Whether this transport reaches the Netty pipeline (false: Vert.x's public behaviour). */

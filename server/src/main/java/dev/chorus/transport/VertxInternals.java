@@ -2,7 +2,11 @@ package dev.chorus.transport;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +16,7 @@ import java.lang.reflect.Method;
 
 /**
  * Every use of Vert.x internals in Chorus, found by name when a transport is built, so that the build never
- * depends on where Vert.x keeps its implementation classes (5.1 moved some of them). Each of the two parts
+ * depends on where Vert.x keeps its implementation classes (5.1 moved some of them). Each of the three parts
  * works on its own; a part whose internals are not found is logged once and left out, and the node serves
  * with Vert.x's public behaviour instead:
  * <ul>
@@ -30,28 +34,39 @@ import java.lang.reflect.Method;
  *       <li>the handshake headers let go, after everything that reads them.</li>
  *     </ul>
  *   Without it, sockets are served as Vert.x builds them: larger, never wrong.</li>
+ *   <li><b>The handshake's response headers</b> (the upgrade request a {@code ServerWebSocketHandshake} keeps,
+ *   whose response headers Vert.x hands to Netty's handshaker for the 101): where the transport answers a
+ *   permessage-deflate offer. Vert.x's own permessage-deflate cannot be used instead: Netty's handshaker
+ *   answers server_no_context_takeover only when the client asked for it, and its encoder compresses every
+ *   message again for every socket. Without this part (or without the pipeline), no extension is
+ *   negotiated.</li>
  * </ul>
  * Immutable once found; shared by the verticles of a node.
  */
 final class VertxInternals {
 
   /** Where Vert.x 5.0 keeps what Chorus uses. */
-  record Names(String webSocketInternal, String connection, String handler, String webSocketBase) {
+  record Names(String webSocketInternal, String connection, String handler, String webSocketBase,
+               String webSocketHandshake) {
     static final Names VERTX_5_0 = new Names(
       "io.vertx.core.internal.http.WebSocketInternal",
       "io.vertx.core.net.impl.VertxConnection",
       "io.vertx.core.net.impl.VertxHandler",
-      "io.vertx.core.http.impl.WebSocketImplBase");
+      "io.vertx.core.http.impl.WebSocketImplBase",
+      "io.vertx.core.http.impl.ServerWebSocketHandshaker");
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
 
   private final Method channelHandlerContext;
   private final Lean lean;
+  /** The upgrade request of a handshake; null when not found. */
+  private final Field handshakeRequest;
 
-  private VertxInternals(Method channelHandlerContext, Lean lean) {
+  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest) {
     this.channelHandlerContext = channelHandlerContext;
     this.lean = lean;
+    this.handshakeRequest = handshakeRequest;
   }
 
   /** The internals of the Vert.x on the class path, each part logged once if missing. */
@@ -67,7 +82,19 @@ final class VertxInternals {
       LOG.warn("WebSockets use Vert.x's public API only (its close, fragment and UTF-8 handling): this Vert.x's internals differ ({})",
         e.toString());
     }
-    return new VertxInternals(context, Lean.find(names));
+    Field request = null;
+    try {
+      request = Class.forName(names.webSocketHandshake()).getDeclaredField("request");
+      if (!HttpServerRequest.class.isAssignableFrom(request.getType())) {
+        throw new NoSuchFieldException("request is a " + request.getType().getName());
+      }
+      request.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      request = null;
+      LOG.warn("WebSockets negotiate no extension (server.perMessageDeflate has no effect): this Vert.x's internals "
+        + "differ ({})", e.toString());
+    }
+    return new VertxInternals(context, Lean.find(names), request);
   }
 
   /** Whether {@link #pipeline} can reach sockets' pipelines. */
@@ -78,6 +105,29 @@ final class VertxInternals {
   /** Whether sockets are made lean. */
   boolean leanAvailable() {
     return lean != null;
+  }
+
+  /** Whether {@link #answerExtensions} can reach a handshake's response. */
+  boolean extensionsAnswerable() {
+    return handshakeRequest != null;
+  }
+
+  /**
+   * Sets the Sec-WebSocket-Extensions header of the 101 that {@code handshake.accept()} will write; false
+   * when its response cannot be reached (then the 101 names no extension).
+   */
+  boolean answerExtensions(ServerWebSocketHandshake handshake, String extensions) {
+    if (handshakeRequest == null || !handshakeRequest.getDeclaringClass().isInstance(handshake)) {
+      return false;
+    }
+    try {
+      MultiMap headers = ((HttpServerRequest) handshakeRequest.get(handshake)).response().headers();
+      headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("a WebSocket handshake's response cannot be reached: {}", e.toString());
+      return false;
+    }
   }
 
   /** The Netty context of Vert.x's handler for {@code socket}, or null when it cannot be reached. */

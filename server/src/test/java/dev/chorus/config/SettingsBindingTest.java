@@ -60,7 +60,10 @@ class SettingsBindingTest {
     "{\"logging\":{\"format\":{}}}                      | logging.format must be a string",
     "{\"cluster\":{\"members\":\"10.0.0.1\"}}           | cluster.members must be a list of strings",
     "{\"security\":{\"allowedOrigins\":[1]}}            | security.allowedOrigins must be a list of strings",
-    "{\"security\":{\"allowedOrigins\":[null]}}         | security.allowedOrigins must be a list of strings"})
+    "{\"security\":{\"allowedOrigins\":[null]}}         | security.allowedOrigins must be a list of strings",
+    "{\"server\":{\"perMessageDeflate\":\"true\"}}       | server.perMessageDeflate must be true or false",
+    "{\"server\":{\"perMessageDeflate\":1}}            | server.perMessageDeflate must be true or false",
+    "{\"server\":{\"perMessageDeflate\":null}}         | server.perMessageDeflate must be true or false"})
   void wrongTypeIsRefusedNamingTheSetting(String json, String message) throws IOException {
     assertEquals(message, refusal(json).getMessage());
   }

@@ -37,6 +37,19 @@ class SettingsLoaderTest {
     assertEquals(0, settings.server().instances());
     assertEquals(65536, settings.server().maxMessageBytes());
     assertEquals(10, settings.server().shutdownTimeoutSeconds());
+    assertEquals(false, settings.server().perMessageDeflate());
+  }
+
+  @ParameterizedTest(name = "PER_MESSAGE_DEFLATE={0}")
+  @CsvSource({"true, true", "' TRUE ', true", "false, false", "False, false"})
+  void booleanFromTheEnvironmentIsTrueOrFalseInAnyCase(String value, boolean expected) {
+    assertEquals(expected, SettingsLoader.load(Map.of("PER_MESSAGE_DEFLATE", value), dir).server().perMessageDeflate());
+  }
+
+  @Test
+  void booleanFromTheFileIsTakenAsWritten() throws IOException {
+    writeConfig("{\"server\":{\"perMessageDeflate\":true}}");
+    assertEquals(true, SettingsLoader.load(Map.of(), dir).server().perMessageDeflate());
   }
 
   @Test
@@ -84,7 +97,9 @@ class SettingsLoaderTest {
     "CLUSTER_MEMBERS  | 10.0.0.1:x  | cluster.members (CLUSTER_MEMBERS) must list host[:port] entries, got '10.0.0.1:x'",
     "CLUSTER_NAME     | ' '         | cluster.name (CLUSTER_NAME) must not be empty",
     "SERVER_INSTANCES | -2          | server.instances (SERVER_INSTANCES) must be 0 (one per core) to 256, got -2",
-    "MAX_MESSAGE_BYTES | 10         | server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got 10"})
+    "MAX_MESSAGE_BYTES | 10         | server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got 10",
+    "PER_MESSAGE_DEFLATE | yes      | PER_MESSAGE_DEFLATE must be true or false, got 'yes'",
+    "PER_MESSAGE_DEFLATE | 1        | PER_MESSAGE_DEFLATE must be true or false, got '1'"})
   void badEnvironmentValueNamesTheSetting(String variable, String value, String message) {
     SettingsException failure = assertThrows(SettingsException.class,
       () -> SettingsLoader.load(Map.of(variable, value), dir));

@@ -10,7 +10,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -27,15 +32,29 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int PING = 0x9;
   public static final int PONG = 0xA;
 
-  /** A frame from the server. */
-  public record Frame(int opcode, boolean fin, byte[] payload) {
+  /** A frame from the server; {@code rsv} its three reserved bits (4: RSV1, compressed with permessage-deflate). */
+  public record Frame(int opcode, boolean fin, int rsv, byte[] payload) {
     @Override
     public String toString() {
-      return opcode == CLOSE ? "Close(" + closeCode() + ")" : "Frame(opcode " + opcode + ", " + payload.length + " bytes)";
+      return opcode == CLOSE ? "Close(" + closeCode() + ")"
+        : "Frame(opcode " + opcode + (compressed() ? ", compressed" : "") + ", " + payload.length + " bytes)";
+    }
+
+    /** Whether RSV1 is set: a message compressed with permessage-deflate. */
+    public boolean compressed() {
+      return (rsv & 4) != 0;
+    }
+
+    /**
+     * The message the frame carries: its payload, inflated on its own when compressed (the server compresses
+     * every message without context takeover).
+     */
+    public byte[] message() {
+      return compressed() ? Deflate.inflate(payload) : payload;
     }
 
     public String text() {
-      return new String(payload, StandardCharsets.UTF_8);
+      return new String(message(), StandardCharsets.UTF_8);
     }
 
     /** The status code of a close frame, 1005 when it has none. */
@@ -49,6 +68,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
   private final Random random = new Random();
+  private String extensions;
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -79,6 +99,56 @@ public final class RawWebSocket implements AutoCloseable {
       throw new AssertionError("upgrade answered " + status);
     }
     return raw;
+  }
+
+  /**
+   * Opens a connection and upgrades to {@code path} offering {@code extensions} (a Sec-WebSocket-Extensions
+   * value); fails unless the answer is 101. {@link #extensions()} tells what the server answered.
+   */
+  public static RawWebSocket upgradedOffering(int port, String path, String extensions) {
+    RawWebSocket raw = open(port);
+    Head head = raw.handshakeHead(upgradeRequest(port, path, "Sec-WebSocket-Extensions: " + extensions + "\r\n"));
+    if (head.status() != 101) {
+      raw.close();
+      throw new AssertionError("upgrade answered " + head.status());
+    }
+    raw.extensions = head.header("Sec-WebSocket-Extensions");
+    return raw;
+  }
+
+  /** The Sec-WebSocket-Extensions the server's 101 answered to {@link #upgradedOffering}, or null. */
+  public String extensions() {
+    return extensions;
+  }
+
+  /** An HTTP answer's status and headers (names in lower case, repeated ones joined with ", "); status -1: none. */
+  public record Head(int status, Map<String, String> headers) {
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Sends an HTTP request and reads the status and headers of the answer. */
+  public Head handshakeHead(String request) {
+    send(request.getBytes(StandardCharsets.ISO_8859_1));
+    try {
+      String head = readHead();
+      if (head == null) {
+        return new Head(-1, Map.of());
+      }
+      String[] lines = head.split("\r\n");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        if (colon > 0) {
+          headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+            (a, b) -> a + ", " + b);
+        }
+      }
+      return new Head(Integer.parseInt(lines[0].split(" ", 3)[1]), headers);
+    } catch (IOException e) {
+      return new Head(-1, Map.of());
+    }
   }
 
   /** A valid upgrade request with {@code extraHeaders} (each ending in CRLF) added. */
@@ -210,7 +280,7 @@ public final class RawWebSocket implements AutoCloseable {
       if (payload.length < length) {
         return null;
       }
-      return new Frame(first & 0xF, (first & 0x80) != 0, payload);
+      return new Frame(first & 0xF, (first & 0x80) != 0, (first >> 4) & 7, payload);
     } catch (SocketTimeoutException e) {
       throw new AssertionError("no frame within the socket timeout", e);
     } catch (IOException e) {
@@ -224,6 +294,22 @@ public final class RawWebSocket implements AutoCloseable {
       throw new IOException("connection ended mid-frame");
     }
     return b;
+  }
+
+  /**
+   * The close contract from the client's side: the server's next frame is its one Close, with {@code expected};
+   * answered as a client would, it is followed by nothing but the end of the connection within {@code wait}.
+   */
+  public void assertOneCloseThenEof(int expected, Duration wait) {
+    Frame close = readFrame();
+    if (close == null || close.opcode() != CLOSE || close.closeCode() != expected) {
+      throw new AssertionError("expected one Close " + expected + ", got " + close);
+    }
+    send(frame(CLOSE, true, 0, true, Arrays.copyOf(close.payload(), 2), random));
+    List<Frame> after = framesUntilEof(wait);
+    if (!after.isEmpty()) {
+      throw new AssertionError("nothing after the Close, got " + after);
+    }
   }
 
   /** Reads frames, skipping data frames (broadcasts), until a close frame; returns its code, -1 on EOF. */

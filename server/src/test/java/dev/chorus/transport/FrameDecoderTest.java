@@ -8,17 +8,20 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
 import static dev.chorus.support.RawWebSocket.BINARY;
 import static dev.chorus.support.RawWebSocket.CLOSE;
+import static dev.chorus.support.RawWebSocket.CONTINUATION;
 import static dev.chorus.support.RawWebSocket.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +35,7 @@ class FrameDecoderTest {
 
   private static final int LIMIT = 100_000;
   private final Random random = new Random(42);
-  private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMIT));
+  private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMIT, false));
 
   @AfterEach
   void finishClean() {
@@ -118,6 +121,55 @@ class FrameDecoderTest {
     byte[] bytes = {(byte) 0x89, (byte) (0x80 | 126), 0, 5, 1, 2, 3, 4, 'a', 'b', 'c', 'd', 'e'};
     channel.writeInbound(Unpooled.wrappedBuffer(bytes));
     assertEquals(new FrameDecoder.Violation(CloseCode.PROTOCOL_ERROR, false), channel.readInbound());
+  }
+
+  @Test
+  void reservedBit1IsAViolationWithoutDeflate() {
+    channel.writeInbound(Unpooled.wrappedBuffer(RawWebSocket.frame(TEXT, true, 4, true, "a".getBytes(), random)));
+    assertEquals(new FrameDecoder.Violation(CloseCode.PROTOCOL_ERROR, false), channel.readInbound());
+  }
+
+  @Test
+  void withDeflateRsv1MarksTheFirstFrameOfADataMessage() {
+    EmbeddedChannel deflate = new EmbeddedChannel(new FrameDecoder(LIMIT, true));
+    deflate.writeInbound(Unpooled.wrappedBuffer(RawWebSocket.frame(TEXT, false, 4, true, "a".getBytes(), random),
+      RawWebSocket.frame(CONTINUATION, true, 0, true, "b".getBytes(), random),
+      RawWebSocket.frame(BINARY, true, 4, true, new byte[] {1}, random),
+      RawWebSocket.frame(TEXT, true, 0, true, "plain".getBytes(), random)));
+    TextWebSocketFrame first = deflate.readInbound();
+    assertEquals(4, first.rsv(), "compressed");
+    first.release();
+    ContinuationWebSocketFrame next = deflate.readInbound();
+    assertEquals(0, next.rsv());
+    next.release();
+    BinaryWebSocketFrame binary = deflate.readInbound();
+    assertEquals(4, binary.rsv(), "compressed");
+    binary.release();
+    TextWebSocketFrame plain = deflate.readInbound();
+    assertEquals(0, plain.rsv(), "a message may go uncompressed");
+    plain.release();
+    assertFalse(deflate.finish());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "RSV1 on a continuation, 0, 4", "RSV1 on a ping, 9, 4", "RSV1 on a close, 8, 4", "RSV2 on text, 1, 2",
+    "RSV3 on binary, 2, 1", "RSV1 and RSV2 on text, 1, 6"})
+  void withDeflateOtherReservedBitsAreViolations(String description, int opcode, int rsv) {
+    EmbeddedChannel deflate = new EmbeddedChannel(new FrameDecoder(LIMIT, true));
+    ByteBuf bytes = opcode == CONTINUATION
+      ? Unpooled.wrappedBuffer(RawWebSocket.frame(TEXT, false, 4, true, "a".getBytes(), random),
+        RawWebSocket.frame(CONTINUATION, true, rsv, true, "b".getBytes(), random))
+      : Unpooled.wrappedBuffer(RawWebSocket.frame(opcode, true, rsv, true,
+        opcode == CLOSE ? new byte[] {0x03, (byte) 0xE8} : "a".getBytes(), random));
+    deflate.writeInbound(bytes);
+    if (opcode == CONTINUATION) {
+      WebSocketFrame start = deflate.readInbound();
+      start.release();
+    }
+    assertEquals(new FrameDecoder.Violation(CloseCode.PROTOCOL_ERROR, opcode == CLOSE), deflate.readInbound());
+    assertNull(deflate.readInbound());
+    assertFalse(deflate.finish());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.chorus.transport;
 
 import dev.chorus.protocol.CloseCode;
+import dev.chorus.support.Deflate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -20,12 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The write side of {@link FrameHandler} in a pipeline without a network: pre-framed deliveries go out as
  * the bytes RFC 6455 §5.2 gives, their shared buffer is freed once every socket has written it, and writes
- * made within one turn of the event loop leave with one flush.
+ * made within one turn of the event loop leave with one flush. With permessage-deflate, a fan-out is
+ * compressed once for every deflate socket of the loop (RFC 7692 §7.2.1), and sent plain where that does not
+ * make it smaller.
  */
 class FrameHandlerTest {
 
@@ -136,6 +140,105 @@ class FrameHandlerTest {
     turn.runPendingTasks();
     assertEquals(0, written().length);
     assertEquals(List.of(CloseCode.GOING_AWAY), closes);
+  }
+
+  /** A socket of its own with permessage-deflate agreed, sharing {@code deflate}, flushed at each write. */
+  private EmbeddedChannel deflateSocket(DeflateCodec deflate, List<EmbeddedChannel> opened) {
+    EmbeddedChannel socket = new EmbeddedChannel();
+    socket.pipeline().addLast(new WebSocket13FrameEncoder(false), new FrameHandler(65_536, 1000, closes::add, null,
+      deflate, new PerMessageDeflate.Agreement(false, false)));
+    opened.add(socket);
+    return socket;
+  }
+
+  private static ByteBuf onlyWrite(EmbeddedChannel socket) {
+    ByteBuf written = socket.readOutbound();
+    assertNull(socket.readOutbound(), "one write");
+    return written;
+  }
+
+  @Test
+  void fanOutIsCompressedOnceForEveryDeflateSocketAndPlainForTheOthers() {
+    open(false);
+    DeflateCodec deflate = new DeflateCodec(turn.eventLoop());
+    List<EmbeddedChannel> opened = new ArrayList<>();
+    byte[] json = utf8("{\"type\":\"chat\",\"message\":\"" + "compress me once ".repeat(20) + "\"}");
+    OutboundFrame frame = OutboundFrame.text(json);
+    try {
+      EmbeddedChannel one = deflateSocket(deflate, opened);
+      EmbeddedChannel two = deflateSocket(deflate, opened);
+      for (EmbeddedChannel socket : List.of(one, two)) {
+        ((FrameHandler) socket.pipeline().last()).send(frame);
+      }
+      frames.send(frame);
+      ByteBuf first = onlyWrite(one);
+      ByteBuf second = onlyWrite(two);
+      ByteBuf plain = onlyWrite(channel);
+      assertSame(first.unwrap(), second.unwrap(), "one compressed buffer for both deflate sockets");
+      byte[] compressed = ByteBufUtil.getBytes(first);
+      assertArrayEquals(compressed, ByteBufUtil.getBytes(second));
+      assertEquals((byte) 0xC1, compressed[0], "FIN, RSV1, text");
+      int length = compressed[1];
+      assertTrue(length < 126 && length == compressed.length - 2 && length < json.length, "smaller: " + length);
+      assertArrayEquals(json, Deflate.inflate(Arrays.copyOfRange(compressed, 2, compressed.length)));
+      byte[] plainBytes = ByteBufUtil.getBytes(plain);
+      assertEquals((byte) 0x81, plainBytes[0], "the plain socket's frame is not compressed");
+      assertArrayEquals(json, Arrays.copyOfRange(plainBytes, 4, plainBytes.length));
+      ByteBuf shared = first.unwrap();
+      first.release();
+      second.release();
+      plain.release();
+      frame.release();
+      assertEquals(0, shared.refCnt(), "the compressed buffer is freed with the fan-out's writes");
+    } finally {
+      opened.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+  }
+
+  @Test
+  void deflateSocketsGetThePlainFrameWhenCompressingDoesNotMakeItSmaller() {
+    open(false);
+    DeflateCodec deflate = new DeflateCodec(turn.eventLoop());
+    List<EmbeddedChannel> opened = new ArrayList<>();
+    try {
+      EmbeddedChannel socket = deflateSocket(deflate, opened);
+      FrameHandler handler = (FrameHandler) socket.pipeline().last();
+      // Random bytes do not compress (the frame does not care that they are no UTF-8).
+      byte[] random = new byte[300];
+      new java.util.Random(1).nextBytes(random);
+      for (byte[] payload : List.of(utf8("hi"), new byte[0], random)) {
+        OutboundFrame frame = OutboundFrame.text(payload);
+        handler.send(frame);
+        frames.send(frame);
+        ByteBuf written = onlyWrite(socket);
+        ByteBuf plain = onlyWrite(channel);
+        assertSame(plain.unwrap(), written.unwrap(), "the plain frame, shared with the plain socket");
+        assertEquals((byte) 0x81, written.getByte(0));
+        written.release();
+        plain.release();
+        frame.release();
+      }
+    } finally {
+      opened.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+  }
+
+  @Test
+  void singleWritesOnADeflateSocketGoOutPlain() {
+    DeflateCodec deflate = new DeflateCodec(turn.eventLoop());
+    List<EmbeddedChannel> opened = new ArrayList<>();
+    try {
+      EmbeddedChannel socket = deflateSocket(deflate, opened);
+      byte[] reply = utf8("{\"type\":\"error\",\"message\":\"" + "a long reply ".repeat(20) + "\"}");
+      ((FrameHandler) socket.pipeline().last()).sendText(reply);
+      ByteBuf written = onlyWrite(socket);
+      byte[] bytes = ByteBufUtil.getBytes(written);
+      written.release();
+      assertEquals((byte) 0x81, bytes[0], "FIN, text, no RSV1");
+      assertArrayEquals(reply, Arrays.copyOfRange(bytes, 4, bytes.length));
+    } finally {
+      opened.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
   }
 
   @Test

@@ -29,12 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Vert.x whose internals are not where Chorus looks for them: the transport logs it and serves with the
  * public API (PublicWire) instead of failing. Echo still works; oversized messages and protocol violations
- * still get their close codes.
+ * still get their close codes; with server.perMessageDeflate on, no extension is negotiated.
  */
 @Timeout(30)
 class PublicFallbackTest {
@@ -42,7 +43,7 @@ class PublicFallbackTest {
   private static final int LIMIT = 1024;
   private static final VertxInternals.Names ELSEWHERE = new VertxInternals.Names(
     "io.vertx.core.internal.http.Moved", "io.vertx.core.net.impl.Moved", "io.vertx.core.net.impl.Moved2",
-    "io.vertx.core.http.impl.Moved");
+    "io.vertx.core.http.impl.Moved", "io.vertx.core.http.impl.Moved2");
   private static final Queue<CloseCode> closes = new ConcurrentLinkedQueue<>();
   private static final Random RANDOM = new Random(1);
   private static Vertx vertx;
@@ -56,10 +57,12 @@ class PublicFallbackTest {
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        Transport transport = new Transport(vertx, limits, LIMIT, closes::add, VertxInternals.find(ELSEWHERE));
+        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true), closes::add,
+          VertxInternals.find(ELSEWHERE));
         assertFalse(transport.ownsFrames());
         transport.start();
         return vertx.createHttpServer(Transport.configure(new HttpServerOptions().setHost("127.0.0.1").setPort(port), LIMIT))
+          .webSocketHandshakeHandler(transport::accept)
           .webSocketHandler(socket -> EchoHandler.attach(transport.accept(socket)))
           .listen();
       }
@@ -117,6 +120,18 @@ class PublicFallbackTest {
       assertNotNull(close);
       assertEquals(CLOSE, close.opcode());
       assertEquals(1002, close.closeCode());
+    }
+    awaitClose(CloseCode.PROTOCOL_ERROR);
+  }
+
+  @Test
+  void deflateOfferIsNotAnsweredAndRsv1StaysAViolation() {
+    try (RawWebSocket raw = RawWebSocket.upgradedOffering(port, "/echo", "permessage-deflate")) {
+      assertNull(raw.extensions(), "no extension without the pipeline");
+      raw.sendText("plain");
+      assertEquals("plain", raw.readFrame().text());
+      raw.send(RawWebSocket.frame(TEXT, true, 4, true, new byte[] {'a'}, RANDOM));
+      assertEquals(1002, raw.awaitCloseCode());
     }
     awaitClose(CloseCode.PROTOCOL_ERROR);
   }

@@ -29,6 +29,7 @@ import static dev.chorus.support.RawWebSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -83,7 +84,7 @@ class WireConformanceTest {
   void violationGetsOneCloseThenTcpGone(String description, byte[] frames, int expected) {
     try (RawWebSocket raw = NODE.raw("/echo")) {
       raw.send(frames);
-      assertOneCloseThenEof(raw, expected);
+      raw.assertOneCloseThenEof(expected, TCP_GONE);
     }
   }
 
@@ -98,10 +99,19 @@ class WireConformanceTest {
   }
 
   @Test
+  void deflateOfferIsDeclinedWhileTheSettingIsOff() {
+    try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate; client_no_context_takeover")) {
+      assertNull(raw.extensions(), "server.perMessageDeflate is off by default: no extension");
+      raw.send(frame(TEXT, true, 4, text("a")));
+      raw.assertOneCloseThenEof(1002, TCP_GONE);
+    }
+  }
+
+  @Test
   void binaryOnChatGetsOneClose1003() {
     try (RawWebSocket raw = NODE.raw("/chat")) {
       raw.send(frame(BINARY, true, 0, text("{\"type\":\"join\"}")));
-      assertOneCloseThenEof(raw, 1003);
+      raw.assertOneCloseThenEof(1003, TCP_GONE);
     }
   }
 
@@ -211,7 +221,7 @@ class WireConformanceTest {
       // The whole frame is written before anything is read: the server must keep reading (and dropping)
       // what follows its Close, or this write blocks and the Close is lost to a reset.
       raw.send(huge);
-      assertOneCloseThenEof(raw, 1009);
+      raw.assertOneCloseThenEof(1009, TCP_GONE);
     }
   }
 
@@ -235,15 +245,6 @@ class WireConformanceTest {
     }
   }
 
-  /** The server's one Close, answered as a client would; then nothing but the end of the connection. */
-  private static void assertOneCloseThenEof(RawWebSocket raw, int expected) {
-    RawWebSocket.Frame close = raw.readFrame();
-    assertNotNull(close, "a Close frame");
-    assertEquals(CLOSE, close.opcode(), "a Close: " + close);
-    assertEquals(expected, close.closeCode());
-    raw.send(frame(CLOSE, true, 0, Arrays.copyOf(close.payload(), 2)));
-    assertEquals(List.of(), raw.framesUntilEof(TCP_GONE), "nothing after the Close");
-  }
 
   private static void assertEcho(RawWebSocket raw, int opcode, byte[] payload) {
     RawWebSocket.Frame echo = raw.readFrame();
