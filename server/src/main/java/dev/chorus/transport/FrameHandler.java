@@ -61,6 +61,8 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   /** Both null when permessage-deflate was not agreed. */
   private final MessageInflater inflater;
   private final DeflateCodec deflate;
+  /** With deflate: the longest message sent compressed (the client's server_max_window_bits). */
+  private final int longestCompressed;
   private final Utf8Validator utf8 = new Utf8Validator();
   private ChannelHandlerContext ctx;
   /** Where pre-framed bytes are written: below the frame encoder (and any extension encoder). */
@@ -94,6 +96,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     this.flushes = flushes;
     this.inflater = agreed == null ? null : new MessageInflater(maxMessageBytes, deflate, !agreed.clientNoContextTakeover());
     this.deflate = agreed == null ? null : deflate;
+    this.longestCompressed = agreed == null ? 0 : agreed.longestCompressed();
   }
 
   @Override
@@ -342,7 +345,8 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (!closeSent) {
       // The writes after a Close are dropped by write() above, which this skips: closeSent is checked here.
-      ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc()) : frame.retainedCompressedFrame(ctx.alloc(), deflate);
+      ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc())
+        : frame.retainedCompressedFrame(ctx.alloc(), deflate, longestCompressed);
       framedOut.write(bytes, quiet);
       flushSoon();
     }

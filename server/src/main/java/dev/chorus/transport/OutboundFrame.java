@@ -51,9 +51,12 @@ public final class OutboundFrame {
   /**
    * For a socket with permessage-deflate: a reference of its own to the compressed frame, compressed with
    * {@code deflate} (its event loop's) on the first call, or to the plain frame when compressing does not
-   * make the message smaller.
+   * make the message smaller or the message is longer than {@code longestCompressed} bytes.
    */
-  ByteBuf retainedCompressedFrame(ByteBufAllocator allocator, DeflateCodec deflate) {
+  ByteBuf retainedCompressedFrame(ByteBufAllocator allocator, DeflateCodec deflate, int longestCompressed) {
+    if (utf8.length > longestCompressed) {
+      return retainedFrame(allocator);
+    }
     if (!compressionTried) {
       compressionTried = true;
       compressed = deflate.compressedTextFrame(allocator, utf8);

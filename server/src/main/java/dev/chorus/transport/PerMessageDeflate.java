@@ -10,9 +10,11 @@ import java.util.Set;
  * The server's side of negotiating permessage-deflate (RFC 7692 §5, §7.1) from a client's
  * Sec-WebSocket-Extensions offers, in their order of preference. The first acceptable offer is taken; an offer
  * is declined (and the next one considered) when it is malformed, has a parameter RFC 7692 does not define for
- * an offer, a parameter twice, a parameter with a value it may not have, or a {@code server_max_window_bits}
- * below 15, which java.util.zip's Deflater (always a 32 KiB window) cannot honour. No acceptable offer: no
- * extension.
+ * an offer, a parameter twice, or a parameter with a value it may not have. No acceptable offer: no
+ * extension. A {@code server_max_window_bits} of N below 15 is accepted and answered although java.util.zip's
+ * Deflater always uses a 32 KiB window: a message of at most 2^N bytes can refer back no further than that,
+ * so such a connection gets compressed only the messages that short, and the rest plain (§6: each message
+ * chooses).
  * <p>The answer always carries {@code server_no_context_takeover} (§7.1.1.1 lets the server add it unasked), so
  * each server message is compressed on its own and the same bytes can go to every socket. The client keeps
  * its context takeover unless it offered {@code client_no_context_takeover}, which is then answered (§7.1.1.2)
@@ -32,14 +34,23 @@ final class PerMessageDeflate {
 
   /**
    * What was agreed for one connection: {@code clientNoContextTakeover} when the client offered it (and was
-   * answered), {@code serverMaxWindowBits} when its offer named 15, which the answer must repeat (§7.1.2.1).
+   * answered), {@code serverMaxWindowBits} the window its offer named (8-15), which the answer repeats
+   * (§7.1.2.1), or 0 when it named none.
    */
-  record Agreement(boolean clientNoContextTakeover, boolean serverMaxWindowBits) {
+  record Agreement(boolean clientNoContextTakeover, int serverMaxWindowBits) {
 
     /** The Sec-WebSocket-Extensions value of the answer. */
     String response() {
       return NAME + "; " + SERVER_NO_CONTEXT + (clientNoContextTakeover ? "; " + CLIENT_NO_CONTEXT : "")
-        + (serverMaxWindowBits ? "; " + SERVER_MAX_WINDOW + "=15" : "");
+        + (serverMaxWindowBits > 0 ? "; " + SERVER_MAX_WINDOW + "=" + serverMaxWindowBits : "");
+    }
+
+    /**
+     * The longest message this connection may get compressed: any with the full window, else 2^N bytes
+     * (the JDK's Deflater could otherwise refer back further than the client keeps).
+     */
+    int longestCompressed() {
+      return serverMaxWindowBits == 0 || serverMaxWindowBits == 15 ? Integer.MAX_VALUE : 1 << serverMaxWindowBits;
     }
   }
 
@@ -70,7 +81,7 @@ final class PerMessageDeflate {
     }
     Set<String> seen = new HashSet<>();
     boolean clientNoContext = false;
-    boolean serverMaxWindow = false;
+    int serverMaxWindow = 0;
     for (String part : parts.subList(1, parts.size())) {
       int equals = part.indexOf('=');
       String name = (equals < 0 ? part : part.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
@@ -91,10 +102,10 @@ final class PerMessageDeflate {
           clientNoContext = true;
         }
         case SERVER_MAX_WINDOW -> {
-          if (windowBits(value) != 15) {
+          serverMaxWindow = windowBits(value);
+          if (serverMaxWindow < 0) {
             return null;
           }
-          serverMaxWindow = true;
         }
         case CLIENT_MAX_WINDOW -> {
           if (value != null && windowBits(value) < 0) {

@@ -56,8 +56,9 @@ class DeflateWireTest {
     "permessage-deflate                                                      | " + PLAIN,
     "permessage-deflate; client_max_window_bits                              | " + PLAIN,
     "permessage-deflate; client_no_context_takeover                          | " + CLIENT_NO_CONTEXT,
-    "permessage-deflate; server_max_window_bits=10, permessage-deflate       | " + PLAIN,
-    "permessage-deflate; server_max_window_bits=10                           | none",
+    "permessage-deflate; server_max_window_bits=10                           | " + PLAIN + "; server_max_window_bits=10",
+    "permessage-deflate; server_max_window_bits, permessage-deflate          | " + PLAIN,
+    "permessage-deflate; server_max_window_bits                              | none",
     "x-webkit-deflate-frame                                                  | none"})
   void offerIsAnsweredInThe101(String offer, String answer) {
     try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", offer)) {
@@ -69,7 +70,7 @@ class DeflateWireTest {
 
   @Test
   void declinedOfferLeavesRsv1AProtocolError() {
-    try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate; server_max_window_bits=9")) {
+    try (RawWebSocket raw = RawWebSocket.upgradedOffering(NODE.port(), "/echo", "permessage-deflate; server_max_window_bits")) {
       assertNull(raw.extensions());
       raw.send(frame(TEXT, true, 4, Deflate.compress(text("hello"))));
       raw.assertOneCloseThenEof(1002, TCP_GONE);
@@ -176,6 +177,28 @@ class DeflateWireTest {
       assertTrue(toOne.payload().length < toPlain.payload().length / 4, toOne + " against " + toPlain);
       assertFalse(toPlain.compressed(), "plain for the socket without deflate");
       assertArrayEquals(toPlain.payload(), toOne.message(), "the same message");
+    }
+  }
+
+  @Test
+  void aClientWithAShortWindowGetsCompressedOnlyMessagesThatFitIt() {
+    String room = "window";
+    try (RawWebSocket narrow = RawWebSocket.upgradedOffering(NODE.port(), "/chat", "permessage-deflate; server_max_window_bits=9");
+         RawWebSocket sender = NODE.raw("/chat")) {
+      assertEquals(PLAIN + "; server_max_window_bits=9", narrow.extensions());
+      narrow.sendText("{\"type\":\"join\",\"name\":\"narrow\",\"room\":\"" + room + "\"}");
+      narrow.awaitText(ServerMessage.Status.joined(room, "narrow").message());
+      sender.sendText("{\"type\":\"join\",\"name\":\"sender\",\"room\":\"" + room + "\"}");
+      narrow.awaitText(ServerMessage.Status.joined(room, "sender").message());
+      String shortWords = "short words ".repeat(10);
+      String longWords = "words past a 512-byte window ".repeat(20);
+      sender.sendText("{\"type\":\"chat\",\"room\":\"" + room + "\",\"message\":\"" + shortWords + "\"}");
+      sender.sendText("{\"type\":\"chat\",\"room\":\"" + room + "\",\"message\":\"" + longWords + "\"}");
+      RawWebSocket.Frame fits = narrow.awaitText(shortWords);
+      RawWebSocket.Frame tooLong = narrow.awaitText(longWords);
+      assertTrue(fits.compressed() && fits.message().length <= 512, "compressed within the window: " + fits);
+      assertFalse(tooLong.compressed(), "plain past the window: " + tooLong);
+      assertTrue(tooLong.payload().length > 512, tooLong.toString());
     }
   }
 

@@ -146,7 +146,7 @@ class FrameHandlerTest {
   private EmbeddedChannel deflateSocket(DeflateCodec deflate, List<EmbeddedChannel> opened) {
     EmbeddedChannel socket = new EmbeddedChannel();
     socket.pipeline().addLast(new WebSocket13FrameEncoder(false), new FrameHandler(65_536, 1000, closes::add, null,
-      deflate, new PerMessageDeflate.Agreement(false, false)));
+      deflate, new PerMessageDeflate.Agreement(false, 0)));
     opened.add(socket);
     return socket;
   }

@@ -29,13 +29,14 @@ class PerMessageDeflateTest {
     "permessage-deflate; client_no_context_takeover                            | " + CLIENT_NO_CONTEXT,
     "permessage-deflate;client_no_context_takeover;server_no_context_takeover  | " + CLIENT_NO_CONTEXT,
     "permessage-deflate; server_max_window_bits=15                             | " + PLAIN + "; server_max_window_bits=15",
-    "permessage-deflate; server_max_window_bits=10, permessage-deflate; client_no_context_takeover | " + CLIENT_NO_CONTEXT,
+    "permessage-deflate; server_max_window_bits=10, permessage-deflate; client_no_context_takeover | " + PLAIN + "; server_max_window_bits=10",
     "x-webkit-deflate-frame, permessage-deflate                                | " + PLAIN,
     "permessage-deflate; client_no_context_takeover; client_max_window_bits; server_max_window_bits=9, "
       + "permessage-deflate; client_no_context_takeover; client_max_window_bits; server_no_context_takeover, "
-      + "permessage-deflate; client_no_context_takeover; client_max_window_bits | " + CLIENT_NO_CONTEXT,
-    "permessage-deflate; server_max_window_bits=10                             | none",
-    "permessage-deflate; server_max_window_bits=8                              | none",
+      + "permessage-deflate; client_no_context_takeover; client_max_window_bits | " + CLIENT_NO_CONTEXT + "; server_max_window_bits=9",
+    "permessage-deflate; server_max_window_bits=10                             | " + PLAIN + "; server_max_window_bits=10",
+    "permessage-deflate; server_max_window_bits=8                              | " + PLAIN + "; server_max_window_bits=8",
+    "permessage-deflate; server_max_window_bits, permessage-deflate; client_no_context_takeover | " + CLIENT_NO_CONTEXT,
     "permessage-deflate; server_max_window_bits                                | none",
     "permessage-deflate; server_max_window_bits=16                             | none",
     "permessage-deflate; client_max_window_bits=7                              | none",
@@ -66,7 +67,16 @@ class PerMessageDeflateTest {
   void offersOnSeveralHeaderLinesAreTakenInOrder() {
     PerMessageDeflate.Agreement agreed = PerMessageDeflate.negotiate(List.of("x-foo; bar=1",
       "permessage-deflate; server_max_window_bits=9", "permessage-deflate; client_no_context_takeover"));
-    assertEquals(CLIENT_NO_CONTEXT, agreed.response());
+    assertEquals(PLAIN + "; server_max_window_bits=9", agreed.response());
+  }
+
+  @Test
+  void aShorterServerWindowBoundsTheMessagesSentCompressed() {
+    assertEquals(512, PerMessageDeflate.negotiate(List.of("permessage-deflate; server_max_window_bits=9")).longestCompressed());
+    assertEquals(256, PerMessageDeflate.negotiate(List.of("permessage-deflate; server_max_window_bits=8")).longestCompressed());
+    assertEquals(Integer.MAX_VALUE,
+      PerMessageDeflate.negotiate(List.of("permessage-deflate; server_max_window_bits=15")).longestCompressed());
+    assertEquals(Integer.MAX_VALUE, PerMessageDeflate.negotiate(List.of("permessage-deflate")).longestCompressed());
   }
 
   @Test
