@@ -60,27 +60,25 @@ public final class HeapReturn {
     try {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       List<String> set = new ArrayList<>();
-      if (trimsNativeHeap(seconds)) {
+      if (trimsNativeHeap(vm, seconds)) {
         set.add("native heap trimmed");
       }
-      if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
-        LOG.info("Heap: left to the JVM (it runs another collector than G1){}", set.isEmpty() ? "" : "; " + set.get(0)
-          + " every " + seconds + " s");
-        return;
-      }
-      if (isDefault(vm, "MinHeapFreeRatio") && isDefault(vm, "MaxHeapFreeRatio")) {
+      boolean g1 = Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue());
+      if (g1 && isDefault(vm, "MinHeapFreeRatio") && isDefault(vm, "MaxHeapFreeRatio")) {
         // Min first: MaxHeapFreeRatio may never go below it.
         vm.setVMOption("MinHeapFreeRatio", Long.toString(MIN_FREE_PERCENT));
         vm.setVMOption("MaxHeapFreeRatio", Long.toString(MAX_FREE_PERCENT));
         set.add("MinHeapFreeRatio=" + MIN_FREE_PERCENT);
         set.add("MaxHeapFreeRatio=" + MAX_FREE_PERCENT);
       }
-      if (isDefault(vm, "G1PeriodicGCInterval")) {
+      if (g1 && isDefault(vm, "G1PeriodicGCInterval")) {
         vm.setVMOption("G1PeriodicGCInterval", Long.toString(seconds * 1000L));
         set.add("G1PeriodicGCInterval=" + seconds * 1000L);
       }
-      LOG.info(set.isEmpty() ? "Heap: left to the flags given on the command line"
-        : "Heap: idle memory returned to the system every " + seconds + " s (" + String.join(", ", set) + ")");
+      String kept = g1 ? "the flags given on the command line" : "another collector than G1";
+      LOG.info(set.isEmpty() ? "Heap: left to " + kept
+        : "Heap: idle memory returned to the system every " + seconds + " s (" + String.join(", ", set) + ")"
+          + (g1 ? "" : "; heap flags left to " + kept));
     } catch (RuntimeException | LinkageError e) {
       LOG.info("Heap: left to the JVM's defaults (its flags cannot be changed here: {})", e.toString());
     }
@@ -90,9 +88,8 @@ public final class HeapReturn {
    * Starts trimming the native heap every {@code seconds} on a daemon thread; false when this JVM has no
    * such command (before 17.0.9, or not glibc) or the operator trims it already.
    */
-  private static boolean trimsNativeHeap(int seconds) {
+  private static boolean trimsNativeHeap(HotSpotDiagnosticMXBean vm, int seconds) {
     try {
-      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (!"0".equals(vm.getVMOption("TrimNativeHeapInterval").getValue())) {
         return false;
       }
