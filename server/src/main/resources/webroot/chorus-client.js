@@ -10,7 +10,10 @@
  *
  * Reconnection: after any close the client waits (exponential backoff with jitter: about 0.5 s, 1 s, 2 s,
  * ... up to 10 s) and tries the next endpoint of its list, so a page whose node died moves to a surviving
- * one. It re-joins with "since" = the last seq it showed, and the server replays what it missed.
+ * one. It re-joins with "since" = the last seq it showed and "epoch" = the room's epoch it counted in (from
+ * its own join notice), and the server replays what it missed. When the server says the room's history was
+ * reset (a new epoch: seqs started again), the client counts afresh, so the replay of everything retained
+ * that follows is shown instead of being taken for messages it already has.
  */
 (function (global) {
   const FIRST_DELAY_MS = 500;
@@ -27,6 +30,7 @@
     4002: 'Your session expired: sign in again to reconnect.',
   };
   const RETRYABLE_REASON = /^slow consumer/;
+  const HISTORY_RESET = 'The room\'s history was reset; seqs started again.';
   const JOINED = / joined the chat\.$/;
   const LEFT = / left the chat\.$/;
 
@@ -46,6 +50,7 @@
       this.socket = null;
       this.stopped = true;
       this.lastSeq = null;
+      this.epoch = null; // the epoch lastSeq counts in, from this client's own join notice
       this.rooms = null; // null: unknown yet; true: the server has rooms; false: the seed protocol
       this.seedPresence = new Set();
       this.whoTimer = null;
@@ -110,6 +115,9 @@
         const join = { type: 'join', name: this.name, room: this.room };
         // Resume after the last message shown; on the first join, since 0 asks for the retained history.
         join.since = this.lastSeq === null ? 0 : this.lastSeq;
+        if (this.lastSeq !== null && this.epoch !== null) {
+          join.epoch = this.epoch;
+        }
         this.resuming = this.lastSeq !== null;
         this.write(join);
         if (this.rooms === false) {
@@ -181,6 +189,11 @@
             ts: typeof msg.ts === 'number' ? msg.ts : null });
           break;
         case 'error':
+          if (String(msg.message) === HISTORY_RESET) {
+            // The seqs that follow count in a new stream: what was shown says nothing about them.
+            this.lastSeq = 0;
+            this.epoch = null;
+          }
           if (!this.resuming && /no longer retained/.test(String(msg.message))) {
             // A first join asks for everything since 0: older messages having expired is normal.
             this.emit({ kind: 'notice', message: 'Older messages are no longer retained.' });
@@ -206,6 +219,10 @@
     receiveStatus(msg) {
       const text = String(msg.message);
       const own = text === this.name + ' joined the chat.' || msg.name === this.name && JOINED.test(text);
+      if (own && typeof msg.epoch === 'string') {
+        // Our own join notice names the epoch our node's seqs count in (another's may be ahead of a reset).
+        this.epoch = msg.epoch;
+      }
       if (own) {
         this.attempt = 0;
         if (this.rooms === null) {

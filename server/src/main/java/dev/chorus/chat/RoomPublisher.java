@@ -7,7 +7,12 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.webhooks.WebhookEvents;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.TimeoutException;
 
 /**
  * Cluster-wide publishing into rooms. A chat message is first sequenced and stored by the room's history,
@@ -16,6 +21,13 @@ import io.vertx.core.Future;
  * are (no seq, not retained).
  */
 public final class RoomPublisher {
+
+  /**
+   * How long a sender waits for its chat to be stored and published before it is told "Message not
+   * delivered, try again.": a little longer than the cluster takes to declare a hung member dead (10 s),
+   * after which its rooms' appends go on at their new owners.
+   */
+  public static final long ANSWER_WITHIN_MILLIS = 12_000;
 
   private final RoomHistory history;
   private final Broker broker;
@@ -42,12 +54,14 @@ public final class RoomPublisher {
   }
 
   /**
-   * Sequences, stores and publishes a chat message; completes once published. A failure means it reached
-   * nobody. With an {@code id} (null: none) the room stores it once: if the id is stored already, nothing is
-   * stored or published and the result is the original, a duplicate. (A message whose publish was lost with
-   * its node still reaches every feed, from history, when the room's next message reveals the gap.) In a room
-   * without history an id is carried but not remembered. Callers that need one sender's messages in order
-   * wait for each before the next.
+   * Sequences, stores and publishes a chat message; completes once published, or fails after
+   * {@link #ANSWER_WITHIN_MILLIS} with its outcome unknown: if the store still takes it later (a room's owner
+   * declared dead, a commit that was slow), it is published then. Any other failure means it reached nobody.
+   * Sending it again with its id is safe either way. With an {@code id} (null: none) the room stores it
+   * once: if the id is stored already, nothing is stored or published and the result is the original, a
+   * duplicate. (A message whose publish was lost with its node still reaches every feed, from history, when
+   * the room's next message reveals the gap.) In a room without history an id is carried but not remembered.
+   * Callers that need one sender's messages in order wait for each before the next.
    */
   public Future<Published> publishChat(String room, String id, String sender, String message) {
     Settings.RoomOptions options = rooms.options(RoomName.namespaceOf(room));
@@ -58,7 +72,8 @@ public final class RoomPublisher {
       webhooks.messagePublished(chat, null);
       return Future.succeededFuture(new Published(chat, null, false));
     }
-    return history.append(room, id, sender, message, System.currentTimeMillis()).map(appended -> {
+    // Published whenever it is stored, even after the caller stopped waiting: every stored message goes out.
+    Future<Published> published = history.append(room, id, sender, message, System.currentTimeMillis()).map(appended -> {
       HistoryEntry entry = appended.entry();
       ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(),
         entry.id());
@@ -68,6 +83,30 @@ public final class RoomPublisher {
       }
       return new Published(chat, appended.epoch(), appended.duplicate());
     });
+    return answeredWithin(published);
+  }
+
+  /**
+   * {@code published}, or a failure once {@link #ANSWER_WITHIN_MILLIS} have passed, on the caller's context
+   * (a store's future may have none, and Future#timeout would then fail it on another thread).
+   */
+  private static Future<Published> answeredWithin(Future<Published> published) {
+    Context context = Vertx.currentContext();
+    if (context == null || published.isComplete()) {
+      return published;
+    }
+    Promise<Published> answer = Promise.promise();
+    long timer = context.owner().setTimer(ANSWER_WITHIN_MILLIS, id -> answer.tryFail(
+      new TimeoutException("not stored within " + ANSWER_WITHIN_MILLIS + " ms")));
+    published.onComplete(outcome -> context.runOnContext(v -> {
+      context.owner().cancelTimer(timer);
+      if (outcome.succeeded()) {
+        answer.tryComplete(outcome.result());
+      } else {
+        answer.tryFail(outcome.cause());
+      }
+    }));
+    return answer.future();
   }
 
   /** Tells the room's other members, on every node, that {@code name} of connection {@code from} is typing. */

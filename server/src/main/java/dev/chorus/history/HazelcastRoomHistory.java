@@ -5,8 +5,8 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -21,8 +21,9 @@ import java.util.function.ToIntFunction;
  * sequencer, and an append completes once owner and backup hold the message. If the owner dies before it
  * answers, Hazelcast retries the append on the new owner, which finds the message under its key and answers
  * its seq (as stored by this very call, so it is still published): a message is stored once, with or without a
- * client id. A call that takes longer than {@link #CALL_TIMEOUT_MILLIS} fails (its outcome unknown: an id
- * makes sending it again safe).
+ * client id. A read or position that takes longer than {@link #CALL_TIMEOUT_MILLIS} fails; an append is
+ * answered whenever Hazelcast has its outcome (a new owner, once the old one is declared dead), as
+ * {@link RoomHistory#append} requires.
  * <p>Everything is lost when every node stops (or a room's owner and backup die together); the room then
  * starts again under a new epoch. After a partition heals, {@link RoomLogMergePolicy} merges the sides.
  */
@@ -69,7 +70,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
     String key = id != null ? MessageKeys.of(id, sender) : call;
     StreamOps.Append append = new StreamOps.Append(key, call, sender, message, ts, historySize.applyAsInt(room),
       Epochs.next());
-    return call(room, append).map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
+    return submit(room, append).map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
       : new HistoryEntry(answer.seq(), answer.ts(), sender, message, id), answer.epoch(), answer.duplicate()));
   }
 
@@ -85,10 +86,13 @@ public final class HazelcastRoomHistory implements RoomHistory {
     return call(room, new StreamOps.Open(Epochs.next())).map(answer -> new Position(answer.epoch(), answer.seq()));
   }
 
-  private Future<StreamOps.Answer> call(String room, com.hazelcast.map.EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
-    Context context = vertx.getOrCreateContext();
-    // Hazelcast's own invocation timeout is 2 minutes: a chat is answered long before that.
-    return Future.fromCompletionStage(streams.submitToKey(room, op), context)
-      .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+  /** A read or position: it fails after {@link #CALL_TIMEOUT_MILLIS} (Hazelcast's own limit is 2 minutes). */
+  private Future<StreamOps.Answer> call(String room, EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
+    return submit(room, op).timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code op} on the room's partition; completes on the caller's context. */
+  private Future<StreamOps.Answer> submit(String room, EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
+    return Future.fromCompletionStage(streams.submitToKey(room, op), vertx.getOrCreateContext());
   }
 }

@@ -161,24 +161,29 @@ public final class PostgresRoomHistory implements RoomHistory {
     // Room order, stable within a room: one sender's chats keep their order, and locks are taken in one order.
     batch.sort(Comparator.comparing(Pending::room));
     List<Tuple> tuples = batch.stream().map(Pending::tuple).toList();
-    return pool.withTransaction(connection -> connection.preparedQuery(APPEND).executeBatch(tuples))
-      .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-      .andThen(this::observe)
-      .transform(result -> {
-        if (result.failed()) {
-          batch.forEach(pending -> pending.fail(result.cause()));
-          return Future.succeededFuture();
-        }
-        RowSet<Row> rows = result.result();
-        for (Pending pending : batch) {
-          Row row = rows.iterator().next();
-          boolean duplicate = row.getBoolean("a_duplicate");
-          pending.complete(new Appended(new HistoryEntry(row.getLong("a_seq"), row.getLong("a_ts"),
-            row.getString("a_sender"), row.getString("a_message"), pending.id()), row.getString("a_epoch"), duplicate));
-          rows = rows.next();
-        }
-        return Future.succeededFuture();
-      });
+    Future<RowSet<Row>> committed = pool.withTransaction(connection -> connection.preparedQuery(APPEND).executeBatch(tuples));
+    // Each append is answered by the transaction's outcome, however late: a commit that comes after its
+    // clients stopped waiting is still stored, and still published (RoomHistory#append).
+    committed.onComplete(result -> answer(batch, result));
+    // The next batch need not wait longer than this for its connection: one that hangs still holds its own
+    // (the pool has room for it), and its rooms' rows stay locked, so seqs keep their order.
+    return committed.timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).andThen(this::observe)
+      .transform(result -> Future.succeededFuture());
+  }
+
+  private static void answer(List<Pending> batch, AsyncResult<RowSet<Row>> result) {
+    if (result.failed()) {
+      batch.forEach(pending -> pending.fail(result.cause()));
+      return;
+    }
+    RowSet<Row> rows = result.result();
+    for (Pending pending : batch) {
+      Row row = rows.iterator().next();
+      boolean duplicate = row.getBoolean("a_duplicate");
+      pending.complete(new Appended(new HistoryEntry(row.getLong("a_seq"), row.getLong("a_ts"),
+        row.getString("a_sender"), row.getString("a_message"), pending.id()), row.getString("a_epoch"), duplicate));
+      rows = rows.next();
+    }
   }
 
   @Override

@@ -38,7 +38,9 @@ public interface RoomHistory {
 
   /**
    * Sequences and stores a chat message; {@code id} is the client's id for it, or null for none (a retried
-   * append then still stores it once).
+   * append then still stores it once). Completes once the store knows the outcome, however long that takes
+   * (bounded only by the store's own failure detection): the caller decides how long its client waits, and a
+   * message stored after that is still stored, so the caller must still publish it.
    */
   Future<Appended> append(String room, String id, String sender, String message, long ts);
 

@@ -128,6 +128,47 @@ class BrowserClientIT {
   }
 
   @Test
+  void pageThatResumesIntoAResetHistoryShowsTheNewStream() {
+    // Two separate clusters stand for one cluster before and after a full restart with the memory store:
+    // the room's stream on the second has another epoch, and its seqs start again at 1.
+    try (TestNode before = TestNode.process("browser-before").start();
+         TestNode after = TestNode.process("browser-after").start();
+         BrowserPage hal = BrowserPage.open(pageUrl(before, "hal", endpoint(after)), 412, 915);
+         BrowserPage ivy = BrowserPage.open(pageUrl(after, "ivy", ""), 1100, 760)) {
+      try {
+        hal.awaitOnline();
+        ivy.awaitOnline();
+        List.of("one", "two", "three").forEach(text -> {
+          hal.say(text);
+          hal.awaitChat(text);
+        });
+        // The other stream goes past seq 3, so only the epoch tells the two apart.
+        List<String> newStream = List.of("new one", "new two", "new three", "new four");
+        newStream.forEach(text -> {
+          ivy.say(text);
+          ivy.awaitChat(text);
+        });
+
+        // When hal's cluster is gone, the page resumes after seq 3 of an epoch the other cluster never had...
+        before.process().kill();
+        before.process().awaitExit(Duration.ofSeconds(30));
+        hal.await("hal's page moved", d -> endpoint(after).equals(hal.endpoint()));
+        // ...so it is told the history was reset, and shows the new stream from its seq 1, then live.
+        ivy.say("said after the reset");
+        hal.awaitChat("said after the reset");
+        List<String> shown = hal.chatTexts();
+        assertEquals(List.of("one", "two", "three", "new one", "new two", "new three", "new four",
+          "said after the reset"), shown.subList(shown.indexOf("one"), shown.size()));
+        assertTrue(hal.findAll("#messages li.error").stream()
+          .anyMatch(line -> line.getText().contains("The room's history was reset; seqs started again.")));
+      } finally {
+        hal.screenshot("reset-hal-after-restart-phone");
+        ivy.screenshot("reset-ivy");
+      }
+    }
+  }
+
+  @Test
   void aDirectMessageIsShownAndADisconnectByTheServerIsFinal() {
     try (BrowserPage gus = BrowserPage.open(pageUrl(NODE_A, "gus", ""), 1100, 760)) {
       try {

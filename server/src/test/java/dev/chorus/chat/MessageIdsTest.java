@@ -1,5 +1,8 @@
 package dev.chorus.chat;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.Http;
@@ -13,8 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.error;
@@ -111,6 +119,84 @@ class MessageIdsTest {
       JsonArray messages = admin(A, "GET", "/api/rooms/" + room + "/history", null).json().getJsonArray("messages");
       assertEquals(2, messages.size(), messages.encode());
       assertEquals("retry-7", messages.getJsonObject(0).getString("id"));
+    }
+  }
+
+  @Test
+  void aChatStoredAfterItsSenderStoppedWaitingIsStillPublishedOnce() throws Exception {
+    String room = room();
+    try (ChatClient alice = A.connect(); ChatClient bob = B.connect()) {
+      join(alice, "alice", room);
+      join(bob, "bob", room);
+      alice.awaitJson(joined(room, "bob"));
+      // The room's partition is busy (as while its owner hangs until declared dead): the append waits.
+      try (PartitionBlock block = PartitionBlock.of(A, room)) {
+        alice.send(chatWithId(room, "late but stored", "late-1"));
+        alice.awaitJson(error(ChatError.NOT_DELIVERED, room),
+          Duration.ofMillis(RoomPublisher.ANSWER_WITHIN_MILLIS).plusSeconds(10));
+      }
+      // Once the partition goes on, the message is stored, so it is published, to everyone, once.
+      JsonObject late = bob.awaitJson(chat(room, "alice", "late but stored"));
+      assertEquals("late-1", late.getString("id"));
+      assertEquals("late-1", alice.awaitJson(chat(room, "alice", "late but stored")).getString("id"));
+      // Sent again, as the error invites: acked as the one already stored, not published again.
+      alice.send(chatWithId(room, "late but stored", "late-1"));
+      JsonObject again = alice.awaitJson(ack(room, "late-1"));
+      assertEquals(late.getLong("seq"), again.getLong("seq"));
+      assertTrue(again.getBoolean("duplicate"), again.encode());
+      alice.send(chatWithId(room, "next", "late-2"));
+      JsonObject next = bob.awaitJson(new JsonObject().put("type", "chat"));
+      assertEquals("next", next.getString("message"), next.encode());
+      assertEquals(late.getLong("seq") + 1, next.getLong("seq"));
+    }
+  }
+
+  /**
+   * Holds the Hazelcast partition thread that owns {@code key} (in a cluster of in-process nodes) until
+   * closed: an entry processor on the key waits, and every later operation of that partition waits behind it.
+   */
+  private static final class PartitionBlock implements AutoCloseable {
+    private static final Map<String, CountDownLatch> STARTED = new ConcurrentHashMap<>();
+    private static final Map<String, CountDownLatch> RELEASES = new ConcurrentHashMap<>();
+    private final String name = UUID.randomUUID().toString();
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    static PartitionBlock of(TestNode node, String key) throws InterruptedException {
+      HazelcastInstance member = Hazelcast.getAllHazelcastInstances().stream()
+        .filter(instance -> instance.getConfig().getClusterName().equals(node.clusterName()))
+        .findFirst().orElseThrow();
+      PartitionBlock block = new PartitionBlock();
+      RELEASES.put(block.name, new CountDownLatch(1));
+      STARTED.put(block.name, block.running);
+      member.getMap("test.partition-block").submitToKey(key, new Wait(block.name));
+      assertTrue(block.running.await(10, TimeUnit.SECONDS), "the partition thread never ran the block");
+      return block;
+    }
+
+    @Override
+    public void close() {
+      RELEASES.remove(name).countDown();
+      STARTED.remove(name);
+    }
+
+    /** Waits on the partition thread for its block's release (members share this JVM, so the latches). */
+    private record Wait(String block) implements EntryProcessor<Object, Object, Object>, Serializable {
+      @Override
+      public Object process(Map.Entry<Object, Object> entry) {
+        CountDownLatch release = RELEASES.get(block);
+        STARTED.get(block).countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }
+
+      @Override
+      public EntryProcessor<Object, Object, Object> getBackupProcessor() {
+        return null;
+      }
     }
   }
 

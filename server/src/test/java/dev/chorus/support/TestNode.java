@@ -219,7 +219,8 @@ public final class TestNode implements BeforeAllCallback, BeforeEachCallback, Af
     return Integer.parseInt(running().get("HTTP_PORT"));
   }
 
-  private String clusterName() {
+  /** The name of the cluster the node is in. */
+  public String clusterName() {
     return running().get("CLUSTER_NAME");
   }
 
