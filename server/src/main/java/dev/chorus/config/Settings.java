@@ -383,8 +383,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param secret        the HMAC-SHA256 key of each body's Chorus-Signature, at least 16 characters, required
    *                      with a URL. Default empty
    * @param timeoutMillis how long a delivery may take before it counts as failed, 100-60000. Default {@code 2000}
-   * @param retrySeconds  how long failed deliveries are retried (with backoff) before their events are dropped,
-   *                      1-86400. Default {@code 300}
+   * @param retrySeconds  how long after it happened a failing event is retried (with backoff) before it is
+   *                      dropped, 1-86400. Default {@code 300}
    * @param queueSize     events the cluster holds for the receiver, 1000-10000000; beyond, the oldest are dropped
    *                      (counted and logged). Default {@code 100000}
    */

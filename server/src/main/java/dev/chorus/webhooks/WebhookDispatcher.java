@@ -13,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * sha256=<hex HMAC-SHA256 of the body>}. The position of the next event to deliver is kept in the cluster
  * ({@link #CURSOR}), so when the oldest member dies the next oldest goes on from there: at least once, in the
  * order the cluster accepted the events (so in order per room). A batch that fails (not 2xx, or no answer
- * within webhooks.timeoutMillis) is sent again with backoff until webhooks.retrySeconds have passed since it
- * first failed; then its events are dropped. Events pushed out of the log before delivery (webhooks.queueSize)
- * are dropped too; both are counted and logged once per episode. Runs on one Vert.x context of the node.
+ * within webhooks.timeoutMillis) is sent again with backoff; an event is given up once it fails more than
+ * webhooks.retrySeconds after it happened (its {@code ts}), so a receiver that is down for long gets, when it is
+ * back, the events of its last retrySeconds, not the oldest ones the log still holds. Events pushed out of the
+ * log before delivery (webhooks.queueSize) are dropped too; both are counted and logged once per episode. Runs
+ * on one Vert.x context of the node.
  */
 public final class WebhookDispatcher {
 
@@ -48,9 +51,9 @@ public final class WebhookDispatcher {
   private final HookClient client;
   private long timer = -1;
   private boolean busy;
-  private long failingSinceNanos;
   private long backoffMs;
   private boolean overflowLogged;
+  private boolean expiryLogged;
 
   public WebhookDispatcher(Vertx vertx, HazelcastInstance hazelcast, Settings.Webhooks settings, ChorusMetrics metrics) {
     this.vertx = vertx;
@@ -112,8 +115,9 @@ public final class WebhookDispatcher {
         return Future.succeededFuture();
       }
       long first = batch.getSequence(0);
-      if (next != null && first > from) {
-        // Read from a position the log no longer holds: Hazelcast starts at its head instead.
+      if (first > from) {
+        // Read from a position the log no longer holds (with no cursor yet, the log's first, 0): Hazelcast
+        // starts at its head instead.
         long lost = first - from;
         metrics.webhookEventsDropped("overflow", lost);
         if (!overflowLogged) {
@@ -125,27 +129,40 @@ public final class WebhookDispatcher {
       }
       int count = batchLength(batch);
       return post(batch, count).compose(ok -> {
-        long after = batch.getSequence(count - 1) + 1;
-        if (ok) {
-          failingSinceNanos = 0;
-          backoffMs = 0;
-          overflowLogged = false;
-          metrics.webhookDelivered(count);
-        } else if (failingSinceNanos == 0) {
-          failingSinceNanos = System.nanoTime();
-          return retryLater();
-        } else if (System.nanoTime() - failingSinceNanos < settings.retrySeconds() * 1_000_000_000L) {
-          return retryLater();
-        } else {
-          LOG.warn("Webhook receiver failing for {} s: {} event(s) dropped", settings.retrySeconds(), count);
-          metrics.webhookEventsDropped("expired", count);
-          failingSinceNanos = 0;
-          backoffMs = 0;
+        if (!ok) {
+          return dropExpired(next, batch, count).compose(moved -> moved ? retryLater() : Future.succeededFuture());
         }
+        backoffMs = 0;
+        overflowLogged = false;
+        expiryLogged = false;
+        metrics.webhookDelivered(count);
+        long after = batch.getSequence(count - 1) + 1;
         return moveCursor(next, after).compose(moved -> moved && count == MAX_BATCH && leads() ? deliverFrom(after)
           : Future.succeededFuture());
       });
     });
+  }
+
+  /**
+   * After a failed attempt, gives up the batch's leading events that happened more than webhooks.retrySeconds
+   * ago, moving the cursor past them; the rest are retried. False when another member moved the cursor.
+   */
+  private Future<Boolean> dropExpired(Long next, ReadResultSet<String> batch, int count) {
+    long oldest = System.currentTimeMillis() - settings.retrySeconds() * 1000L;
+    int expired = 0;
+    while (expired < count && new JsonObject(batch.get(expired)).getLong("ts", 0L) < oldest) {
+      expired++;
+    }
+    if (expired == 0) {
+      return Future.succeededFuture(true);
+    }
+    metrics.webhookEventsDropped("expired", expired);
+    if (!expiryLogged) {
+      LOG.warn("Webhook receiver failing: {} event(s) older than webhooks.retrySeconds ({} s) dropped; "
+        + "further drops until it answers are only counted", expired, settings.retrySeconds());
+      expiryLogged = true;
+    }
+    return moveCursor(next, batch.getSequence(expired - 1) + 1);
   }
 
   /** How many of the batch's events fit one request of at most {@link #MAX_BATCH_BYTES} (at least one). */

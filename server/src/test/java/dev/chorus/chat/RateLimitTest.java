@@ -4,6 +4,7 @@ import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNode;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,20 @@ class RateLimitTest {
       client.awaitJson(joined("chatty"));
       for (int i = 0; i < BURST + 2; i++) {
         client.chat("line " + i);
+      }
+      client.awaitJson(error(RATE_LIMITED));
+    }
+  }
+
+  @Test
+  void typingCountsAgainstTheRateLimit() {
+    try (ChatClient client = NODE.connect()) {
+      client.join("typist");
+      client.awaitJson(joined("typist"));
+      // Typing beyond one a second is dropped silently, but every one takes from the bucket.
+      JsonObject typing = new JsonObject().put("type", "typing");
+      for (int i = 0; i < BURST + 2; i++) {
+        client.send(typing);
       }
       client.awaitJson(error(RATE_LIMITED));
     }

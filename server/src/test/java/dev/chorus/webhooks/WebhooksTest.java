@@ -81,6 +81,8 @@ class WebhooksTest {
       // Sent again: a duplicate, with no second event.
       alice.send(new JsonObject().put("type", "chat").put("room", room).put("message", "hello hooks").put("id", "h-1"));
       alice.awaitJson(new JsonObject().put("type", "ack").put("id", "h-1").put("duplicate", true));
+      // Typing is ephemeral: no event.
+      alice.send(new JsonObject().put("type", "typing").put("room", room));
       alice.send(new JsonObject().put("type", "leave").put("room", room));
       roomEpoch = epoch;
     }
