@@ -7,6 +7,7 @@ import dev.chorus.support.TestNode;
 import dev.chorus.support.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,7 @@ class ProxiesTest {
         case "px:forbidden" -> request.response().setStatusCode(403).end();
         case "px:broken" -> request.response().setStatusCode(500).end();
         case "px:slow", "slow" -> { }
+        case "px:drip" -> drip(request.response());
         case "rewrite me" -> request.response().end("{\"allow\":true,\"message\":\"rewritten\"}");
         case "px:badmeta" -> request.response().end("{\"allow\":true,\"meta\":\"vip\"}");
         case "object message" -> request.response().end("{\"allow\":true,\"message\":{\"x\":1}}");
@@ -70,6 +72,25 @@ class ProxiesTest {
       }
     }));
     return server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  /**
+   * Answers 200 at once, then a space every 100 ms, as a stuck proxy behind a buffering gateway may: the
+   * connection is never idle for the proxy's 300 ms timeout, but its answer ("allow") is complete only after 1.5 s.
+   */
+  private static void drip(HttpServerResponse response) {
+    response.setChunked(true).putHeader("Content-Type", "application/json").write(" ");
+    int[] drops = {0};
+    application.setPeriodic(100, timer -> {
+      if (response.closed() || response.ended()) {
+        application.cancelTimer(timer);
+      } else if (++drops[0] == 15) {
+        application.cancelTimer(timer);
+        response.end("{\"allow\":true}");
+      } else {
+        response.write(" ");
+      }
+    });
   }
 
   private static String hmac(byte[] body) {
@@ -98,7 +119,8 @@ class ProxiesTest {
         alice.send(join(room));
         alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, room));
       }
-      for (String room : List.of("px:slow", "px:broken", "px:badmeta")) {
+      // A proxy that never goes quiet but does not finish its answer in time is a timeout too.
+      for (String room : List.of("px:slow", "px:drip", "px:broken", "px:badmeta")) {
         alice.send(join(room));
         alice.expect(error(ChatError.TRY_AGAIN_LATER, room));
       }
