@@ -150,11 +150,17 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param perMessageDeflate      whether a client's permessage-deflate offer (RFC 7692) is accepted, always
    *                               without context takeover on the server's side, so that a message is compressed
    *                               once per node for every socket. Default {@code false}
+   * @param writeDelayMillis       how long a delivery may wait for the next ones to the same socket, so that
+   *                               they leave in one write system call, 0-100. 0 writes at the end of the event
+   *                               loop's turn; a few milliseconds let a socket of a busy room get several
+   *                               messages per write, at that much added latency. Replies (echo, errors, acks) and
+   *                               replays never wait. Default {@code 0}
    */
   public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
                        @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds,
                        @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds,
-                       @Env("PER_MESSAGE_DEFLATE") boolean perMessageDeflate) {
+                       @Env("PER_MESSAGE_DEFLATE") boolean perMessageDeflate,
+                       @Env("WRITE_DELAY_MILLIS") int writeDelayMillis) {
     public Server {
       if (instances < 0 || instances > 256) {
         throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);
@@ -162,6 +168,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       Setting.of(Server.class, "maxMessageBytes").requireRange(maxMessageBytes, 125, 16 * 1024 * 1024);
       Setting.of(Server.class, "shutdownTimeoutSeconds").requireRange(shutdownTimeoutSeconds, 0, 3600);
       Setting.of(Server.class, "memoryReturnSeconds").requireRange(memoryReturnSeconds, 0, 3600);
+      Setting.of(Server.class, "writeDelayMillis").requireRange(writeDelayMillis, 0, 100);
     }
   }
 

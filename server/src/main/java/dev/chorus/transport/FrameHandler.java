@@ -77,6 +77,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private boolean reading;
   private boolean flushPending;
   private boolean flushMarked;
+  private boolean deliveryMarked;
   private long lastHeardNanos = System.nanoTime();
 
   /** {@code flushes} consolidates this socket's flushes with its event loop's others; null: each flushed at once. */
@@ -336,7 +337,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (!closeSent) {
       ctx.write(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), quiet);
-      flushSoon();
+      flushSoon(false);
     }
   }
 
@@ -348,25 +349,35 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc())
         : frame.retainedCompressedFrame(ctx.alloc(), deflate, longestCompressed);
       framedOut.write(bytes, quiet);
-      flushSoon();
+      flushSoon(true);
     }
   }
 
-  /** Flushes at the end of the read in progress, else with the event loop's next batch. */
-  private void flushSoon() {
+  /**
+   * Flushes at the end of the read in progress, else with the event loop's next batch: a {@code delivery}
+   * (a fan-out's frame) with the next batch of deliveries, which may wait for server.writeDelayMillis.
+   */
+  private void flushSoon(boolean delivery) {
     if (reading) {
       flushPending = true;
     } else if (flushes == null) {
       ctx.flush();
+    } else if (delivery && flushes.delaysDeliveries()) {
+      if (!deliveryMarked) {
+        deliveryMarked = true;
+        flushes.markDelivery(this);
+      }
     } else if (!flushMarked) {
       flushMarked = true;
       flushes.mark(this);
     }
   }
 
+  /** Everything written goes out: a later batch this socket is still marked in flushes nothing more. */
   @Override
   public void flushNow() {
     flushMarked = false;
+    deliveryMarked = false;
     ctx.flush();
   }
 

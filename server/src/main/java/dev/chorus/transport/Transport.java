@@ -32,6 +32,7 @@ public final class Transport {
 
   private final int maxMessageBytes;
   private final boolean perMessageDeflate;
+  private final long writeDelayMillis;
   private final CloseListener listener;
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
@@ -57,6 +58,7 @@ public final class Transport {
   Transport(Vertx vertx, Settings.Limits limits, Settings.Server server, CloseListener listener, VertxInternals internals) {
     this.maxMessageBytes = server.maxMessageBytes();
     this.perMessageDeflate = server.perMessageDeflate();
+    this.writeDelayMillis = server.writeDelayMillis();
     this.listener = listener;
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
@@ -156,7 +158,7 @@ public final class Transport {
    */
   private Flushes flushesOn(EventExecutor loop) {
     if (flushes == null) {
-      flushes = new Flushes(loop);
+      flushes = new Flushes(loop, writeDelayMillis);
     }
     return flushes.runsOn(loop) ? flushes : null;
   }

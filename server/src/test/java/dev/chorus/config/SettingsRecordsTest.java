@@ -40,13 +40,15 @@ class SettingsRecordsTest {
   @Test
   void server() {
     refused("server.instances (SERVER_INSTANCES) must be 0 (one per core) to 256, got 257",
-      () -> new Settings.Server(257, 65536, 10, 10, false));
+      () -> new Settings.Server(257, 65536, 10, 10, false, 0));
     refused("server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got 16777217",
-      () -> new Settings.Server(0, 16777217, 10, 10, false));
+      () -> new Settings.Server(0, 16777217, 10, 10, false, 0));
     refused("server.shutdownTimeoutSeconds (SHUTDOWN_TIMEOUT_SECONDS) must be 0 to 3600, got -1",
-      () -> new Settings.Server(0, 65536, -1, 10, false));
+      () -> new Settings.Server(0, 65536, -1, 10, false, 0));
     refused("server.memoryReturnSeconds (MEMORY_RETURN_SECONDS) must be 0 to 3600, got 3601",
-      () -> new Settings.Server(0, 65536, 10, 3601, false));
+      () -> new Settings.Server(0, 65536, 10, 3601, false, 0));
+    refused("server.writeDelayMillis (WRITE_DELAY_MILLIS) must be 0 to 100, got 101",
+      () -> new Settings.Server(0, 65536, 10, 10, false, 101));
   }
 
   @Test

@@ -46,7 +46,7 @@ class DeflateAcceptTest {
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true), code -> { });
+        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true, 0), code -> { });
         transport.start();
         Future<?> withHandshake = vertx.createHttpServer(options(answering))
           .webSocketHandshakeHandler(transport::accept)

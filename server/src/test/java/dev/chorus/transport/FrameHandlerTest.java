@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.chorus.support.RawWebSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -44,8 +45,11 @@ class FrameHandlerTest {
 
   /** A socket whose flushes are consolidated with its event loop's others, or flushed at each write. */
   private void open(boolean consolidated) {
+    open(consolidated ? new Flushes(turn.eventLoop(), 0) : null);
+  }
+
+  private void open(Flushes flushes) {
     channel = new EmbeddedChannel();
-    Flushes flushes = consolidated ? new Flushes(turn.eventLoop()) : null;
     frames = new FrameHandler(65_536, 1000, closes::add, flushes);
     channel.pipeline().addLast(new WebSocket13FrameEncoder(false), frames);
   }
@@ -127,6 +131,32 @@ class FrameHandlerTest {
     frames.send(OutboundFrame.text(utf8("four")));
     turn.runPendingTasks();
     assertArrayEquals(concat(new byte[] {(byte) 0x81, 4}, utf8("four")), written(), "the next turn is flushed too");
+  }
+
+  @Test
+  void withAWriteDelayDeliveriesWaitForItAndRepliesDoNot() {
+    turn.freezeTime();
+    open(new Flushes(turn.eventLoop(), 5));
+    frames.send(OutboundFrame.text(utf8("one")));
+    frames.send(OutboundFrame.text(utf8("two")));
+    turn.runPendingTasks();
+    assertNull(channel.readOutbound(), "deliveries wait past the end of the turn");
+    turn.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+    turn.runPendingTasks();
+    assertArrayEquals(concat(new byte[] {(byte) 0x81, 3}, utf8("one"), new byte[] {(byte) 0x81, 3}, utf8("two")),
+      written(), "the deliveries of the window leave together once it is over");
+    frames.send(OutboundFrame.text(utf8("three")));
+    frames.sendText(utf8("reply"));
+    turn.runPendingTasks();
+    assertArrayEquals(concat(new byte[] {(byte) 0x81, 5}, utf8("three"), new byte[] {(byte) 0x81, 5}, utf8("reply")),
+      written(), "a reply goes at the end of the turn, and takes what waited with it");
+    frames.send(OutboundFrame.text(utf8("four")));
+    turn.advanceTimeBy(4, TimeUnit.MILLISECONDS);
+    turn.runPendingTasks();
+    assertNull(channel.readOutbound(), "the next window starts with its first delivery");
+    turn.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    turn.runPendingTasks();
+    assertArrayEquals(concat(new byte[] {(byte) 0x81, 4}, utf8("four")), written());
   }
 
   @Test
