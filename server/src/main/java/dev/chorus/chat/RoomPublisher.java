@@ -7,6 +7,7 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.webhooks.WebhookEvents;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -98,15 +99,24 @@ public final class RoomPublisher {
     Promise<Published> answer = Promise.promise();
     long timer = context.owner().setTimer(ANSWER_WITHIN_MILLIS, id -> answer.tryFail(
       new TimeoutException("not stored within " + ANSWER_WITHIN_MILLIS + " ms")));
-    published.onComplete(outcome -> context.runOnContext(v -> {
-      context.owner().cancelTimer(timer);
-      if (outcome.succeeded()) {
-        answer.tryComplete(outcome.result());
+    published.onComplete(outcome -> {
+      if (Vertx.currentContext() == context) {
+        settle(context, answer, timer, outcome);
       } else {
-        answer.tryFail(outcome.cause());
+        context.runOnContext(v -> settle(context, answer, timer, outcome));
       }
-    }));
+    });
     return answer.future();
+  }
+
+  /** Answers on {@code context}, at once when the outcome came there already (the usual case: no extra hop). */
+  private static void settle(Context context, Promise<Published> answer, long timer, AsyncResult<Published> outcome) {
+    context.owner().cancelTimer(timer);
+    if (outcome.succeeded()) {
+      answer.tryComplete(outcome.result());
+    } else {
+      answer.tryFail(outcome.cause());
+    }
   }
 
   /** Tells the room's other members, on every node, that {@code name} of connection {@code from} is typing. */
