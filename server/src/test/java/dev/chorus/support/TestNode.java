@@ -239,6 +239,12 @@ public final class TestNode implements BeforeAllCallback, BeforeEachCallback, Af
     return running;
   }
 
+  /** The in-process node's counter {@code name} with the tag {@code key}={@code value}; 0 before it counted. */
+  public double counter(String name, String key, String value) {
+    var counter = node().metrics().registry().find(name).tag(key, value).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   /** The running node's process. */
   public NodeProcess process() {
     NodeProcess running = process;

@@ -62,6 +62,14 @@ public final class WebhookReceiver implements AutoCloseable {
     this.port = server.actualPort();
   }
 
+  /** A receiver for a node about to start with {@code env}: WEBHOOK_URL and WEBHOOK_SECRET point it here. */
+  public static WebhookReceiver startFor(java.util.Map<String, String> env, String secret) {
+    WebhookReceiver receiver = new WebhookReceiver(secret);
+    env.put("WEBHOOK_URL", receiver.url());
+    env.put("WEBHOOK_SECRET", secret);
+    return receiver;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port + "/hooks";
   }

@@ -30,9 +30,7 @@ class WebhookExpiryTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().configure(env -> {
-    receiver = new WebhookReceiver(SECRET);
-    env.put("WEBHOOK_URL", receiver.url());
-    env.put("WEBHOOK_SECRET", SECRET);
+    receiver = WebhookReceiver.startFor(env, SECRET);
     env.put("WEBHOOK_RETRY_SECONDS", String.valueOf(RETRY_SECONDS));
   });
 
@@ -44,9 +42,7 @@ class WebhookExpiryTest {
   }
 
   private static double expired() {
-    var counter = NODE.node().metrics().registry().find("chorus.webhook.events.dropped").tag("reason", "expired")
-      .counter();
-    return counter == null ? 0 : counter.count();
+    return NODE.counter("chorus.webhook.events.dropped", "reason", "expired");
   }
 
   private static void joinAndLeave(String name, String room) {

@@ -38,9 +38,7 @@ class WebhookOverflowTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().configure(env -> {
-    receiver = new WebhookReceiver(SECRET);
-    env.put("WEBHOOK_URL", receiver.url());
-    env.put("WEBHOOK_SECRET", SECRET);
+    receiver = WebhookReceiver.startFor(env, SECRET);
     env.put("WEBHOOK_QUEUE_SIZE", String.valueOf(QUEUE_SIZE));
     env.put("WEBHOOK_TIMEOUT_MILLIS", "200");
     env.put("WEBHOOK_RETRY_SECONDS", "3600");
@@ -55,9 +53,7 @@ class WebhookOverflowTest {
   }
 
   private static double overflowed() {
-    var counter = NODE.node().metrics().registry().find("chorus.webhook.events.dropped").tag("reason", "overflow")
-      .counter();
-    return counter == null ? 0 : counter.count();
+    return NODE.counter("chorus.webhook.events.dropped", "reason", "overflow");
   }
 
   /** Publishes messages {@code from} to {@code to} (exclusive) through the admin API. */

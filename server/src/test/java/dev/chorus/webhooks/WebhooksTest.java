@@ -34,9 +34,7 @@ class WebhooksTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().withoutRateLimit().configure(env -> {
-    receiver = new WebhookReceiver(SECRET);
-    env.put("WEBHOOK_URL", receiver.url());
-    env.put("WEBHOOK_SECRET", SECRET);
+    receiver = WebhookReceiver.startFor(env, SECRET);
     env.put("WEBHOOK_TIMEOUT_MILLIS", "500");
   });
 
