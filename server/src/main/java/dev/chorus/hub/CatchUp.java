@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,7 +34,9 @@ import java.util.function.BooleanSupplier;
  * </ul>
  * A resume from beyond the room's newest seq, or in an epoch that is not the room's, means its history was
  * reset (the whole cluster restarted, or a partition healed with diverged streams): the client gets
- * {@link ChatError#HISTORY_RESET}, then everything retained. Confined to one event loop.
+ * {@link ChatError#HISTORY_RESET}, then everything retained. A replay whose page comes back in another epoch
+ * than the one it started in stops there (its seqs would name other messages) and tells {@code epochSeen},
+ * whose reset of the room's subscribers replays the new stream. Confined to one event loop.
  */
 public final class CatchUp {
 
@@ -55,8 +58,11 @@ public final class CatchUp {
   private final Vertx vertx;
   private final RoomHistory history;
   private final ChorusMetrics metrics;
+  private final BiConsumer<String, String> epochSeen;
 
-  public CatchUp(Vertx vertx, RoomHistory history, ChorusMetrics metrics) {
+  /** {@code epochSeen} hears (room, epoch) of a replay's page in an epoch other than the replay's. */
+  public CatchUp(Vertx vertx, RoomHistory history, ChorusMetrics metrics, BiConsumer<String, String> epochSeen) {
+    this.epochSeen = epochSeen;
     this.vertx = vertx;
     this.history = history;
     this.metrics = metrics;
@@ -122,16 +128,17 @@ public final class CatchUp {
     }
     if (epoch != null && !epoch.equals(live.epoch())) {
       subscriber.write(error(ChatError.HISTORY_RESET, room));
-      replay(room, subscriber, 0, live.lastSeq(), stillSubscribed);
+      replay(room, subscriber, 0, live, stillSubscribed);
     } else {
-      resume(room, subscriber, since, live.lastSeq(), stillSubscribed);
+      resume(room, subscriber, since, live, stillSubscribed);
     }
   }
 
-  private void resume(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
-    if (since < live) {
+  private void resume(String room, Subscriber subscriber, long since, RoomHistory.Position live,
+                      BooleanSupplier stillSubscribed) {
+    if (since < live.lastSeq()) {
       replay(room, subscriber, since, live, stillSubscribed);
-    } else if (since == live) {
+    } else if (since == live.lastSeq()) {
       subscriber.release(since);
     } else {
       // This node may not have received the newest messages yet: ask the history itself.
@@ -149,7 +156,8 @@ public final class CatchUp {
     }
   }
 
-  private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed) {
+  private void replay(String room, Subscriber subscriber, long since, RoomHistory.Position live,
+                      BooleanSupplier stillSubscribed) {
     replay(room, subscriber, since, live, stillSubscribed, false);
   }
 
@@ -158,17 +166,21 @@ public final class CatchUp {
    * fits in one answer), the next page once the socket's queue has room, reporting a gap once, then releases
    * the subscriber at live.
    */
-  private void replay(String room, Subscriber subscriber, long since, long live, BooleanSupplier stillSubscribed,
-                      boolean gapReported) {
+  private void replay(String room, Subscriber subscriber, long since, RoomHistory.Position live,
+                      BooleanSupplier stillSubscribed, boolean gapReported) {
     if (!stillSubscribed.getAsBoolean()) {
       return;
     }
-    if (since >= live) {
-      subscriber.release(live);
+    if (since >= live.lastSeq()) {
+      subscriber.release(live.lastSeq());
       return;
     }
-    read(room, since, live, REPLAY_PAGE).onSuccess(range -> {
+    read(room, since, live.lastSeq(), REPLAY_PAGE).onSuccess(range -> {
       if (!stillSubscribed.getAsBoolean()) {
+        return;
+      }
+      if (range.epoch() != null && live.epoch() != null && !range.epoch().equals(live.epoch())) {
+        epochSeen.accept(room, range.epoch());
         return;
       }
       boolean gap = gapReported;
@@ -179,7 +191,7 @@ public final class CatchUp {
       for (byte[] message : range.messages().values()) {
         subscriber.write(message);
       }
-      long next = range.messages().size() < REPLAY_PAGE ? live : range.messages().lastKey();
+      long next = range.messages().size() < REPLAY_PAGE ? live.lastSeq() : range.messages().lastKey();
       boolean reported = gap;
       // A page at a time, each once the previous has left: a client that does not read holds one page.
       subscriber.whenWritable(() -> replay(room, subscriber, next, live, stillSubscribed, reported));

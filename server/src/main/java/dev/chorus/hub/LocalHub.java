@@ -96,7 +96,7 @@ public final class LocalHub {
   /** {@code options} tells the rooms without history, whose position is always 0 and never read. */
   public LocalHub(Vertx vertx, RoomHistory history, Settings.Rooms options, ChorusMetrics metrics) {
     this.vertx = vertx;
-    this.catchUp = new CatchUp(vertx, history, metrics);
+    this.catchUp = new CatchUp(vertx, history, metrics, this::epochSeen);
     this.options = options;
     this.metrics = metrics;
   }
@@ -198,6 +198,14 @@ public final class LocalHub {
     local.waitingForStart = new ArrayList<>();
     for (Promise<RoomHistory.Position> started : waiting) {
       started.complete(position);
+    }
+  }
+
+  /** A replay read a page of {@code epoch}: if the room's feed does not count in it, the stream may be new. */
+  private void epochSeen(String room, String epoch) {
+    LocalRoom local = rooms.get(room);
+    if (local != null && local.epoch != null && !epoch.equals(local.epoch) && !local.pastEpochs.contains(epoch)) {
+      checkEpoch(local, epoch);
     }
   }
 

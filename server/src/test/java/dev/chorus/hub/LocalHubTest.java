@@ -236,6 +236,29 @@ class LocalHubTest {
   }
 
   @Test
+  void aReplayThatReadsANewEpochResetsTheRoomInsteadOfMixingStreams() {
+    String room = room();
+    append(room, 1, 2);
+    FakeClientSocket alice = new FakeClientSocket("/chat");
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    // The stream is lost and begins again, and nothing of the new one has reached this event loop yet...
+    hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
+    append(room, 3, 4);
+    // ...when bob resumes from the start: his replay, counted in the feed's old epoch, reads the new stream.
+    FakeClientSocket bob = new FakeClientSocket("/chat");
+    RoomHistory.Position live = onContext(() -> hub.resume(room, hub.resumingSubscriber(bob, "c-bob"), 0, null)).await();
+    assertEquals(before.epoch(), live.epoch());
+    for (FakeClientSocket socket : List.of(alice, bob)) {
+      assertEquals(RESET, next(socket), "the new stream is announced, not passed off as the old one's seqs");
+      assertEquals("m3", next(socket));
+      assertEquals("m4", next(socket));
+    }
+    assertNotEquals(before.epoch(), onContext(() -> hub.epoch(room)));
+    assertEquals(List.of(), onContext(alice::drain));
+    assertEquals(List.of(), onContext(bob::drain));
+  }
+
+  @Test
   void aMessageOfAnEpochTheRoomDoesNotHaveIsDroppedWithoutAReset() {
     String room = room();
     append(room, 1, 1);
