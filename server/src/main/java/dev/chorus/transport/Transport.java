@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -27,7 +28,6 @@ public final class Transport {
   /** How long a close the server started waits for the client's Close before the TCP connection is closed. */
   public static final long LINGER_MILLIS = 1000;
 
-  private static final String FRAME_DECODER = "chorus-decoder";
   private static final String FRAME_HANDLER = "chorus-frames";
 
   private final int maxMessageBytes;
@@ -132,20 +132,21 @@ public final class Transport {
       EventExecutor loop = vertxHandler.executor();
       FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(loop),
         agreed == null ? null : deflateOn(loop), agreed);
-      pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
-      // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x 5.0
+      // Netty's decoder and encoder make way for this one handler, which frames both ways. It is added
+      // after Netty's decoder, so that bytes the decoder holds when removed are passed on to it. Vert.x 5.0
       // hands the socket over before any frame is read (bytes behind the upgrade request wait in the HTTP
       // decoder), so the stream is at a frame boundary here.
-      pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes, agreed != null));
+      pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
       pipeline.remove(netty);
+      if (pipeline.get(WebSocketFrameEncoder.class) != null) {
+        pipeline.remove(WebSocketFrameEncoder.class);
+      }
       wire = frames;
     } else {
       wire = new PublicWire(socket, maxMessageBytes, listener);
     }
-    VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers);
+    VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers, heartbeat);
     socket.shutdownHandler(v -> client.close(CloseCode.GOING_AWAY));
-    heartbeat.watch(wire);
-    client.onClosed(() -> heartbeat.forget(wire));
     internals.releaseHeaders(socket);
     return client;
   }
