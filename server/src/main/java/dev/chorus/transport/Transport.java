@@ -4,6 +4,7 @@ import dev.chorus.config.Settings;
 import dev.chorus.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
@@ -36,6 +37,8 @@ public final class Transport {
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
   private final SlowConsumers slowConsumers;
+  /** The outbound queue's bounds, Vert.x's for setWriteQueueMaxSize, one instance for all sockets. */
+  private final WriteBufferWaterMark waterMark;
   /** The consolidated flushes of this transport's event loop, made with its first socket. */
   private Flushes flushes;
   /** The permessage-deflate state of this transport's event loop, made with its first deflate socket. */
@@ -61,6 +64,7 @@ public final class Transport {
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
     this.slowConsumers = new SlowConsumers(vertx, limits.writeQueueMaxBytes(), limits.slowConsumerTimeoutMillis());
+    this.waterMark = new WriteBufferWaterMark(slowConsumers.maxQueueBytes() / 2, slowConsumers.maxQueueBytes());
   }
 
   /**
@@ -124,7 +128,13 @@ public final class Transport {
     PerMessageDeflate.Agreement agreed = headers == null ? null : answered.remove(headers);
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
-    socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    if (vertxHandler != null) {
+      // What socket.setWriteQueueMaxSize does (high-water mark the size, low half of it), without a mark
+      // object of its own for every socket.
+      vertxHandler.channel().config().setWriteBufferWaterMark(waterMark);
+    } else {
+      socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    }
     WebSocketFrameDecoder netty = vertxHandler == null ? null : vertxHandler.pipeline().get(WebSocketFrameDecoder.class);
     Wire wire;
     if (netty != null) {

@@ -31,7 +31,9 @@ import java.lang.reflect.Method;
  *       requires anyway;</li>
  *       <li>the upgrade request let go: the WebSocket's channel handler keeps the factory that built its
  *       connection, and with it the upgrade's HTTP connection, request and response;</li>
- *       <li>the handshake headers let go, after everything that reads them.</li>
+ *       <li>the handshake headers let go, after everything that reads them, and the authority (host and
+ *       port) the socket keeps from its Host header, which Chorus never reads ({@code socket.authority()} is
+ *       null from then on).</li>
  *     </ul>
  *   Without it, sockets are served as Vert.x builds them: larger, never wrong.</li>
  *   <li><b>The handshake's response headers</b> (the upgrade request a {@code ServerWebSocketHandshake} keeps,
@@ -47,13 +49,14 @@ final class VertxInternals {
 
   /** Where Vert.x 5.0 keeps what Chorus uses. */
   record Names(String webSocketInternal, String connection, String handler, String webSocketBase,
-               String webSocketHandshake) {
+               String webSocketHandshake, String serverWebSocket) {
     static final Names VERTX_5_0 = new Names(
       "io.vertx.core.internal.http.WebSocketInternal",
       "io.vertx.core.net.impl.VertxConnection",
       "io.vertx.core.net.impl.VertxHandler",
       "io.vertx.core.http.impl.WebSocketImplBase",
-      "io.vertx.core.http.impl.ServerWebSocketHandshaker");
+      "io.vertx.core.http.impl.ServerWebSocketHandshaker",
+      "io.vertx.core.http.impl.ServerWebSocketImpl");
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
@@ -153,15 +156,19 @@ final class VertxInternals {
     }
   }
 
-  /** Drops the handshake headers {@code socket} keeps; {@code socket.headers()} is null from then on. */
+  /**
+   * Drops the handshake headers and the authority {@code socket} keeps; {@code socket.headers()} and
+   * {@code socket.authority()} are null from then on.
+   */
   void releaseHeaders(ServerWebSocket socket) {
     if (lean != null) {
       lean.releaseHeaders(socket);
     }
   }
 
+  /** {@code authority} is null when not found: then only the headers are dropped. */
   private record Lean(Class<?> handlerType, Method getConnection, Field writeQueue, Constructor<?> directQueue,
-                      Field connectionFactory, Field headers) {
+                      Field connectionFactory, Field headers, Field authority) {
 
     static Lean find(Names names) {
       try {
@@ -176,10 +183,22 @@ final class VertxInternals {
         directQueue.setAccessible(true);
         connectionFactory.setAccessible(true);
         headers.setAccessible(true);
-        return new Lean(handler, handler.getMethod("getConnection"), writeQueue, directQueue, connectionFactory, headers);
+        return new Lean(handler, handler.getMethod("getConnection"), writeQueue, directQueue, connectionFactory, headers,
+          authority(names));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         LOG.warn("WebSockets keep Vert.x's write queue, upgrade request and headers (more memory per connection): "
           + "this Vert.x's internals differ ({})", e.toString());
+        return null;
+      }
+    }
+
+    private static Field authority(Names names) {
+      try {
+        Field authority = Class.forName(names.serverWebSocket()).getDeclaredField("authority");
+        authority.setAccessible(true);
+        return authority;
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        LOG.debug("WebSockets keep their authority: {}", e.toString());
         return null;
       }
     }
@@ -203,6 +222,13 @@ final class VertxInternals {
           headers.set(socket, null);
         } catch (ReflectiveOperationException | RuntimeException e) {
           LOG.debug("a WebSocket keeps its handshake headers: {}", e.toString());
+        }
+      }
+      if (authority != null && authority.getDeclaringClass().isInstance(socket)) {
+        try {
+          authority.set(socket, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          LOG.debug("a WebSocket keeps its authority: {}", e.toString());
         }
       }
     }
