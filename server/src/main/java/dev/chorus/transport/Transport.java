@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
+import java.net.SocketAddress;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -39,6 +41,8 @@ public final class Transport {
   private final SlowConsumers slowConsumers;
   /** The outbound queue's bounds, Vert.x's for setWriteQueueMaxSize, one instance for all sockets. */
   private final WriteBufferWaterMark waterMark;
+  /** The local addresses this event loop's sockets share, one object per address ({@link VertxInternals}). */
+  private final Map<SocketAddress, SocketAddress> localAddresses = new HashMap<>();
   /** The consolidated flushes of this transport's event loop, made with its first socket. */
   private Flushes flushes;
   /** The permessage-deflate state of this transport's event loop, made with its first deflate socket. */
@@ -129,6 +133,7 @@ public final class Transport {
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
     if (vertxHandler != null) {
+      internals.shareLocalAddress(vertxHandler.channel(), localAddresses);
       // What socket.setWriteQueueMaxSize does (high-water mark the size, low half of it), without a mark
       // object of its own for every socket.
       vertxHandler.channel().config().setWriteBufferWaterMark(waterMark);

@@ -1,5 +1,7 @@
 package dev.chorus.transport;
 
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.util.Map;
 
 /**
  * Every use of Vert.x internals in Chorus, found by name when a transport is built, so that the build never
@@ -42,6 +46,10 @@ import java.lang.reflect.Method;
  *   answers server_no_context_takeover only when the client asked for it, and its encoder compresses every
  *   message again for every socket. Without this part (or without the pipeline), no extension is
  *   negotiated.</li>
+ *   <li><b>Shared local addresses</b> (Netty's, not Vert.x's: the address an epoll channel keeps from
+ *   {@code getsockname} and the copy every channel caches): every socket accepted on one address gets its own
+ *   equal {@code InetSocketAddress} (96 bytes with its {@code InetAddress}); the transport hands each socket
+ *   the one its event loop has already. Without it, each socket keeps its own.</li>
  * </ul>
  * Immutable once found; shared by the verticles of a node.
  */
@@ -63,10 +71,12 @@ final class VertxInternals {
 
   private final Method channelHandlerContext;
   private final Lean lean;
+  private final LocalAddresses localAddresses;
   /** The upgrade request of a handshake; null when not found. */
   private final Field handshakeRequest;
 
-  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest) {
+  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses) {
+    this.localAddresses = localAddresses;
     this.channelHandlerContext = channelHandlerContext;
     this.lean = lean;
     this.handshakeRequest = handshakeRequest;
@@ -97,7 +107,7 @@ final class VertxInternals {
       LOG.warn("WebSockets negotiate no extension (server.perMessageDeflate has no effect): this Vert.x's internals "
         + "differ ({})", e.toString());
     }
-    return new VertxInternals(context, Lean.find(names), request);
+    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find());
   }
 
   /** Whether {@link #pipeline} can reach sockets' pipelines. */
@@ -157,12 +167,68 @@ final class VertxInternals {
   }
 
   /**
+   * Gives {@code channel} the local address equal to its own from {@code shared} (this event loop's, filled
+   * here: one entry per address sockets are accepted on, at most 64), so that it keeps no copy of its own.
+   */
+  void shareLocalAddress(Channel channel, Map<SocketAddress, SocketAddress> shared) {
+    if (localAddresses != null) {
+      localAddresses.share(channel, shared);
+    }
+  }
+
+  /**
    * Drops the handshake headers and the authority {@code socket} keeps; {@code socket.headers()} and
    * {@code socket.authority()} are null from then on.
    */
   void releaseHeaders(ServerWebSocket socket) {
     if (lean != null) {
       lean.releaseHeaders(socket);
+    }
+  }
+
+  /** Netty's fields for a channel's local address: epoll's own ({@code epoll}) and every channel's cache. */
+  private record LocalAddresses(Field epoll, Field cached) {
+
+    private static final int MOST_SHARED = 64;
+
+    static LocalAddresses find() {
+      try {
+        Field epoll = Class.forName("io.netty.channel.epoll.AbstractEpollChannel").getDeclaredField("local");
+        Field cached = AbstractChannel.class.getDeclaredField("localAddress");
+        if (!SocketAddress.class.equals(epoll.getType()) || !SocketAddress.class.equals(cached.getType())) {
+          throw new NoSuchFieldException("local addresses of another type");
+        }
+        epoll.setAccessible(true);
+        cached.setAccessible(true);
+        return new LocalAddresses(epoll, cached);
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        LOG.debug("WebSockets keep a local address each: this Netty's internals differ ({})", e.toString());
+        return null;
+      }
+    }
+
+    void share(Channel channel, Map<SocketAddress, SocketAddress> shared) {
+      if (!epoll.getDeclaringClass().isInstance(channel)) {
+        return;
+      }
+      try {
+        // Fills the cache from epoll's field, so both hold the same object from here on.
+        SocketAddress own = channel.localAddress();
+        if (own == null || epoll.get(channel) != own || cached.get(channel) != own) {
+          return;
+        }
+        SocketAddress one = shared.get(own);
+        if (one == null) {
+          if (shared.size() < MOST_SHARED) {
+            shared.put(own, own);
+          }
+        } else if (one != own) {
+          epoll.set(channel, one);
+          cached.set(channel, one);
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("a WebSocket keeps its local address: {}", e.toString());
+      }
     }
   }
 
