@@ -22,11 +22,16 @@ public final class UpgradePolicy {
   private final OriginPolicy origins;
   private final ConnectionLimiter connections;
   private final ChorusMetrics metrics;
+  /** What a /chat and an /echo socket's close does, one shared action each (not one per connection). */
+  private final Runnable chatClosed;
+  private final Runnable echoClosed;
 
   public UpgradePolicy(OriginPolicy origins, ConnectionLimiter connections, ChorusMetrics metrics) {
     this.origins = origins;
     this.connections = connections;
     this.metrics = metrics;
+    this.chatClosed = closeAction("chat");
+    this.echoClosed = closeAction("echo");
   }
 
   /**
@@ -88,10 +93,18 @@ public final class UpgradePolicy {
     String endpoint = endpoint(socket.path());
     connections.opened();
     metrics.connectionOpened(endpoint);
-    socket.onClosed(() -> {
+    socket.onClosed(switch (endpoint) {
+      case "chat" -> chatClosed;
+      case "echo" -> echoClosed;
+      default -> closeAction(endpoint);
+    });
+  }
+
+  private Runnable closeAction(String endpoint) {
+    return () -> {
       connections.closed();
       metrics.connectionClosed(endpoint);
-    });
+    };
   }
 
   /** The endpoint's name, one shared string per endpoint (not one per connection). */

@@ -61,9 +61,14 @@ public final class Authentication {
     }
   }
 
-  /** Runs {@code action} after each successful refresh (the identity, and its rooms claim, changed). */
+  /**
+   * Runs {@code action} after each successful refresh (the identity, and its rooms claim, changed). With JWT
+   * off there are none, and the action is not kept.
+   */
   public void onRefreshed(Runnable action) {
-    onRefreshed = action;
+    if (jwt != null) {
+      onRefreshed = action;
+    }
   }
 
   /** Fails with {@link ChatError#AUTH_REQUIRED} when JWT is on and no token has been verified. */

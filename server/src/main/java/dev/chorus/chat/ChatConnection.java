@@ -41,13 +41,15 @@ public final class ChatConnection {
   private final Context context = Vertx.currentContext();
   private final ChatServices services;
   private final Authentication auth;
-  private final RateLimiter rate;
+  /** Made with the first message (a full bucket then, as at the upgrade): an idle connection has none. */
+  private RateLimiter rate;
   private final String connection;
   private final Subscriber lobbyListener;
   /** The rooms joined, in join order; the empty map until the first join (most connections idle in the lobby). */
   private Map<String, RoomMembership> joined = Map.of();
-  private final SerialQueue sendQueue = new SerialQueue();
-  private final SerialQueue presenceQueue = new SerialQueue();
+  /** Both made when first needed (a chat; a join or a who). */
+  private SerialQueue sendQueue;
+  private SerialQueue presenceQueue;
   private boolean listeningToLobby;
   private String name;
   /** This connection as its user's, once the user is known: authenticated with JWT, else at the first join. */
@@ -57,7 +59,6 @@ public final class ChatConnection {
     this.socket = socket;
     this.services = services;
     this.auth = new Authentication(services.vertx(), socket, services.jwt());
-    this.rate = new RateLimiter(services.limits().messagesPerSecond(), services.limits().messageBurst());
     this.connection = services.presence().newConnectionId();
     this.lobbyListener = services.hub().liveSubscriber(socket, connection);
   }
@@ -111,6 +112,20 @@ public final class ChatConnection {
     }
   }
 
+  private SerialQueue sendQueue() {
+    if (sendQueue == null) {
+      sendQueue = new SerialQueue();
+    }
+    return sendQueue;
+  }
+
+  private SerialQueue presenceQueue() {
+    if (presenceQueue == null) {
+      presenceQueue = new SerialQueue();
+    }
+    return presenceQueue;
+  }
+
   private void onText(String text) {
     services.metrics().messageReceived();
     if (!admit()) {
@@ -146,6 +161,9 @@ public final class ChatConnection {
    * {@link ChatError#RATE_LIMITED}, or after limits.abuseRejections rejections within 10 seconds a close 1008.
    */
   private boolean admit() {
+    if (rate == null) {
+      rate = new RateLimiter(services.limits().messagesPerSecond(), services.limits().messageBurst());
+    }
     if (rate.tryAcquire()) {
       return true;
     }
@@ -210,7 +228,7 @@ public final class ChatConnection {
       joined = new LinkedHashMap<>(4);
     }
     joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, allowed.result().meta(),
-      join.since(), join.epoch(), connection, presenceQueue));
+      join.since(), join.epoch(), connection, presenceQueue()));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {
@@ -234,7 +252,7 @@ public final class ChatConnection {
         return Future.succeededFuture(allowed);
       });
     String id = chat.id();
-    sendQueue.enqueue(() -> text.compose(allowed -> joined.get(room) == membership
+    sendQueue().enqueue(() -> text.compose(allowed -> joined.get(room) == membership
         ? services.publisher().publishChat(room, id, sender, allowed)
         : Future.failedFuture(new ProtocolException(ChatError.NOT_IN_ROOM))))
       .onComplete(published -> {
@@ -283,7 +301,7 @@ public final class ChatConnection {
       return;
     }
     String asked = room;
-    presenceQueue.enqueue(() -> services.presence().details(asked))
+    presenceQueue().enqueue(() -> services.presence().details(asked))
       .onComplete(members -> reply(members.succeeded()
         ? MessageCodec.encode(presence(asked, members.result()))
         : error(ChatError.PRESENCE_UNAVAILABLE, asked)));

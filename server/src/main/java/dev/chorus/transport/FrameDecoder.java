@@ -3,18 +3,14 @@ package dev.chorus.transport;
 import dev.chorus.protocol.CloseCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-
-import java.util.List;
 
 /**
  * RFC 6455 frames from a client's bytes, in place of Netty's decoder, so that a violation never costs the
@@ -27,12 +23,20 @@ import java.util.List;
  * code: 1002, with a reason that is not UTF-8: 1007.
  * <p>After a violation only the client's Close still counts (every other frame is skipped unread), so the
  * connection closes as soon as the client answers ours, even if it was still sending a large frame.
- * Payloads are unmasked into a buffer of their own. One instance per channel.
+ * Payloads are unmasked into a buffer of their own.
+ * <p>Not a pipeline handler of its own: {@link FrameHandler} feeds it the bytes it reads (one handler context
+ * fewer per connection), and it hands each frame or violation to a {@link Sink} as soon as it is decoded. One
+ * instance per channel, confined to its event loop.
  */
-final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameDecoder {
+final class FrameDecoder {
 
   /** A broken frame; {@code clientClosed} when it was the client's Close (nothing more will come). */
   record Violation(CloseCode code, boolean clientClosed) {
+  }
+
+  /** Takes each decoded {@link WebSocketFrame} (which it then owns) or {@link Violation}, in order. */
+  interface Sink {
+    void decoded(Object frameOrViolation);
   }
 
   private static final int CONTINUATION = 0x0;
@@ -49,7 +53,6 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
 
   private final int maxFrameBytes;
   private final boolean compression;
-  private final Utf8Validator closeReason = new Utf8Validator();
   private State state = State.HEADER;
   private boolean fin;
   private int rsv;
@@ -65,8 +68,11 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     this.compression = compression;
   }
 
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+  /**
+   * Decodes every whole frame {@code in} holds, moving its reader index past them (and past what a violation
+   * skips); a partial frame stays unread until more bytes arrive behind it.
+   */
+  void decode(ByteBuf in, Sink out) {
     while (true) {
       switch (state) {
         case HEADER -> {
@@ -79,7 +85,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
             return;
           }
           state = State.HEADER;
-          readPayload(ctx, in, out);
+          readPayload(in, out);
         }
         case SKIP -> {
           int skipped = (int) Math.min(length, in.readableBytes());
@@ -99,7 +105,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
   }
 
   /** Reads one whole header; false if it has not all arrived. */
-  private boolean readHeader(ByteBuf in, List<Object> out) {
+  private boolean readHeader(ByteBuf in, Sink out) {
     if (in.readableBytes() < 2) {
       return false;
     }
@@ -159,7 +165,7 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     return frameLength > maxFrameBytes ? CloseCode.MESSAGE_TOO_BIG : null;
   }
 
-  private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+  private void readPayload(ByteBuf in, Sink out) {
     int size = (int) length;
     ByteBuf payload;
     if (size == 0) {
@@ -172,45 +178,47 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
       unmask(payload, mask);
     }
     if (violated) {
-      out.add(new CloseWebSocketFrame(true, 0, payload));
+      out.decoded(new CloseWebSocketFrame(true, 0, payload));
       return;
     }
     switch (opcode) {
       case TEXT -> {
         inMessage = !fin;
-        out.add(new TextWebSocketFrame(fin, rsv, payload));
+        out.decoded(new TextWebSocketFrame(fin, rsv, payload));
       }
       case BINARY -> {
         inMessage = !fin;
-        out.add(new BinaryWebSocketFrame(fin, rsv, payload));
+        out.decoded(new BinaryWebSocketFrame(fin, rsv, payload));
       }
       case CONTINUATION -> {
         inMessage = !fin;
-        out.add(new ContinuationWebSocketFrame(fin, 0, payload));
+        out.decoded(new ContinuationWebSocketFrame(fin, 0, payload));
       }
-      case PING -> out.add(new PingWebSocketFrame(payload));
-      case PONG -> out.add(new PongWebSocketFrame(payload));
+      case PING -> out.decoded(new PingWebSocketFrame(payload));
+      case PONG -> out.decoded(new PongWebSocketFrame(payload));
       default -> readClose(payload, out);
     }
   }
 
-  private void readClose(ByteBuf payload, List<Object> out) {
+  private void readClose(ByteBuf payload, Sink out) {
     CloseCode broken = null;
     if (payload.readableBytes() >= 2) {
       if (!WebSocketCloseStatus.isValidStatusCode(payload.getUnsignedShort(payload.readerIndex()))) {
         broken = CloseCode.PROTOCOL_ERROR;
-      } else if (!(closeReason.check(payload.slice(payload.readerIndex() + 2, payload.readableBytes() - 2))
-        && closeReason.finish())) {
-        broken = CloseCode.INVALID_PAYLOAD;
+      } else {
+        // Made per Close with a reason, not kept per connection: a connection sees at most one.
+        Utf8Validator reason = new Utf8Validator();
+        if (!(reason.check(payload.slice(payload.readerIndex() + 2, payload.readableBytes() - 2)) && reason.finish())) {
+          broken = CloseCode.INVALID_PAYLOAD;
+        }
       }
-      closeReason.reset();
     }
     if (broken == null) {
-      out.add(new CloseWebSocketFrame(true, 0, payload));
+      out.decoded(new CloseWebSocketFrame(true, 0, payload));
     } else {
       payload.release();
       violated = true;
-      out.add(new Violation(broken, true));
+      out.decoded(new Violation(broken, true));
     }
   }
 
@@ -222,9 +230,9 @@ final class FrameDecoder extends ByteToMessageDecoder implements WebSocketFrameD
     violated = true;
   }
 
-  private void violation(List<Object> out, CloseCode code) {
+  private void violation(Sink out, CloseCode code) {
     violated = true;
-    out.add(new Violation(code, opcode == CLOSE));
+    out.decoded(new Violation(code, opcode == CLOSE));
   }
 
   /** XORs the payload with the 4-byte mask, eight bytes at a time. */

@@ -8,14 +8,15 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -23,9 +24,14 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The frame level of one WebSocket, in the Netty pipeline between the {@link FrameDecoder} and Vert.x's
- * handler:
+ * The frame level of one WebSocket: the one Chorus handler in its Netty pipeline, just below Vert.x's, in place
+ * of Netty's frame decoder and encoder (one handler instead of three keeps an idle connection smaller):
  * <ul>
+ *   <li><b>Frames in</b>: the bytes read are decoded by this socket's {@link FrameDecoder}, a partial frame
+ *   kept until the rest arrives (Netty's merge cumulation, as its own decoders do).</li>
+ *   <li><b>Frames out</b>: every frame is written as bytes, framed here (RFC 6455 §5.2, unmasked): its own
+ *   (text replies, pings, Closes) and Vert.x's (binary messages, pongs, its Close), which pass {@link #write}.
+ *   A control frame over 125 bytes is refused, its write failed.</li>
  *   <li><b>Messages.</b> Fragmented text and binary messages are joined here, so Vert.x only ever sees whole
  *   messages as single final frames (its own aggregator drops a message whose first fragment is empty, and
  *   every later one of that type). Empty fragments anywhere, any number of continuations up to the size
@@ -41,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
  *   adds no Close of its own and only sees the channel go inactive.</li>
  *   <li><b>Direct writes</b> of pre-encoded text, and of {@link OutboundFrame}s framed once for a whole
- *   fan-out, written below the frame encoder as they are (with permessage-deflate, the fan-out's compressed
+ *   fan-out, written as they are (with permessage-deflate, the fan-out's compressed
  *   frame, compressed once for the event loop). Flushed once per read when written while one is in progress
  *   (replies), else with the event loop's next consolidated flush ({@link Flushes}). Single writes (replies,
  *   replays, echoes) and everything Vert.x writes (binary messages, pongs) go out uncompressed on every
@@ -50,9 +56,12 @@ import java.util.concurrent.TimeUnit;
  * A Close the client starts is answered with its status code (RFC 6455 §5.5.1) and passed on to Vert.x, which
  * records it; the TCP connection is closed once the answer is written. Confined to the channel's event loop.
  */
-final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.Pending {
+final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.Pending, FrameDecoder.Sink {
 
   private static final byte[] PING = {'c', 'h', 'o', 'r', 'u', 's'};
+  private static final int FIN = 0x80;
+  private static final int OPCODE_TEXT = 0x1;
+  private static final int OPCODE_PING = 0x9;
 
   private final int maxMessageBytes;
   private final long lingerMillis;
@@ -63,11 +72,16 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private final DeflateCodec deflate;
   /** With deflate: the longest message sent compressed (the client's server_max_window_bits). */
   private final int longestCompressed;
-  private final Utf8Validator utf8 = new Utf8Validator();
+  private final FrameDecoder decoder;
+  /** Made with the first text frame: an idle connection has none. */
+  private Utf8Validator utf8;
   private ChannelHandlerContext ctx;
-  /** Where pre-framed bytes are written: below the frame encoder (and any extension encoder). */
-  private ChannelHandlerContext framedOut;
   private ChannelPromise quiet;
+  /** Bytes read that do not make a whole frame yet; null when every byte read was decoded. */
+  private ByteBuf cumulation;
+  /** Within the read in progress: bytes came in, and at least one frame or violation was decoded from them. */
+  private boolean readBytes;
+  private boolean decodedFrames;
   private ByteBuf fragments;
   private boolean fragmentsText;
   private boolean fragmentsCompressed;
@@ -98,20 +112,20 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     this.inflater = agreed == null ? null : new MessageInflater(maxMessageBytes, deflate, !agreed.clientNoContextTakeover());
     this.deflate = agreed == null ? null : deflate;
     this.longestCompressed = agreed == null ? 0 : agreed.longestCompressed();
+    this.decoder = new FrameDecoder(maxMessageBytes, agreed != null);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     // Unlike ctx.voidPromise(), a failed write (the channel closed under queued deliveries) fires no
-    // exception through the pipeline.
-    this.quiet = new VoidChannelPromise(ctx.channel(), false);
-    ChannelHandlerContext encoder = ctx.pipeline().context(WebSocketFrameEncoder.class);
-    this.framedOut = encoder != null ? encoder : ctx;
+    // exception through the pipeline. The channel's own (Netty's unsafe void promise) is such a promise.
+    this.quiet = ctx.channel().unsafe().voidPromise();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseCumulation();
     releaseFragments();
     endInflater();
   }
@@ -120,6 +134,38 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf bytes) {
+      decode(bytes);
+    } else {
+      received(msg);
+    }
+  }
+
+  /** The bytes of one read (released here), decoded with what was left of the reads before. */
+  private void decode(ByteBuf bytes) {
+    readBytes = true;
+    ByteBuf in = cumulation == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, bytes);
+    cumulation = null;
+    try {
+      decoder.decode(in, this);
+    } finally {
+      if (in.isReadable() && ctx.channel().isActive()) {
+        in.discardSomeReadBytes();
+        cumulation = in;
+      } else {
+        in.release();
+      }
+    }
+  }
+
+  @Override
+  public void decoded(Object frameOrViolation) {
+    decodedFrames = true;
+    received(frameOrViolation);
+  }
+
+  /** A frame or a violation from the decoder (or, in tests, written into the pipeline as it is). */
+  private void received(Object msg) {
     if (msg instanceof FrameDecoder.Violation violation) {
       close(violation.code());
       if (violation.clientClosed()) {
@@ -158,7 +204,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     // comes only where permessage-deflate was agreed.
     boolean text = frame instanceof TextWebSocketFrame;
     boolean compressed = inflater != null && (frame.rsv() & 0x4) != 0;
-    if (text && !compressed && !utf8.check(frame.content())) {
+    if (text && !compressed && !utf8().check(frame.content())) {
       refuse(frame, CloseCode.INVALID_PAYLOAD);
       return;
     }
@@ -169,7 +215,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
         deliverCompressed(whole, text);
         return;
       }
-      if (text && !utf8.finish()) {
+      if (text && !utf8().finish()) {
         refuse(frame, CloseCode.INVALID_PAYLOAD);
         return;
       }
@@ -191,7 +237,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     }
     if (fragments.readableBytes() + frame.content().readableBytes() > maxMessageBytes) {
       refuse(frame, CloseCode.MESSAGE_TOO_BIG);
-    } else if (fragmentsText && !fragmentsCompressed && !utf8.check(frame.content())) {
+    } else if (fragmentsText && !fragmentsCompressed && !utf8().check(frame.content())) {
       refuse(frame, CloseCode.INVALID_PAYLOAD);
     } else {
       append(frame);
@@ -216,7 +262,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       deliverCompressed(whole, fragmentsText);
       return;
     }
-    if (fragmentsText && !utf8.finish()) {
+    if (fragmentsText && !utf8().finish()) {
       whole.release();
       close(CloseCode.INVALID_PAYLOAD);
       return;
@@ -235,12 +281,19 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     } finally {
       compressed.release();
     }
-    if (text && !(utf8.check(inflated) && utf8.finish())) {
+    if (text && !(utf8().check(inflated) && utf8().finish())) {
       inflated.release();
       close(CloseCode.INVALID_PAYLOAD);
       return;
     }
     deliver(inflated, text);
+  }
+
+  private Utf8Validator utf8() {
+    if (utf8 == null) {
+      utf8 = new Utf8Validator();
+    }
+    return utf8;
   }
 
   private void deliver(ByteBuf whole, boolean text) {
@@ -255,7 +308,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     CloseWebSocketFrame answer = code < 0
       ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
       : new CloseWebSocketFrame(code, "");
-    closeWritten = ctx.writeAndFlush(answer);
+    closeWritten = ctx.writeAndFlush(framed(answer));
     scheduleLinger();
     ctx.fireChannelRead(close);
     closeWhenWritten();
@@ -263,10 +316,17 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    // As Netty's decoders do: bytes came in but no frame was whole yet, and nothing below asks for more.
+    boolean starved = readBytes && !decodedFrames && !ctx.channel().config().isAutoRead();
+    readBytes = false;
+    decodedFrames = false;
     reading = false;
     if (flushPending) {
       flushPending = false;
       ctx.flush();
+    }
+    if (starved) {
+      ctx.read();
     }
     ctx.fireChannelReadComplete();
   }
@@ -284,6 +344,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closeSent = true;
+    releaseCumulation();
     releaseFragments();
     endInflater();
     if (linger != null) {
@@ -297,7 +358,16 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       fragments.release();
       fragments = null;
     }
-    utf8.reset();
+    if (utf8 != null) {
+      utf8.reset();
+    }
+  }
+
+  private void releaseCumulation() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
   }
 
   private void endInflater() {
@@ -322,12 +392,58 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       }
       return;
     }
-    if (msg instanceof CloseWebSocketFrame) {
-      // Vert.x closing the socket itself (vertx.close()): the same contract, with Vert.x's frame.
-      startClose(ctx.write(msg, promise));
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ctx.write(msg, promise);
       return;
     }
-    ctx.write(msg, promise);
+    ByteBuf bytes;
+    try {
+      bytes = framed(frame);
+    } catch (TooLongFrameException | UnsupportedOperationException e) {
+      promise.tryFailure(e);
+      return;
+    }
+    if (frame instanceof CloseWebSocketFrame) {
+      // Vert.x closing the socket itself (vertx.close()): the same contract, with Vert.x's frame.
+      startClose(ctx.write(bytes, promise));
+      return;
+    }
+    ctx.write(bytes, promise);
+  }
+
+  /**
+   * {@code frame} (released here) as the bytes of a server frame: FIN, RSV and opcode, the length in its
+   * shortest form, no mask, the payload (RFC 6455 §5.2), as Netty's encoder writes it.
+   */
+  private ByteBuf framed(WebSocketFrame frame) {
+    try {
+      int opcode = opcode(frame);
+      ByteBuf payload = frame.content();
+      if (opcode >= 0x8 && payload.readableBytes() > 125) {
+        throw new TooLongFrameException("a control frame's payload must be at most 125 bytes, was " + payload.readableBytes());
+      }
+      int first = (frame.isFinalFragment() ? FIN : 0) | (frame.rsv() % 8) << 4 | opcode;
+      return OutboundFrame.frame(ctx.alloc(), first, payload);
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static int opcode(WebSocketFrame frame) {
+    if (frame instanceof TextWebSocketFrame) {
+      return OPCODE_TEXT;
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      return 0x2;
+    } else if (frame instanceof ContinuationWebSocketFrame) {
+      return 0x0;
+    } else if (frame instanceof CloseWebSocketFrame) {
+      return 0x8;
+    } else if (frame instanceof PingWebSocketFrame) {
+      return OPCODE_PING;
+    } else if (frame instanceof PongWebSocketFrame) {
+      return 0xA;
+    }
+    throw new UnsupportedOperationException("not a WebSocket frame Chorus writes: " + frame.getClass().getName());
   }
 
   // ---- Wire
@@ -336,7 +452,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   public void sendText(byte[] utf8) {
     assert ctx.executor().inEventLoop() : "a write to a WebSocket off its event loop (the direct write queue needs it)";
     if (!closeSent) {
-      ctx.write(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), quiet);
+      ctx.write(OutboundFrame.frame(ctx.alloc(), FIN | OPCODE_TEXT, utf8, utf8.length), quiet);
       flushSoon(false);
     }
   }
@@ -348,7 +464,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       // The writes after a Close are dropped by write() above, which this skips: closeSent is checked here.
       ByteBuf bytes = deflate == null ? frame.retainedFrame(ctx.alloc())
         : frame.retainedCompressedFrame(ctx.alloc(), deflate, longestCompressed);
-      framedOut.write(bytes, quiet);
+      ctx.write(bytes, quiet);
       flushSoon(true);
     }
   }
@@ -395,7 +511,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   @Override
   public void ping() {
     if (!closeSent) {
-      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING)), quiet);
+      ctx.writeAndFlush(OutboundFrame.frame(ctx.alloc(), FIN | OPCODE_PING, PING, PING.length), quiet);
     }
   }
 
@@ -405,7 +521,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       return false;
     }
     releaseFragments();
-    startClose(ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())));
+    startClose(ctx.writeAndFlush(framed(new CloseWebSocketFrame(code.code(), code.reason()))));
     listener.serverClosed(code);
     return true;
   }
@@ -415,10 +531,7 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     closeSent = true;
     closeWritten = written;
     ctx.flush();
-    FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
-    if (decoder != null) {
-      decoder.closing();
-    }
+    decoder.closing();
     ctx.channel().config().setAutoRead(true);
     scheduleLinger();
   }

@@ -83,6 +83,17 @@ public final class OutboundFrame {
 
   /** A frame of {@code length} bytes of {@code payload}, its first byte {@code first} (FIN, RSV and opcode). */
   static ByteBuf frame(ByteBufAllocator allocator, int first, byte[] payload, int length) {
+    return header(allocator, first, length).writeBytes(payload, 0, length);
+  }
+
+  /** A frame of {@code payload}'s readable bytes (its indexes are not moved), its first byte {@code first}. */
+  static ByteBuf frame(ByteBufAllocator allocator, int first, ByteBuf payload) {
+    int length = payload.readableBytes();
+    return header(allocator, first, length).writeBytes(payload, payload.readerIndex(), length);
+  }
+
+  /** A buffer of exactly the frame's size holding its 2, 4 or 10 bytes of header. */
+  private static ByteBuf header(ByteBufAllocator allocator, int first, int length) {
     int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
     ByteBuf frame = allocator.directBuffer(header + length, header + length);
     frame.writeByte(first);
@@ -93,6 +104,6 @@ public final class OutboundFrame {
     } else {
       frame.writeByte(127).writeLong(length);
     }
-    return frame.writeBytes(payload, 0, length);
+    return frame;
   }
 }

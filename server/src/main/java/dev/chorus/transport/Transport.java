@@ -4,8 +4,10 @@ import dev.chorus.config.Settings;
 import dev.chorus.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -13,6 +15,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
+import java.net.SocketAddress;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -27,7 +31,6 @@ public final class Transport {
   /** How long a close the server started waits for the client's Close before the TCP connection is closed. */
   public static final long LINGER_MILLIS = 1000;
 
-  private static final String FRAME_DECODER = "chorus-decoder";
   private static final String FRAME_HANDLER = "chorus-frames";
 
   private final int maxMessageBytes;
@@ -37,6 +40,10 @@ public final class Transport {
   private final VertxInternals internals;
   private final Heartbeat heartbeat;
   private final SlowConsumers slowConsumers;
+  /** The outbound queue's bounds, Vert.x's for setWriteQueueMaxSize, one instance for all sockets. */
+  private final WriteBufferWaterMark waterMark;
+  /** The local addresses this event loop's sockets share, one object per address ({@link VertxInternals}). */
+  private final Map<SocketAddress, SocketAddress> localAddresses = new HashMap<>();
   /** The consolidated flushes of this transport's event loop, made with its first socket. */
   private Flushes flushes;
   /** The permessage-deflate state of this transport's event loop, made with its first deflate socket. */
@@ -63,6 +70,7 @@ public final class Transport {
     this.internals = internals;
     this.heartbeat = new Heartbeat(vertx, limits.pingIntervalSeconds(), limits.idleTimeoutSeconds());
     this.slowConsumers = new SlowConsumers(vertx, limits.writeQueueMaxBytes(), limits.slowConsumerTimeoutMillis());
+    this.waterMark = new WriteBufferWaterMark(slowConsumers.maxQueueBytes() / 2, slowConsumers.maxQueueBytes());
   }
 
   /**
@@ -126,7 +134,14 @@ public final class Transport {
     PerMessageDeflate.Agreement agreed = headers == null ? null : answered.remove(headers);
     ChannelHandlerContext vertxHandler = internals.pipeline(socket);
     internals.makeLean(vertxHandler);
-    socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    if (vertxHandler != null) {
+      internals.shareLocalAddress(vertxHandler.channel(), localAddresses);
+      // What socket.setWriteQueueMaxSize does (high-water mark the size, low half of it), without a mark
+      // object of its own for every socket.
+      vertxHandler.channel().config().setWriteBufferWaterMark(waterMark);
+    } else {
+      socket.setWriteQueueMaxSize(slowConsumers.maxQueueBytes());
+    }
     WebSocketFrameDecoder netty = vertxHandler == null ? null : vertxHandler.pipeline().get(WebSocketFrameDecoder.class);
     Wire wire;
     if (netty != null) {
@@ -134,20 +149,21 @@ public final class Transport {
       EventExecutor loop = vertxHandler.executor();
       FrameHandler frames = new FrameHandler(maxMessageBytes, LINGER_MILLIS, listener, flushesOn(loop),
         agreed == null ? null : deflateOn(loop), agreed);
-      pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
-      // Added after Netty's decoder, so that bytes it holds when removed are passed on to ours. Vert.x 5.0
+      // Netty's decoder and encoder make way for this one handler, which frames both ways. It is added
+      // after Netty's decoder, so that bytes the decoder holds when removed are passed on to it. Vert.x 5.0
       // hands the socket over before any frame is read (bytes behind the upgrade request wait in the HTTP
       // decoder), so the stream is at a frame boundary here.
-      pipeline.addAfter(pipeline.context(netty).name(), FRAME_DECODER, new FrameDecoder(maxMessageBytes, agreed != null));
+      pipeline.addBefore(vertxHandler.name(), FRAME_HANDLER, frames);
       pipeline.remove(netty);
+      if (pipeline.get(WebSocketFrameEncoder.class) != null) {
+        pipeline.remove(WebSocketFrameEncoder.class);
+      }
       wire = frames;
     } else {
       wire = new PublicWire(socket, maxMessageBytes, listener);
     }
-    VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers);
+    VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers, heartbeat);
     socket.shutdownHandler(v -> client.close(CloseCode.GOING_AWAY));
-    heartbeat.watch(wire);
-    client.onClosed(() -> heartbeat.forget(wire));
     internals.releaseHeaders(socket);
     return client;
   }

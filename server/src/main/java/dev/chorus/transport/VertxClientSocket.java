@@ -17,6 +17,7 @@ final class VertxClientSocket implements ClientSocket {
   private final ServerWebSocket socket;
   private final Wire wire;
   private final SlowConsumers slowConsumers;
+  private final Heartbeat heartbeat;
   private final String path;
   private final String query;
   private final List<Runnable> onClosed = new ArrayList<>(2);
@@ -25,18 +26,24 @@ final class VertxClientSocket implements ClientSocket {
   long stalledSince;
   /** Whether {@link SlowConsumers} holds this socket in its list (at most once). */
   boolean listed;
+  /** Where {@link Heartbeat} holds this socket in its list; -1 when it does not. */
+  int heartbeatSlot = -1;
 
-  VertxClientSocket(ServerWebSocket socket, Wire wire, SlowConsumers slowConsumers) {
+  /** A socket watched by {@code heartbeat} until it closes. */
+  VertxClientSocket(ServerWebSocket socket, Wire wire, SlowConsumers slowConsumers, Heartbeat heartbeat) {
     this.socket = socket;
     this.wire = wire;
     this.slowConsumers = slowConsumers;
+    this.heartbeat = heartbeat;
     this.path = socket.path();
     this.query = socket.query();
     socket.closeHandler(v -> closed());
+    heartbeat.watch(this);
   }
 
   private void closed() {
     closed = true;
+    heartbeat.forget(this);
     for (Runnable action : onClosed) {
       action.run();
     }

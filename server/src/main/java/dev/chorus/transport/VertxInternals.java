@@ -1,5 +1,7 @@
 package dev.chorus.transport;
 
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.util.Map;
 
 /**
  * Every use of Vert.x internals in Chorus, found by name when a transport is built, so that the build never
@@ -31,7 +35,9 @@ import java.lang.reflect.Method;
  *       requires anyway;</li>
  *       <li>the upgrade request let go: the WebSocket's channel handler keeps the factory that built its
  *       connection, and with it the upgrade's HTTP connection, request and response;</li>
- *       <li>the handshake headers let go, after everything that reads them.</li>
+ *       <li>the handshake headers let go, after everything that reads them, and the authority (host and
+ *       port) the socket keeps from its Host header, which Chorus never reads ({@code socket.authority()} is
+ *       null from then on).</li>
  *     </ul>
  *   Without it, sockets are served as Vert.x builds them: larger, never wrong.</li>
  *   <li><b>The handshake's response headers</b> (the upgrade request a {@code ServerWebSocketHandshake} keeps,
@@ -40,6 +46,10 @@ import java.lang.reflect.Method;
  *   answers server_no_context_takeover only when the client asked for it, and its encoder compresses every
  *   message again for every socket. Without this part (or without the pipeline), no extension is
  *   negotiated.</li>
+ *   <li><b>Shared local addresses</b> (Netty's, not Vert.x's: the address an epoll channel keeps from
+ *   {@code getsockname} and the copy every channel caches): every socket accepted on one address gets its own
+ *   equal {@code InetSocketAddress} (96 bytes with its {@code InetAddress}); the transport hands each socket
+ *   the one its event loop has already. Without it, each socket keeps its own.</li>
  * </ul>
  * Immutable once found; shared by the verticles of a node.
  */
@@ -47,23 +57,26 @@ final class VertxInternals {
 
   /** Where Vert.x 5.0 keeps what Chorus uses. */
   record Names(String webSocketInternal, String connection, String handler, String webSocketBase,
-               String webSocketHandshake) {
+               String webSocketHandshake, String serverWebSocket) {
     static final Names VERTX_5_0 = new Names(
       "io.vertx.core.internal.http.WebSocketInternal",
       "io.vertx.core.net.impl.VertxConnection",
       "io.vertx.core.net.impl.VertxHandler",
       "io.vertx.core.http.impl.WebSocketImplBase",
-      "io.vertx.core.http.impl.ServerWebSocketHandshaker");
+      "io.vertx.core.http.impl.ServerWebSocketHandshaker",
+      "io.vertx.core.http.impl.ServerWebSocketImpl");
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
 
   private final Method channelHandlerContext;
   private final Lean lean;
+  private final LocalAddresses localAddresses;
   /** The upgrade request of a handshake; null when not found. */
   private final Field handshakeRequest;
 
-  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest) {
+  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses) {
+    this.localAddresses = localAddresses;
     this.channelHandlerContext = channelHandlerContext;
     this.lean = lean;
     this.handshakeRequest = handshakeRequest;
@@ -94,7 +107,7 @@ final class VertxInternals {
       LOG.warn("WebSockets negotiate no extension (server.perMessageDeflate has no effect): this Vert.x's internals "
         + "differ ({})", e.toString());
     }
-    return new VertxInternals(context, Lean.find(names), request);
+    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find());
   }
 
   /** Whether {@link #pipeline} can reach sockets' pipelines. */
@@ -153,15 +166,75 @@ final class VertxInternals {
     }
   }
 
-  /** Drops the handshake headers {@code socket} keeps; {@code socket.headers()} is null from then on. */
+  /**
+   * Gives {@code channel} the local address equal to its own from {@code shared} (this event loop's, filled
+   * here: one entry per address sockets are accepted on, at most 64), so that it keeps no copy of its own.
+   */
+  void shareLocalAddress(Channel channel, Map<SocketAddress, SocketAddress> shared) {
+    if (localAddresses != null) {
+      localAddresses.share(channel, shared);
+    }
+  }
+
+  /**
+   * Drops the handshake headers and the authority {@code socket} keeps; {@code socket.headers()} and
+   * {@code socket.authority()} are null from then on.
+   */
   void releaseHeaders(ServerWebSocket socket) {
     if (lean != null) {
       lean.releaseHeaders(socket);
     }
   }
 
+  /** Netty's fields for a channel's local address: epoll's own ({@code epoll}) and every channel's cache. */
+  private record LocalAddresses(Field epoll, Field cached) {
+
+    private static final int MOST_SHARED = 64;
+
+    static LocalAddresses find() {
+      try {
+        Field epoll = Class.forName("io.netty.channel.epoll.AbstractEpollChannel").getDeclaredField("local");
+        Field cached = AbstractChannel.class.getDeclaredField("localAddress");
+        if (!SocketAddress.class.equals(epoll.getType()) || !SocketAddress.class.equals(cached.getType())) {
+          throw new NoSuchFieldException("local addresses of another type");
+        }
+        epoll.setAccessible(true);
+        cached.setAccessible(true);
+        return new LocalAddresses(epoll, cached);
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        LOG.debug("WebSockets keep a local address each: this Netty's internals differ ({})", e.toString());
+        return null;
+      }
+    }
+
+    void share(Channel channel, Map<SocketAddress, SocketAddress> shared) {
+      if (!epoll.getDeclaringClass().isInstance(channel)) {
+        return;
+      }
+      try {
+        // Fills the cache from epoll's field, so both hold the same object from here on.
+        SocketAddress own = channel.localAddress();
+        if (own == null || epoll.get(channel) != own || cached.get(channel) != own) {
+          return;
+        }
+        SocketAddress one = shared.get(own);
+        if (one == null) {
+          if (shared.size() < MOST_SHARED) {
+            shared.put(own, own);
+          }
+        } else if (one != own) {
+          epoll.set(channel, one);
+          cached.set(channel, one);
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("a WebSocket keeps its local address: {}", e.toString());
+      }
+    }
+  }
+
+  /** {@code authority} is null when not found: then only the headers are dropped. */
   private record Lean(Class<?> handlerType, Method getConnection, Field writeQueue, Constructor<?> directQueue,
-                      Field connectionFactory, Field headers) {
+                      Field connectionFactory, Field headers, Field authority) {
 
     static Lean find(Names names) {
       try {
@@ -176,10 +249,22 @@ final class VertxInternals {
         directQueue.setAccessible(true);
         connectionFactory.setAccessible(true);
         headers.setAccessible(true);
-        return new Lean(handler, handler.getMethod("getConnection"), writeQueue, directQueue, connectionFactory, headers);
+        return new Lean(handler, handler.getMethod("getConnection"), writeQueue, directQueue, connectionFactory, headers,
+          authority(names));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         LOG.warn("WebSockets keep Vert.x's write queue, upgrade request and headers (more memory per connection): "
           + "this Vert.x's internals differ ({})", e.toString());
+        return null;
+      }
+    }
+
+    private static Field authority(Names names) {
+      try {
+        Field authority = Class.forName(names.serverWebSocket()).getDeclaredField("authority");
+        authority.setAccessible(true);
+        return authority;
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        LOG.debug("WebSockets keep their authority: {}", e.toString());
         return null;
       }
     }
@@ -203,6 +288,13 @@ final class VertxInternals {
           headers.set(socket, null);
         } catch (ReflectiveOperationException | RuntimeException e) {
           LOG.debug("a WebSocket keeps its handshake headers: {}", e.toString());
+        }
+      }
+      if (authority != null && authority.getDeclaringClass().isInstance(socket)) {
+        try {
+          authority.set(socket, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          LOG.debug("a WebSocket keeps its authority: {}", e.toString());
         }
       }
     }

@@ -41,6 +41,12 @@ public final class ChatClient implements AutoCloseable {
   private ChatClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
+    if (socket.isClosed()) {
+      // The server's Close came in the same read as its 101 (a refused token): Vert.x handled it before this.
+      closeReason = socket.closeReason();
+      closeStatus.complete(socket.closeStatusCode());
+      return;
+    }
     socket.textMessageHandler(text -> inbox.add(new Received(true, Buffer.buffer(text))));
     socket.binaryMessageHandler(data -> inbox.add(new Received(false, data)));
     socket.closeHandler(v -> {
@@ -55,7 +61,8 @@ public final class ChatClient implements AutoCloseable {
       .setMaxFrameSize(1 << 20));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path);
     // Handlers are set on the socket's event loop as the connect completes, before anything else is read:
-    // a message or a close that comes at once is not lost.
+    // a message or a close that comes at once is not lost (a Close in the very read of the 101 is handled by
+    // Vert.x first: the constructor takes it from the socket).
     return Await.result(client.connect(options).map(socket -> new ChatClient(client, socket)), DEFAULT_WAIT);
   }
 

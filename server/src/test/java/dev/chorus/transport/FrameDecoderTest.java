@@ -5,7 +5,10 @@ import dev.chorus.support.RawWebSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -17,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Random;
 
 import static dev.chorus.support.RawWebSocket.BINARY;
@@ -35,7 +39,20 @@ class FrameDecoderTest {
 
   private static final int LIMIT = 100_000;
   private final Random random = new Random(42);
-  private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMIT, false));
+  private final EmbeddedChannel channel = new EmbeddedChannel(decoding(new FrameDecoder(LIMIT, false)));
+
+  /**
+   * {@code decoder} fed by Netty's cumulation, its frames and violations passed on as messages (in the server
+   * {@link FrameHandler} feeds it).
+   */
+  private static ChannelHandler decoding(FrameDecoder decoder) {
+    return new ByteToMessageDecoder() {
+      @Override
+      protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decoder.decode(in, out::add);
+      }
+    };
+  }
 
   @AfterEach
   void finishClean() {
@@ -131,7 +148,7 @@ class FrameDecoderTest {
 
   @Test
   void withDeflateRsv1MarksTheFirstFrameOfADataMessage() {
-    EmbeddedChannel deflate = new EmbeddedChannel(new FrameDecoder(LIMIT, true));
+    EmbeddedChannel deflate = new EmbeddedChannel(decoding(new FrameDecoder(LIMIT, true)));
     deflate.writeInbound(Unpooled.wrappedBuffer(RawWebSocket.frame(TEXT, false, 4, true, "a".getBytes(), random),
       RawWebSocket.frame(CONTINUATION, true, 0, true, "b".getBytes(), random),
       RawWebSocket.frame(BINARY, true, 4, true, new byte[] {1}, random),
@@ -156,7 +173,7 @@ class FrameDecoderTest {
     "RSV1 on a continuation, 0, 4", "RSV1 on a ping, 9, 4", "RSV1 on a close, 8, 4", "RSV2 on text, 1, 2",
     "RSV3 on binary, 2, 1", "RSV1 and RSV2 on text, 1, 6"})
   void withDeflateOtherReservedBitsAreViolations(String description, int opcode, int rsv) {
-    EmbeddedChannel deflate = new EmbeddedChannel(new FrameDecoder(LIMIT, true));
+    EmbeddedChannel deflate = new EmbeddedChannel(decoding(new FrameDecoder(LIMIT, true)));
     ByteBuf bytes = opcode == CONTINUATION
       ? Unpooled.wrappedBuffer(RawWebSocket.frame(TEXT, false, 4, true, "a".getBytes(), random),
         RawWebSocket.frame(CONTINUATION, true, rsv, true, "b".getBytes(), random))

@@ -43,7 +43,7 @@ class PublicFallbackTest {
   private static final int LIMIT = 1024;
   private static final VertxInternals.Names ELSEWHERE = new VertxInternals.Names(
     "io.vertx.core.internal.http.Moved", "io.vertx.core.net.impl.Moved", "io.vertx.core.net.impl.Moved2",
-    "io.vertx.core.http.impl.Moved", "io.vertx.core.http.impl.Moved2");
+    "io.vertx.core.http.impl.Moved", "io.vertx.core.http.impl.Moved2", "io.vertx.core.http.impl.Moved3");
   private static final Queue<CloseCode> closes = new ConcurrentLinkedQueue<>();
   private static final Random RANDOM = new Random(1);
   private static Vertx vertx;
