@@ -123,6 +123,12 @@ public final class ChorusNode {
             events.roomVacated(room);
           }
         });
+        presence.onRestored((room, name, roomWasVacated) -> {
+          if (roomWasVacated) {
+            events.roomOccupied(room);
+          }
+          events.memberJoined(room, name);
+        });
         Settings.Proxy proxySettings = settings.proxy();
         ApplicationProxy proxy = proxySettings.joinUrl().isEmpty() && proxySettings.publishUrl().isEmpty()
           ? ApplicationProxy.OFF

@@ -12,7 +12,9 @@ import java.util.Map;
  * completes. A node that dies or is cut off has its members forgotten once the cluster removes it: at once
  * for a process that exits (closed connection), after the failure-detection timeout
  * ({@code hazelcast.max.no.heartbeat.seconds}, 10 s in cluster.xml) for a frozen or unreachable one, plus
- * the clean-up's own round trip. Presence lives in cluster memory, replicated once.
+ * the clean-up's own round trip. A frozen or cut-off node that comes back keeps its connections and puts
+ * their members back once it has merged into the cluster again. Presence lives in cluster memory,
+ * replicated once.
  */
 public interface Presence {
 
@@ -40,6 +42,19 @@ public interface Presence {
   /** See {@link #onNodeDeparted}. */
   interface DepartureListener {
     void departed(String room, List<String> names, boolean roomEmpty);
+  }
+
+  /**
+   * Hears of the members reported departed that are present after all, once this node has merged back into
+   * the cluster after a split: its own connections, which the other side had forgotten and it has put back,
+   * and the other side's members, which its own side had taken for departed. Per member: its room, its name,
+   * and whether the room was reported without members.
+   */
+  void onRestored(RestoreListener listener);
+
+  /** See {@link #onRestored}. */
+  interface RestoreListener {
+    void restored(String room, String name, boolean roomWasVacated);
   }
 
   /** The room's member names, sorted, without duplicates. */

@@ -1,5 +1,6 @@
 package dev.chorus.multiprocess;
 
+import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.Json;
 import dev.chorus.support.TestNode;
@@ -88,15 +89,47 @@ class RoomsClusterIT {
 
       long killed = System.nanoTime();
       victim.process().kill();
-      Duration limit = Duration.ofSeconds(20);
-      while (!who(alice, "fragile").equals(new JsonArray().add("alice"))) {
-        if (System.nanoTime() - killed > limit.toNanos()) {
-          fail("dave still present " + limit + " after his node was killed");
-        }
-      }
+      awaitWho(alice, "fragile", new JsonArray().add("alice"), Duration.ofSeconds(20),
+        "dave gone after his node was killed");
       System.out.printf("presence forgot the killed node's member after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
       dave.close();
     }
+  }
+
+  @Test
+  void aFrozenNodesMembersComeBackWhenItMergesAndGoWhenItDiesLater() {
+    try (TestNode victim = startVictim("rooms-frozen-victim");
+         ChatClient alice = joined(FIRST, "alice", "frozen")) {
+      ChatClient dave = joined(victim, "dave", "frozen");
+      alice.awaitJson(Json.joined("frozen", "dave"));
+      JsonArray both = new JsonArray().add("alice").add("dave");
+      JsonArray aliceAlone = new JsonArray().add("alice");
+      assertEquals(both, who(alice, "frozen"));
+
+      // Frozen past the heartbeat timeout, the node is dropped and its member forgotten; dave's socket stays open.
+      victim.process().freeze();
+      long frozen = System.nanoTime();
+      awaitWho(alice, "frozen", aliceAlone, Duration.ofSeconds(40), "dave gone after his node froze");
+      System.out.printf("presence forgot the frozen node's member after %d ms%n", (System.nanoTime() - frozen) / 1_000_000);
+
+      // Thawed, it merges back (a new Hazelcast UUID) and puts dave back, with his connection as it was.
+      victim.process().thaw();
+      long thawed = System.nanoTime();
+      awaitWho(alice, "frozen", both, Duration.ofSeconds(90), "dave back after his node merged");
+      System.out.printf("presence had the merged node's member back %d ms after the thaw%n",
+        (System.nanoTime() - thawed) / 1_000_000);
+      assertEquals(both, who(dave, "frozen"));
+
+      // Its death after the merge still forgets him: his entry is known by the node's id, not its first UUID.
+      victim.process().kill();
+      awaitWho(alice, "frozen", aliceAlone, Duration.ofSeconds(20), "dave gone after his merged node was killed");
+      dave.close();
+    }
+  }
+
+  /** Asks for the room's members until they are {@code expected}. */
+  private static void awaitWho(ChatClient client, String room, JsonArray expected, Duration limit, String failure) {
+    Await.until(() -> who(client, room).equals(expected), limit, failure);
   }
 
   /** Asks for the room's members; the answer is the next presence message. */

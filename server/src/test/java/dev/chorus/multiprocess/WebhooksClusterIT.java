@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Webhooks of a cluster of node processes to a receiver in the test process: each event once for the
- * whole cluster, members of a node killed with -9 reported as left, and events the cluster accepted
+ * whole cluster, members of a node killed with -9 reported as left, members of a node frozen past the
+ * heartbeat timeout reported left and then joined again when it merges back, and events the cluster accepted
  * delivered by the next member when the delivering one is killed.
  */
 @Timeout(240)
@@ -62,8 +63,14 @@ class WebhooksClusterIT {
     return receiver.events().stream().filter(e -> room.equals(e.getString("room"))).map(e -> e.getString("type")).toList();
   }
 
+  /** The last event about {@code name} in {@code room} the receiver accepted; null if none. */
+  private static JsonObject last(String room, String name) {
+    return receiver.events().stream().filter(e -> room.equals(e.getString("room")) && name.equals(e.getString("name")))
+      .reduce((first, second) -> second).orElse(null);
+  }
+
   private static void awaitTypes(String room, List<String> types) {
-    Await.until(() -> typesOf(room).equals(types), WAIT, room + ": " + types + " (have " + typesOf(room) + ")");
+    Await.until(() -> typesOf(room).equals(types), WAIT, () -> room + ": " + types + " (have " + typesOf(room) + ")");
   }
 
   @Test
@@ -86,7 +93,7 @@ class WebhooksClusterIT {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void eventsTheClusterAcceptedSurviveTheDeliveringNodesDeathAndItsMembersLeave() throws Exception {
     // The receiver refuses everything: events wait in the cluster's log while the first (oldest) node retries.
     receiver.failNext(Integer.MAX_VALUE);
@@ -113,5 +120,38 @@ class WebhooksClusterIT {
     }
     awaitTypes("survivor", List.of("room.occupied", "member.joined", "member.joined", "member.left", "member.left",
       "room.vacated"));
+  }
+
+  /** Before the kill below: with three nodes the frozen one is the smaller side, which merges into the larger. */
+  @Test
+  @Order(2)
+  void aFrozenNodesMembersAreReportedLeftAndJoinedAgainWhenItMergesBack() {
+    try (TestNode victim = TestNode.process("hooks-frozen-victim").configure(WebhooksClusterIT::hooks).joining(SECOND)
+           .start();
+         ChatClient erin = SECOND.connect(); ChatClient frank = victim.connect()) {
+      erin.send(new JsonObject().put("type", "join").put("name", "erin").put("room", "thaw"));
+      erin.awaitJson(joined("thaw", "erin"));
+      frank.send(new JsonObject().put("type", "join").put("name", "frank").put("room", "thaw"));
+      frank.awaitJson(joined("thaw", "frank"));
+      awaitTypes("thaw", List.of("room.occupied", "member.joined", "member.joined"));
+
+      // Frozen past the heartbeat timeout, the node is dropped and frank reported left. Its side, alone, may
+      // take erin for departed too, and its own copy of the event log may repeat events meanwhile.
+      victim.process().freeze();
+      Await.until(() -> last("thaw", "frank") != null && "member.left".equals(last("thaw", "frank").getString("type")),
+        WAIT, "frank reported left after his node froze");
+      long thawed = System.currentTimeMillis();
+      victim.process().thaw();
+      // Merged back, the node puts frank back into presence and reports him joined (a new event, made after the
+      // thaw), and reports erin back if its side had reported her left: both are members again.
+      Await.until(() -> {
+        JsonObject frankLast = last("thaw", "frank");
+        JsonObject erinLast = last("thaw", "erin");
+        return "member.joined".equals(frankLast.getString("type")) && frankLast.getLong("ts") >= thawed
+          && "member.joined".equals(erinLast.getString("type"));
+      }, WAIT, () -> "frank and erin members again after the merge (have " + receiver.events() + ")");
+      System.out.println("WebhooksClusterIT: after freeze, thaw and merge, room thaw's events: " + typesOf("thaw"));
+      victim.process().kill();
+    }
   }
 }

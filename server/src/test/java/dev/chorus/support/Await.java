@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits for a future from a test thread, failing the test on timeout. */
 public final class Await {
@@ -23,10 +24,15 @@ public final class Await {
 
   /** Polls {@code condition} every 20 ms until it holds; fails with {@code what} after {@code wait}. */
   public static void until(BooleanSupplier condition, Duration wait, String what) {
+    until(condition, wait, () -> what);
+  }
+
+  /** As {@link #until(BooleanSupplier, Duration, String)}, {@code what} told as things are when it fails. */
+  public static void until(BooleanSupplier condition, Duration wait, Supplier<String> what) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not within " + wait);
+        throw new AssertionError(what.get() + " not within " + wait);
       }
       try {
         Thread.sleep(20);

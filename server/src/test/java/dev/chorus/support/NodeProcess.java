@@ -113,10 +113,19 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Sends SIGSTOP: the process freezes, its connections stay open (a hung node). */
   public void freeze() {
+    signal("STOP");
+  }
+
+  /** Sends SIGCONT: a frozen process goes on where it stopped. */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
     try {
-      Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start();
-      if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
-        throw new AssertionError("kill -STOP " + process.pid() + " failed");
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
