@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Chorus (one node, then two) against the Node.js ws@8 peer, the seed article's Python websockets server and,
-# for two nodes, Socket.IO 4.8 over its Redis adapter (two Node processes and a redis-server): the same
+# Chorus (one node, then two) against the Node.js ws@8 peer, the seed article's Python websockets server, the
+# machine's floor for echo and fan-out (NettyFloor, plain Netty from the test classes) and, for two nodes,
+# Socket.IO 4.8 over its Redis adapter (two Node processes and a redis-server): the same
 # scenarios, one at a time, each bounded in time, then a capacity ramp per server; prints one comparison table
 # and the ramp's verdicts and writes them, the raw JSON results, the progress logs and a latency chart to $OUT.
 # Compare servers by their own CPU per message (from /proc/<pid>/stat: user-space, which is the server's own
@@ -48,10 +49,12 @@ CHORUS_JAVA_OPTS=${CHORUS_JAVA_OPTS:-"-Xms256m -Xmx1g -Xmn64m"}
 OUT=${OUT:-target/bench-$(date +%Y%m%d-%H%M%S)}
 JAR=target/chat-server.jar
 BENCH_JAR=bench/target/chorus-bench.jar
+# The machine's floor for echo and fan-out (docs/performance.md, "The Netty floor"): plain Netty, frames only.
+FLOOR_CLASSES=server/target/test-classes/dev/chorus/floor/NettyFloor.class
 CLUSTER=bench-$$
 
 mkdir -p "$OUT"
-[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] || mvn -B -q -DskipTests package
+[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] && [ -f "$FLOOR_CLASSES" ] || mvn -B -q -DskipTests package
 [ -d bench/peers/node_modules/ws ] && [ -d bench/peers/node_modules/socket.io ] \
   || (cd bench/peers && npm ci --no-audit --no-fund >/dev/null)
 "$PYTHON" -c 'import websockets' 2>/dev/null || { echo "python3-websockets is missing (apt-get install python3-websockets)" >&2; exit 2; }
@@ -164,10 +167,15 @@ CHORUS1=$LAST_PID
 STARTED+=($!); NODE=$!
 PORT=19002 "$PYTHON" bench/peers/seed_server.py >"$OUT/python.log" 2>&1 &
 STARTED+=($!); PY=$!
+java -cp server/target/test-classes:"$JAR" dev.chorus.floor.NettyFloor 19003 >"$OUT/floor.log" 2>&1 &
+STARTED+=($!); FLOOR=$!
 wait_for http://127.0.0.1:19001/
 wait_for http://127.0.0.1:19002/
+wait_line "$OUT/floor.log" "19003"
 
 SERVERS=("chorus 18080 $CHORUS1" "node-ws 19001 $NODE" "python 19002 $PY")
+# Echo and fan-out only: the floor holds connections like any Netty server, and has no rooms or limits.
+FLOOR_SERVER="netty-floor 19003 $FLOOR"
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"
   echo "java: $(java -version 2>&1 | head -1); node: $(node -v); ws: $(node -p 'require("./bench/peers/node_modules/ws/package.json").version'); python websockets: $("$PYTHON" -c 'import websockets; print(websockets.__version__)')"
@@ -177,11 +185,11 @@ SERVERS=("chorus 18080 $CHORUS1" "node-ws 19001 $NODE" "python 19002 $PY")
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/machine.txt" >&2
 
-for server in "${SERVERS[@]}"; do
+for server in "${SERVERS[@]}" "$FLOOR_SERVER"; do
   read -r label port pid <<<"$server"
   bench echo-$ECHO_CONNECTIONS "$label" "$pid" echo --url "ws://127.0.0.1:$port/echo" --connections "$ECHO_CONNECTIONS"
 done
-for server in "${SERVERS[@]}"; do
+for server in "${SERVERS[@]}" "$FLOOR_SERVER"; do
   read -r label port pid <<<"$server"
   bench fanout-$FANOUT_CLIENTS "$label" "$pid" fanout --url "ws://127.0.0.1:$port/chat" \
     --connections "$FANOUT_CLIENTS" --senders "$FANOUT_SENDERS" --rate "$FANOUT_RATE"

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +26,18 @@ import java.util.concurrent.TimeUnit;
  * three flags HotSpot lets a running JVM change (JEP 346, "promptly return unused committed memory"):
  * <ul>
  *   <li>{@code G1PeriodicGCInterval}: a heap with no collection for that long gets a concurrent cycle, after
- *   which G1 uncommits what it does not need. A busy node collects anyway and never gets one; an idle one
- *   gets one per interval, a few tens of milliseconds of one GC thread for 15,000 connections;</li>
+ *   which G1 uncommits what it does not need. A busy node collects anyway and never gets one. An idle one
+ *   gets them only while they give memory back ({@link Periodic}): once a cycle returns nothing, they stop
+ *   until the committed heap grows again, since each costs a marking of the whole heap (tens of
+ *   milliseconds for 15,000 connections, more after a burst left a large heap that cannot shrink below
+ *   {@code -Xms});</li>
  *   <li>{@code MinHeapFreeRatio} 5 and {@code MaxHeapFreeRatio} 10: what such a cycle keeps free. The young
  *   generation still grows with the allocation rate between cycles.</li>
  * </ul>
  * The native heap too: glibc's malloc keeps what the JIT's compiler arenas, class loading and direct buffers
  * freed, 20-40 MB after a burst of connections, and its share differs from run to run. Every interval a
  * daemon thread asks the JVM to trim it ({@code System.trim_native_heap}, what JDK 21's
- * {@code TrimNativeHeapInterval} does; a few milliseconds).
+ * {@code TrimNativeHeapInterval} does; a few milliseconds), and arms or disarms the periodic collection.
  * <p>A flag given on the command line is the operator's and is left alone, as is every flag under another
  * collector. Only {@code Main} applies it: nodes that share a JVM (the tests) leave the JVM as they found it.
  */
@@ -60,7 +64,8 @@ public final class HeapReturn {
     try {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       List<String> set = new ArrayList<>();
-      if (trimsNativeHeap(vm, seconds)) {
+      boolean trims = canTrimNativeHeap(vm);
+      if (trims) {
         set.add("native heap trimmed");
       }
       boolean g1 = Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue());
@@ -71,9 +76,13 @@ public final class HeapReturn {
         set.add("MinHeapFreeRatio=" + MIN_FREE_PERCENT);
         set.add("MaxHeapFreeRatio=" + MAX_FREE_PERCENT);
       }
+      Periodic periodic = null;
       if (g1 && isDefault(vm, "G1PeriodicGCInterval")) {
-        vm.setVMOption("G1PeriodicGCInterval", Long.toString(seconds * 1000L));
-        set.add("G1PeriodicGCInterval=" + seconds * 1000L);
+        periodic = new Periodic(vm, seconds * 1000L, Long.parseLong(vm.getVMOption("MinHeapSize").getValue()));
+        set.add("G1PeriodicGCInterval=" + seconds * 1000L + " while it returns memory");
+      }
+      if (trims || periodic != null) {
+        everyInterval(seconds, trims, periodic);
       }
       String kept = g1 ? "the flags given on the command line" : "another collector than G1";
       LOG.info(set.isEmpty() ? "Heap: left to " + kept
@@ -84,27 +93,26 @@ public final class HeapReturn {
     }
   }
 
-  /**
-   * Starts trimming the native heap every {@code seconds} on a daemon thread; false when this JVM has no
-   * such command (before 17.0.9, or not glibc) or the operator trims it already.
-   */
-  private static boolean trimsNativeHeap(HotSpotDiagnosticMXBean vm, int seconds) {
+  /** Whether this JVM can trim its native heap (17.0.9 and later, on glibc) and the operator does not already. */
+  private static boolean canTrimNativeHeap(HotSpotDiagnosticMXBean vm) {
     try {
       if (!"0".equals(vm.getVMOption("TrimNativeHeapInterval").getValue())) {
         return false;
       }
     } catch (IllegalArgumentException noSuchFlag) {
-      // An older JVM: the command below says whether it can trim.
+      // An older JVM: the command says whether it can trim.
     }
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName diagnostics;
     try {
-      diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
-      if (!trim(server, diagnostics).startsWith("Trim native heap")) {
-        return false;
-      }
+      return trim().startsWith("Trim native heap");
     } catch (JMException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** Every {@code seconds}, on a daemon thread: trims the native heap, and arms or disarms the periodic collection. */
+  private static void everyInterval(int seconds, boolean trims, Periodic periodic) {
+    if (periodic != null) {
+      periodic.check();
     }
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "chorus-heap-return");
@@ -113,17 +121,91 @@ public final class HeapReturn {
     });
     timer.scheduleWithFixedDelay(() -> {
       try {
-        trim(server, diagnostics);
+        if (trims) {
+          trim();
+        }
+        if (periodic != null) {
+          periodic.check();
+        }
       } catch (JMException | RuntimeException e) {
         // The next interval tries again; nothing is lost but memory not yet returned.
       }
     }, seconds, seconds, TimeUnit.SECONDS);
-    return true;
   }
 
-  private static String trim(MBeanServer server, ObjectName diagnostics) throws JMException {
-    Object answer = server.invoke(diagnostics, "systemTrimNativeHeap", new Object[] {new String[0]},
-      new String[] {String[].class.getName()});
+  /**
+   * G1's periodic collection, on only while it gives memory back. Armed at start and after any interval with
+   * more than {@link #IDLE_COLLECTIONS} collections (the node was busy: its heap may have grown); disarmed
+   * after a quiet interval that had a collection and left the committed heap where it was (a periodic cycle
+   * returned nothing), or once the heap is at its minimum ({@code -Xms}). A busy node collects anyway, so an armed one costs
+   * nothing until it goes quiet; a quiet one then gets the cycles that shrink its heap, and no more.
+   */
+  static final class Periodic {
+    /** At most this many collections in an interval count as quiet: one periodic cycle, and a young one. */
+    static final long IDLE_COLLECTIONS = 2;
+    /** Less shrinking than this in a quiet interval counts as none. */
+    static final long SLACK_BYTES = 1L << 20;
+
+    private final HotSpotDiagnosticMXBean vm;
+    private final long intervalMillis;
+    private final long minHeapBytes;
+    private boolean armed;
+    private long committedAtCheck = -1;
+    private long collectionsAtCheck;
+
+    Periodic(HotSpotDiagnosticMXBean vm, long intervalMillis, long minHeapBytes) {
+      this.vm = vm;
+      this.intervalMillis = intervalMillis;
+      this.minHeapBytes = minHeapBytes;
+    }
+
+    void check() {
+      long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+      long collections = 0;
+      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        collections += Math.max(0, collector.getCollectionCount());
+      }
+      Boolean arm = next(committed, collections);
+      if (arm != null) {
+        vm.setVMOption("G1PeriodicGCInterval", Long.toString(arm ? intervalMillis : 0));
+      }
+    }
+
+    /**
+     * The next state after an interval that ends with {@code committed} bytes of heap and {@code collections}
+     * in all since start: true to arm, false to disarm, null to leave it as it is.
+     */
+    Boolean next(long committed, long collections) {
+      Boolean change = null;
+      boolean atMinimum = committed <= minHeapBytes;
+      if (committedAtCheck < 0) {
+        change = !atMinimum;
+      } else {
+        long collected = collections - collectionsAtCheck;
+        boolean quiet = collected <= IDLE_COLLECTIONS;
+        if (armed && (atMinimum || quiet && collected > 0 && committed > committedAtCheck - SLACK_BYTES)) {
+          change = false;
+        } else if (!armed && !quiet && !atMinimum) {
+          change = true;
+        }
+      }
+      if (change != null) {
+        armed = change;
+      }
+      committedAtCheck = committed;
+      collectionsAtCheck = collections;
+      return change;
+    }
+
+    boolean armed() {
+      return armed;
+    }
+  }
+
+  private static String trim() throws JMException {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Object answer = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
+      new Object[] {new String[0]}, new String[] {String[].class.getName()});
     return String.valueOf(answer);
   }
 

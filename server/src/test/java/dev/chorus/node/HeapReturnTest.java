@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,5 +79,23 @@ class HeapReturnTest {
     String out = run(7, "-XX:+UseSerialGC");
     assertTrue(out.contains("MinHeapFreeRatio=40 MaxHeapFreeRatio=70"), out);
     assertTrue(out.contains("another collector than G1"), out);
+  }
+
+  /** The periodic collection's arming, interval by interval: committed MiB and collections so far. */
+  @Test
+  void periodicCollectionsRunWhileTheyReturnMemoryAndStopWhenTheyReturnNothing() {
+    long mib = 1L << 20;
+    HeapReturn.Periodic periodic = new HeapReturn.Periodic(null, 10_000, 8 * mib);
+    assertEquals(Boolean.TRUE, periodic.next(300 * mib, 5), "armed at start, above the minimum heap");
+    assertNull(periodic.next(400 * mib, 60), "busy: stays armed");
+    assertNull(periodic.next(400 * mib, 60), "quiet, no collection yet: waits for the periodic cycle");
+    assertNull(periodic.next(120 * mib, 61), "a cycle returned memory: stays armed");
+    assertEquals(Boolean.FALSE, periodic.next(120 * mib, 62), "the next returned nothing: disarmed");
+    assertNull(periodic.next(120 * mib, 63), "quiet: stays disarmed");
+    assertNull(periodic.next(121 * mib, 63), "quiet, heap a little larger: stays disarmed");
+    assertEquals(Boolean.TRUE, periodic.next(250 * mib, 90), "busy again: armed");
+    assertEquals(Boolean.FALSE, periodic.next(8 * mib, 91), "at the minimum heap: nothing to return");
+    assertNull(periodic.next(8 * mib, 150), "busy at the minimum heap: stays disarmed");
+    assertFalse(periodic.armed());
   }
 }
