@@ -27,17 +27,16 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code G1PeriodicGCInterval}: a heap with no collection for that long gets a concurrent cycle, after
  *   which G1 uncommits what it does not need. A busy node collects anyway and never gets one. An idle one
- *   gets them only while they give memory back ({@link Periodic}): once a cycle returns nothing, they stop
- *   until the committed heap grows again, since each costs a marking of the whole heap (tens of
- *   milliseconds for 15,000 connections, more after a burst left a large heap that cannot shrink below
- *   {@code -Xms});</li>
+ *   gets one per interval while they give memory back, then fewer and fewer ({@link Periodic}), since each
+ *   marks the whole heap (tens of milliseconds for 15,000 connections, more after a burst left a large
+ *   heap that cannot shrink below {@code -Xms});</li>
  *   <li>{@code MinHeapFreeRatio} 5 and {@code MaxHeapFreeRatio} 10: what such a cycle keeps free. The young
  *   generation still grows with the allocation rate between cycles.</li>
  * </ul>
  * The native heap too: glibc's malloc keeps what the JIT's compiler arenas, class loading and direct buffers
  * freed, 20-40 MB after a burst of connections, and its share differs from run to run. Every interval a
  * daemon thread asks the JVM to trim it ({@code System.trim_native_heap}, what JDK 21's
- * {@code TrimNativeHeapInterval} does; a few milliseconds), and arms or disarms the periodic collection.
+ * {@code TrimNativeHeapInterval} does; a few milliseconds), and sets the periodic collection's interval.
  * <p>A flag given on the command line is the operator's and is left alone, as is every flag under another
  * collector. Only {@code Main} applies it: nodes that share a JVM (the tests) leave the JVM as they found it.
  */
@@ -78,8 +77,9 @@ public final class HeapReturn {
       }
       Periodic periodic = null;
       if (g1 && isDefault(vm, "G1PeriodicGCInterval")) {
-        periodic = new Periodic(vm, seconds * 1000L, Long.parseLong(vm.getVMOption("MinHeapSize").getValue()));
-        set.add("G1PeriodicGCInterval=" + seconds * 1000L + " while it returns memory");
+        vm.setVMOption("G1PeriodicGCInterval", Long.toString(seconds * 1000L));
+        periodic = new Periodic(vm, seconds * 1000L);
+        set.add("G1PeriodicGCInterval=" + seconds * 1000L + ", backing off while it returns nothing");
       }
       if (trims || periodic != null) {
         everyInterval(seconds, trims, periodic);
@@ -109,11 +109,8 @@ public final class HeapReturn {
     }
   }
 
-  /** Every {@code seconds}, on a daemon thread: trims the native heap, and arms or disarms the periodic collection. */
+  /** Every {@code seconds}, on a daemon thread: trims the native heap and sets the periodic collection's interval. */
   private static void everyInterval(int seconds, boolean trims, Periodic periodic) {
-    if (periodic != null) {
-      periodic.check();
-    }
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "chorus-heap-return");
       thread.setDaemon(true);
@@ -134,29 +131,31 @@ public final class HeapReturn {
   }
 
   /**
-   * G1's periodic collection, on only while it gives memory back. Armed at start and after any interval with
-   * more than {@link #IDLE_COLLECTIONS} collections (the node was busy: its heap may have grown); disarmed
-   * after a quiet interval that had a collection and left the committed heap where it was (a periodic cycle
-   * returned nothing), or once the heap is at its minimum ({@code -Xms}). A busy node collects anyway, so an armed one costs
-   * nothing until it goes quiet; a quiet one then gets the cycles that shrink its heap, and no more.
+   * G1's periodic collection, as often as it gives memory back: every interval while the node is busy or a
+   * cycle returned memory; after a quiet interval whose collection returned nothing (or with the heap at
+   * {@code -Xms}, which it cannot go below), the interval doubles, up to {@link #MAX_INTERVAL_MILLIS}. A busy
+   * node collects anyway, so the periodic cycle costs it nothing; a node that goes quiet gets the cycles
+   * that shrink its heap, then fewer and fewer (each marks the whole heap). A quiet interval that had only a
+   * young collection, taken for a cycle that returned nothing, just delays the next cycle.
    */
   static final class Periodic {
     /** At most this many collections in an interval count as quiet: one periodic cycle, and a young one. */
     static final long IDLE_COLLECTIONS = 2;
     /** Less shrinking than this in a quiet interval counts as none. */
     static final long SLACK_BYTES = 1L << 20;
+    /** The longest interval the periodic collection backs off to: 10 minutes. */
+    static final long MAX_INTERVAL_MILLIS = 600_000;
 
     private final HotSpotDiagnosticMXBean vm;
-    private final long intervalMillis;
-    private final long minHeapBytes;
-    private boolean armed;
+    private final long baseMillis;
+    private long intervalMillis;
     private long committedAtCheck = -1;
     private long collectionsAtCheck;
 
-    Periodic(HotSpotDiagnosticMXBean vm, long intervalMillis, long minHeapBytes) {
+    Periodic(HotSpotDiagnosticMXBean vm, long baseMillis) {
       this.vm = vm;
-      this.intervalMillis = intervalMillis;
-      this.minHeapBytes = minHeapBytes;
+      this.baseMillis = baseMillis;
+      this.intervalMillis = baseMillis;
     }
 
     void check() {
@@ -165,40 +164,37 @@ public final class HeapReturn {
       for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
         collections += Math.max(0, collector.getCollectionCount());
       }
-      Boolean arm = next(committed, collections);
-      if (arm != null) {
-        vm.setVMOption("G1PeriodicGCInterval", Long.toString(arm ? intervalMillis : 0));
+      Long interval = next(committed, collections);
+      if (interval != null) {
+        vm.setVMOption("G1PeriodicGCInterval", Long.toString(interval));
       }
     }
 
     /**
-     * The next state after an interval that ends with {@code committed} bytes of heap and {@code collections}
-     * in all since start: true to arm, false to disarm, null to leave it as it is.
+     * The interval after a check that sees {@code committed} bytes of heap and {@code collections} in all
+     * since start: a new one in milliseconds, or null to leave it as it is.
      */
-    Boolean next(long committed, long collections) {
-      Boolean change = null;
-      boolean atMinimum = committed <= minHeapBytes;
-      if (committedAtCheck < 0) {
-        change = !atMinimum;
-      } else {
+    Long next(long committed, long collections) {
+      long next = intervalMillis;
+      if (committedAtCheck >= 0) {
         long collected = collections - collectionsAtCheck;
-        boolean quiet = collected <= IDLE_COLLECTIONS;
-        if (armed && (atMinimum || quiet && collected > 0 && committed > committedAtCheck - SLACK_BYTES)) {
-          change = false;
-        } else if (!armed && !quiet && !atMinimum) {
-          change = true;
+        if (collected > IDLE_COLLECTIONS || collected > 0 && committed < committedAtCheck - SLACK_BYTES) {
+          next = baseMillis;
+        } else if (collected > 0) {
+          next = Math.min(MAX_INTERVAL_MILLIS, intervalMillis * 2);
         }
-      }
-      if (change != null) {
-        armed = change;
       }
       committedAtCheck = committed;
       collectionsAtCheck = collections;
-      return change;
+      if (next == intervalMillis) {
+        return null;
+      }
+      intervalMillis = next;
+      return next;
     }
 
-    boolean armed() {
-      return armed;
+    long intervalMillis() {
+      return intervalMillis;
     }
   }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,21 +80,22 @@ class HeapReturnTest {
     assertTrue(out.contains("another collector than G1"), out);
   }
 
-  /** The periodic collection's arming, interval by interval: committed MiB and collections so far. */
+  /** The periodic collection's interval, check by check (every 10 s): committed MiB and collections so far. */
   @Test
-  void periodicCollectionsRunWhileTheyReturnMemoryAndStopWhenTheyReturnNothing() {
+  void periodicCollectionsBackOffWhileTheyReturnNothing() {
     long mib = 1L << 20;
-    HeapReturn.Periodic periodic = new HeapReturn.Periodic(null, 10_000, 8 * mib);
-    assertEquals(Boolean.TRUE, periodic.next(300 * mib, 5), "armed at start, above the minimum heap");
-    assertNull(periodic.next(400 * mib, 60), "busy: stays armed");
+    HeapReturn.Periodic periodic = new HeapReturn.Periodic(null, 10_000);
+    assertNull(periodic.next(300 * mib, 5), "the first check keeps the base interval");
+    assertNull(periodic.next(400 * mib, 60), "busy: the base interval");
     assertNull(periodic.next(400 * mib, 60), "quiet, no collection yet: waits for the periodic cycle");
-    assertNull(periodic.next(120 * mib, 61), "a cycle returned memory: stays armed");
-    assertEquals(Boolean.FALSE, periodic.next(120 * mib, 62), "the next returned nothing: disarmed");
-    assertNull(periodic.next(120 * mib, 63), "quiet: stays disarmed");
-    assertNull(periodic.next(121 * mib, 63), "quiet, heap a little larger: stays disarmed");
-    assertEquals(Boolean.TRUE, periodic.next(250 * mib, 90), "busy again: armed");
-    assertEquals(Boolean.FALSE, periodic.next(8 * mib, 91), "at the minimum heap: nothing to return");
-    assertNull(periodic.next(8 * mib, 150), "busy at the minimum heap: stays disarmed");
-    assertFalse(periodic.armed());
+    assertNull(periodic.next(120 * mib, 61), "a cycle returned memory: the base interval");
+    assertEquals(20_000L, periodic.next(120 * mib, 62), "the next returned nothing: twice the interval");
+    assertNull(periodic.next(120 * mib, 62), "no collection: unchanged");
+    assertEquals(40_000L, periodic.next(120 * mib, 63), "nothing returned again: doubled again");
+    for (int cycle = 0; cycle < 10; cycle++) {
+      periodic.next(120 * mib, 64 + cycle);
+    }
+    assertEquals(600_000L, periodic.intervalMillis(), "at most 10 minutes");
+    assertEquals(10_000L, periodic.next(250 * mib, 120), "busy again: the base interval");
   }
 }
