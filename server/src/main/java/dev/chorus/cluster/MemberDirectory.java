@@ -38,7 +38,7 @@ public final class MemberDirectory {
   /** An entry not refreshed for this long expires (its node froze or vanished unnoticed). */
   public static final long ENTRY_TTL_SECONDS = 30;
   /** The member attribute where vertx-hazelcast keeps the Vert.x node id. */
-  public static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private static final Logger LOG = LoggerFactory.getLogger(MemberDirectory.class);
 

@@ -7,7 +7,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
-import dev.chorus.cluster.MemberDirectory;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Context;
@@ -47,6 +46,8 @@ public final class HazelcastPresence implements Presence {
   /** Between the fields of an entry: name, join time in epoch micros, meta. Names hold no control characters. */
   private static final String SEPARATOR = "\u0000";
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresence.class);
+  /** The member attribute where vertx-hazelcast keeps the Vert.x node id (as cluster.MemberDirectory reads it). */
+  private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
   /**
    * How long this node remembers the departures it reported: a split off side reports the other side's
    * members as departed, and checks after merging back (within this time) which of them are still there.
@@ -199,7 +200,7 @@ public final class HazelcastPresence implements Presence {
 
   /** The Vert.x node id of a member (its Hazelcast UUID if it has none). */
   private static String nodeIdOf(Member member) {
-    String nodeId = member.getAttribute(MemberDirectory.NODE_ID_ATTRIBUTE);
+    String nodeId = member.getAttribute(NODE_ID_ATTRIBUTE);
     return nodeId != null ? nodeId : member.getUuid().toString();
   }
 
