@@ -65,7 +65,7 @@ public final class HazelcastPresence implements Presence {
   private final ConcurrentHashMap<Membership, String> local = new ConcurrentHashMap<>();
   /** The departures this node reported, oldest first, for {@link #REPORTED_KEEP_MILLIS}; guarded by itself. */
   private final ArrayDeque<Reported> reported = new ArrayDeque<>();
-  /** Numbers this node's connections: with the member's UUID (new at every start), unique in the cluster. */
+  /** Numbers this node's connections: with the Vert.x node id (new at every start), unique in the cluster. */
   private final AtomicLong connections = new AtomicLong();
   private final String idPrefix;
 
