@@ -60,7 +60,7 @@ public final class HazelcastPresence implements Presence {
   private final HazelcastInstance hazelcast;
   private final IMap<String, HashMap<String, String>> rooms;
   private volatile DepartureListener departureListener = (room, names, roomEmpty) -> { };
-  private volatile RestoreListener restoreListener = (room, name, roomWasEmpty) -> { };
+  private volatile RestoreListener restoreListener = (room, name, roomWasVacated) -> { };
   /** This node's entries, as last added: what a merge puts back. */
   private final ConcurrentHashMap<Membership, String> local = new ConcurrentHashMap<>();
   /** The departures this node reported, oldest first, for {@link #REPORTED_KEEP_MILLIS}; guarded by itself. */

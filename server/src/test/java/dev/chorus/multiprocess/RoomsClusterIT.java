@@ -83,9 +83,7 @@ class RoomsClusterIT {
   void presenceForgetsTheMembersOfAKilledNode() {
     try (TestNode victim = startVictim("rooms-presence-victim");
          ChatClient alice = joined(FIRST, "alice", "fragile")) {
-      ChatClient dave = joined(victim, "dave", "fragile");
-      alice.awaitJson(Json.joined("fragile", "dave"));
-      assertEquals(new JsonArray().add("alice").add("dave"), who(alice, "fragile"));
+      ChatClient dave = daveJoinsAlice(victim, alice, "fragile");
 
       long killed = System.nanoTime();
       victim.process().kill();
@@ -100,11 +98,9 @@ class RoomsClusterIT {
   void aFrozenNodesMembersComeBackWhenItMergesAndGoWhenItDiesLater() {
     try (TestNode victim = startVictim("rooms-frozen-victim");
          ChatClient alice = joined(FIRST, "alice", "frozen")) {
-      ChatClient dave = joined(victim, "dave", "frozen");
-      alice.awaitJson(Json.joined("frozen", "dave"));
+      ChatClient dave = daveJoinsAlice(victim, alice, "frozen");
       JsonArray both = new JsonArray().add("alice").add("dave");
       JsonArray aliceAlone = new JsonArray().add("alice");
-      assertEquals(both, who(alice, "frozen"));
 
       // Frozen past the heartbeat timeout, the node is dropped and its member forgotten; dave's socket stays open.
       victim.process().freeze();
@@ -125,6 +121,14 @@ class RoomsClusterIT {
       awaitWho(alice, "frozen", aliceAlone, Duration.ofSeconds(20), "dave gone after his merged node was killed");
       dave.close();
     }
+  }
+
+  /** Dave joins alice's room on {@code node}; alice sees him join, and both are the room's members. */
+  private static ChatClient daveJoinsAlice(TestNode node, ChatClient alice, String room) {
+    ChatClient dave = joined(node, "dave", room);
+    alice.awaitJson(Json.joined(room, "dave"));
+    assertEquals(new JsonArray().add("alice").add("dave"), who(alice, room));
+    return dave;
   }
 
   /** Asks for the room's members until they are {@code expected}. */
