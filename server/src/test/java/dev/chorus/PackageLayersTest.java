@@ -28,7 +28,8 @@ class PackageLayersTest {
 
   /** Lowest first; "" is dev.chorus itself (Main, ChorusNode). */
   private static final List<List<String>> LAYERS = List.of(
-    List.of("protocol", "config", "history", "presence"),
+    List.of("protocol", "config", "hazelcast"),
+    List.of("history", "presence"),
     List.of("metrics", "logging", "cluster", "transport"),
     List.of("hub", "users", "webhooks"),
     List.of("broker"),

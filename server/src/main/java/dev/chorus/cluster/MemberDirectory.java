@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.chorus.hazelcast.HazelcastCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -86,7 +87,7 @@ public final class MemberDirectory {
 
   private Future<Void> publish() {
     String entry = self().encode();
-    return Future.fromCompletionStage(
+    return HazelcastCalls.onCompletion(
       entries.setAsync(clusterManager.getNodeId(), entry, ENTRY_TTL_SECONDS, TimeUnit.SECONDS));
   }
 

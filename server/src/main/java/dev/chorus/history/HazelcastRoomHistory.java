@@ -7,6 +7,7 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import dev.chorus.hazelcast.HazelcastCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -93,6 +94,6 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /** Runs {@code op} on the room's partition; completes on the caller's context. */
   private Future<StreamOps.Answer> submit(String room, EntryProcessor<String, RoomLog, StreamOps.Answer> op) {
-    return Future.fromCompletionStage(streams.submitToKey(room, op), vertx.getOrCreateContext());
+    return HazelcastCalls.onContext(streams.submitToKey(room, op), vertx.getOrCreateContext());
   }
 }

@@ -80,7 +80,7 @@ public final class ServerVerticle extends VerticleBase {
       // upgraded WebSockets get the same from the transport). Vert.x marks the option experimental: a
       // response written off the connection's event loop now throws IllegalStateException; every handler
       // here answers on the request's context (Hazelcast results come back through executeBlocking or
-      // fromCompletionStage(stage, context)).
+      // HazelcastCalls.onContext(stage, context)).
       .setStrictThreadMode(true);
     if (settings.security().tlsEnabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

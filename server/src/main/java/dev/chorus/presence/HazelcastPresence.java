@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import dev.chorus.hazelcast.HazelcastCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -108,14 +109,14 @@ public final class HazelcastPresence implements Presence {
     long joinedAtMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     String entry = name + SEPARATOR + joinedAtMicros + SEPARATOR + (meta == null ? "" : meta);
     local.put(new Membership(room, connection), entry);
-    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Put(connection, entry)), vertx.getOrCreateContext())
+    return HazelcastCalls.<Object>onContext(rooms.submitToKey(room, new Put(connection, entry)), vertx.getOrCreateContext())
       .map(Boolean.TRUE::equals);
   }
 
   @Override
   public Future<Boolean> remove(String room, String connection) {
     local.remove(new Membership(room, connection));
-    return Future.<Object>fromCompletionStage(rooms.submitToKey(room, new Remove(connection)), vertx.getOrCreateContext())
+    return HazelcastCalls.<Object>onContext(rooms.submitToKey(room, new Remove(connection)), vertx.getOrCreateContext())
       .map(removed -> (Boolean) removed);
   }
 
@@ -131,13 +132,13 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<List<String>> members(String room) {
-    return Future.fromCompletionStage(rooms.getAsync(room), vertx.getOrCreateContext())
+    return HazelcastCalls.onContext(rooms.getAsync(room), vertx.getOrCreateContext())
       .map(connections -> connections == null ? List.of() : List.copyOf(names(connections)));
   }
 
   @Override
   public Future<List<MemberDetails>> details(String room) {
-    return Future.fromCompletionStage(rooms.getAsync(room), vertx.getOrCreateContext()).map(connections -> {
+    return HazelcastCalls.onContext(rooms.getAsync(room), vertx.getOrCreateContext()).map(connections -> {
       if (connections == null) {
         return List.of();
       }
@@ -218,7 +219,7 @@ public final class HazelcastPresence implements Presence {
       reported.clear();
     }
     for (Reported departure : recent) {
-      Future.fromCompletionStage(rooms.getAsync(departure.room()), context).onSuccess(connections -> {
+      HazelcastCalls.onContext(rooms.getAsync(departure.room()), context).onSuccess(connections -> {
         if (connections == null) {
           return;
         }
@@ -244,7 +245,7 @@ public final class HazelcastPresence implements Presence {
       entries.size());
     for (Map.Entry<Membership, String> entry : entries) {
       Membership membership = entry.getKey();
-      Future.<Object>fromCompletionStage(rooms.submitToKey(membership.room(),
+      HazelcastCalls.<Object>onContext(rooms.submitToKey(membership.room(),
           new Restore(membership.connection(), entry.getValue())), context)
         .onSuccess(restored -> {
           if (!local.containsKey(membership)) {

@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import dev.chorus.config.Settings;
+import dev.chorus.hazelcast.HazelcastCalls;
 import dev.chorus.metrics.ChorusMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -110,7 +111,7 @@ public final class WebhookDispatcher {
    */
   private Future<Void> deliverFrom(Long next) {
     long from = next == null ? 0 : next;
-    return Future.fromCompletionStage(log.readManyAsync(from, 0, MAX_BATCH, null), context).compose(batch -> {
+    return HazelcastCalls.onContext(log.readManyAsync(from, 0, MAX_BATCH, null), context).compose(batch -> {
       if (batch.size() == 0) {
         return Future.succeededFuture();
       }

@@ -1,6 +1,7 @@
 package dev.chorus.webhooks;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.hazelcast.HazelcastCalls;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ServerMessage;
 import com.hazelcast.ringbuffer.OverflowPolicy;
@@ -100,7 +101,7 @@ public final class WebhookEvents {
   }
 
   private void append(JsonObject event) {
-    log.addAsync(event.encode(), OverflowPolicy.OVERWRITE).whenComplete((sequence, failure) -> {
+    HazelcastCalls.whenComplete(log.addAsync(event.encode(), OverflowPolicy.OVERWRITE), (sequence, failure) -> {
       if (failure == null) {
         unacceptedLogged.set(false);
         return;
