@@ -69,6 +69,12 @@ class WebhooksClusterIT {
       .reduce((first, second) -> second).orElse(null);
   }
 
+  /** Waits until the receiver has been asked (accepting or not) to take an event about {@code name}. */
+  private static void awaitAttemptAbout(String name) {
+    Await.until(() -> receiver.attempted().stream().anyMatch(body -> body.contains("\"" + name + "\"")), WAIT,
+      "a delivery attempt of " + name + "'s event");
+  }
+
   private static void awaitTypes(String room, List<String> types) {
     Await.until(() -> typesOf(room).equals(types), WAIT, () -> room + ": " + types + " (have " + typesOf(room) + ")");
   }
@@ -103,12 +109,10 @@ class WebhooksClusterIT {
       carol.send(new JsonObject().put("type", "join").put("name", "carol").put("room", "survivor"));
       carol.awaitJson(joined("survivor", "carol"));
       // Events made at the same moment on two nodes may enter the log in either order: carol's go in first.
-      Await.until(() -> receiver.attempted().stream().anyMatch(body -> body.contains("\"carol\"")), WAIT,
-        "the first node tries to deliver carol's join");
+      awaitAttemptAbout("carol");
       dave.send(new JsonObject().put("type", "join").put("name", "dave").put("room", "survivor"));
       dave.awaitJson(joined("survivor", "dave"));
-      Await.until(() -> receiver.attempted().stream().anyMatch(body -> body.contains("\"dave\"")), WAIT,
-        "the first node tries to deliver dave's join");
+      awaitAttemptAbout("dave");
       FIRST.process().kill();
       FIRST.process().awaitExit(Duration.ofSeconds(30));
       receiver.failNext(0);
