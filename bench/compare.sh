@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chorus (one node, then two) against the Node.js ws@8 peer, the seed article's Python websockets server, the
-# machine's floor for echo and fan-out (NettyFloor, plain Netty from the test classes) and, for two nodes,
+# machine's floor for echo and fan-out (NettyFloor, plain Netty from the test classes), for quiet nodes the
+# stack's floor (ClusterFloor: two clustered Vert.x processes, no Chorus) and, for two nodes,
 # Socket.IO 4.8 over its Redis adapter (two Node processes and a redis-server): the same
 # scenarios, one at a time, each bounded in time, then a capacity ramp per server; prints one comparison table
 # and the ramp's verdicts and writes them, the raw JSON results, the progress logs and a latency chart to $OUT.
@@ -39,8 +40,9 @@ CAPACITY_WARMUP=${CAPACITY_WARMUP:-4s}   # the join storm (N(N+1)/2 status messa
 # A failed step is tried again up to CAPACITY_TRIES in all: on a shared machine one second of interference
 # is enough to fail a 5 s step's p99.
 CAPACITY_TRIES=${CAPACITY_TRIES:-2}
-# Quiet nodes: QUIET_CONNECTIONS idle connections over both Chorus nodes, then both Socket.IO processes, held for
-# QUIET (at least one Socket.IO ping interval, 25 s); CPU % of a core per server process. QUIET=0 skips it.
+# Quiet nodes: QUIET_CONNECTIONS idle connections over both Chorus nodes, then both cluster-floor processes, then
+# both Socket.IO processes, held for QUIET (at least one Socket.IO ping interval, 25 s); CPU % of a core per
+# server process. QUIET=0 skips it.
 QUIET=${QUIET:-30s}
 QUIET_CONNECTIONS=${QUIET_CONNECTIONS:-$FANOUT_CLIENTS}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -51,10 +53,11 @@ JAR=target/chat-server.jar
 BENCH_JAR=bench/target/chorus-bench.jar
 # The machine's floor for echo and fan-out (docs/performance.md, "The Netty floor"): plain Netty, frames only.
 FLOOR_CLASSES=server/target/test-classes/dev/chorus/floor/NettyFloor.class
+CLUSTER_FLOOR_CLASSES=server/target/test-classes/dev/chorus/floor/ClusterFloor.class
 CLUSTER=bench-$$
 
 mkdir -p "$OUT"
-[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] && [ -f "$FLOOR_CLASSES" ] || mvn -B -q -DskipTests package
+[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] && [ -f "$FLOOR_CLASSES" ] && [ -f "$CLUSTER_FLOOR_CLASSES" ] || mvn -B -q -DskipTests package
 [ -d bench/peers/node_modules/ws ] && [ -d bench/peers/node_modules/socket.io ] \
   || (cd bench/peers && npm ci --no-audit --no-fund >/dev/null)
 "$PYTHON" -c 'import websockets' 2>/dev/null || { echo "python3-websockets is missing (apt-get install python3-websockets)" >&2; exit 2; }
@@ -220,6 +223,22 @@ for _ in 1 2; do
 done
 SIO_URLS=ws://127.0.0.1:${SIO_PORTS[0]},ws://127.0.0.1:${SIO_PORTS[1]}
 SIO_ALL="${SIO_PIDS[0]},${SIO_PIDS[1]},$REDIS"
+# The quiet rows' floor (docs/performance.md, "The cluster floor"): two clustered Vert.x processes with Chorus's
+# Hazelcast configuration that only hold and ping their connections; their connect path run once, unmeasured.
+if [ "$QUIET" != 0 ]; then
+  CFLOOR_PIDS=()
+  for n in 1 2; do
+    HTTP_HOST=127.0.0.1 HTTP_PORT=1900$((n + 3)) CLUSTER_PORT=1580$n CLUSTER_NAME=$CLUSTER-floor \
+      CLUSTER_MEMBERS=$([ "$n" = 2 ] && echo 127.0.0.1:15801) \
+      java $CHORUS_JAVA_OPTS -cp server/target/test-classes:"$JAR" dev.chorus.floor.ClusterFloor \
+      >"$OUT/cluster-floor-$n.log" 2>&1 &
+    STARTED+=($!); CFLOOR_PIDS+=($!)
+    wait_line "$OUT/cluster-floor-$n.log" "cluster floor listening"
+  done
+  CFLOOR_URLS=ws://127.0.0.1:19004/chat,ws://127.0.0.1:19005/chat
+  java -jar "$BENCH_JAR" hold --url "$CFLOOR_URLS" --connections "$QUIET_CONNECTIONS" --duration 5s \
+    >/dev/null 2>"$OUT/cluster-floor-warmup.log"
+fi
 
 bench fanout-$FANOUT_CLIENTS chorus-2-nodes "$CHORUS1,$CHORUS2" fanout \
   --url ws://127.0.0.1:18080/chat,ws://127.0.0.1:18081/chat \
@@ -231,6 +250,9 @@ bench fanout-$FANOUT_CLIENTS socketio-2-procs "$SIO_ALL" fanout --protocol socke
 if [ "$QUIET" != 0 ]; then
   bench quiet-$QUIET_CONNECTIONS chorus-2-nodes "$CHORUS1,$CHORUS2" hold \
     --url ws://127.0.0.1:18080/chat,ws://127.0.0.1:18081/chat --connections "$QUIET_CONNECTIONS" --duration "$QUIET"
+  bench quiet-$QUIET_CONNECTIONS cluster-floor-2-procs "${CFLOOR_PIDS[0]},${CFLOOR_PIDS[1]}" hold \
+    --url "$CFLOOR_URLS" --connections "$QUIET_CONNECTIONS" --duration "$QUIET"
+  kill "${CFLOOR_PIDS[@]}" 2>/dev/null || true
   bench quiet-$QUIET_CONNECTIONS socketio-2-procs "${SIO_PIDS[0]},${SIO_PIDS[1]}" hold --protocol socketio \
     --url "$SIO_URLS" --connections "$QUIET_CONNECTIONS" --duration "$QUIET"
 fi
