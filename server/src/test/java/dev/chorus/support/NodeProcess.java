@@ -54,7 +54,9 @@ public final class NodeProcess implements AutoCloseable {
       Path workDir = Files.createTempDirectory(dir, name + "-");
       Path log = workDir.resolve("node.log");
       List<String> command = new ArrayList<>(wrapper);
-      command.addAll(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString()));
+      // Vert.x's file cache under the node's own directory, not /tmp: a node the test kills leaves it behind.
+      command.addAll(List.of(javaBinary(), "-Xmx256m", "-Dvertx.cacheDirBase=" + workDir.resolve("vertx-cache"),
+        "-jar", jar().toString()));
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
