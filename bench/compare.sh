@@ -26,7 +26,7 @@ FANOUT_RATE=${FANOUT_RATE:-20}     # chat messages per second into the room, fro
 FANOUT_SENDERS=${FANOUT_SENDERS:-2}
 HOLD=${HOLD:-15000}                # idle connections
 # How long they are held before resident memory is read: long enough for a node's server.memoryReturnSeconds
-# (10 s) to pass after the last connect and its collection to finish.
+# (5 s) to pass after the last connect and its collection to finish.
 HOLD_FOR=${HOLD_FOR:-25s}
 # The capacity ramp: for each server in CAPACITY_SERVERS (chorus, node-ws, socketio-2-procs, chorus-2-nodes), msg/s
 # into a room of FANOUT_CLIENTS from CAPACITY_SENDERS clients (or one per 10 msg/s, if more) at each of CAPACITY_RATES in turn, until a step
@@ -265,7 +265,8 @@ echo
   java -jar "$BENCH_JAR" compare --baseline node-ws --svg "$OUT/latency.svg" "${RESULTS[@]}"
   if [ ${#CAPACITY[@]} -gt 0 ]; then
     echo
-    echo "Capacity: the largest rate into a room of $FANOUT_CLIENTS clients (from $CAPACITY_SENDERS senders)" \
+    echo "Capacity: the largest rate into a room of $FANOUT_CLIENTS clients (from $CAPACITY_SENDERS senders, or one" \
+      "per 10 msg/s above $((CAPACITY_SENDERS * 10)) msg/s)" \
       "that held p99 < $CAPACITY_P99_MS ms with nothing lost, $CAPACITY_DURATION per step ($CAPACITY_TRIES tries)," \
       "steps $CAPACITY_RATES msg/s:"
     printf '  %s\n' "${CAPACITY[@]}"
