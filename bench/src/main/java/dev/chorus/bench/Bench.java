@@ -35,7 +35,7 @@ public final class Bench {
                send-to-ack latency, CPU per ack (run the server with the rate limit lifted)
       compare  result.json... [--baseline label] [--svg chart.svg]: one table from saved --json runs
     common: --duration 10s --warmup 2s --pid <server pid>[,pid] --label name --scenario name --threads 2
-            --json --svg file
+            --json --svg file --deflate (every socket offers permessage-deflate)
     --protocol socketio: the same chat messages as Socket.IO events over Engine.IO v4 (bench/peers/
             socketio-server.js); a URL without a path, ws://h:p, opens ws://h:p/socket.io/?EIO=4&transport=websocket
     """;

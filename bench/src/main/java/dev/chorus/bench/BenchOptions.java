@@ -33,6 +33,7 @@ public record BenchOptions(
   String label,
   String scenario,
   boolean json,
+  boolean deflate,
   String svg,
   String baseline,
   List<String> files) {
@@ -50,7 +51,7 @@ public record BenchOptions(
   public static final int DEFAULT_CONCURRENCY = 256;
   public static final int DEFAULT_THREADS = 2;
 
-  private static final Set<String> FLAGS = Set.of("json");
+  private static final Set<String> FLAGS = Set.of("json", "deflate");
 
   /** Parses {@code args}; the first is the command. */
   public static BenchOptions parse(String... args) {
@@ -106,6 +107,7 @@ public record BenchOptions(
       r.string("label", command),
       r.string("scenario", command),
       Boolean.parseBoolean(r.string("json", "false")),
+      Boolean.parseBoolean(r.string("deflate", "false")),
       r.string("svg", null),
       r.string("baseline", null),
       List.copyOf(files));

@@ -15,12 +15,15 @@ import java.util.function.IntFunction;
 /** Opening many client WebSockets with a bounded number of handshakes in flight. */
 final class Clients {
 
-  /** The client's limits: no pool cap per server (Vert.x's default is 50), no compression, large messages. */
-  static WebSocketClient create(Vertx vertx, String localAddress) {
+  /**
+   * The client's limits: no pool cap per server (Vert.x's default is 50), large messages, and compression
+   * only with {@code deflate} (bench's {@code --deflate}: every socket offers permessage-deflate).
+   */
+  static WebSocketClient create(Vertx vertx, String localAddress, boolean deflate) {
     WebSocketClientOptions options = new WebSocketClientOptions()
       .setMaxConnections(1_000_000)
       .setConnectTimeout(30_000)
-      .setTryUsePerMessageCompression(false)
+      .setTryUsePerMessageCompression(deflate)
       .setTryUsePerFrameCompression(false)
       .setMaxFrameSize(1 << 20)
       .setMaxMessageSize(1 << 20)

@@ -63,7 +63,7 @@ abstract class ClosedLoopBench {
   }
 
   final Result run() throws Exception {
-    WebSocketClient client = Clients.create(vertx, null);
+    WebSocketClient client = Clients.create(vertx, null, options.deflate());
     AtomicInteger failures = new AtomicInteger();
     CompletableFuture<Integer> opened = Clients.open(options.connections(), options.concurrency(),
       i -> client.connect(Clients.target(options.urlOf(i))), this::loop, failures);

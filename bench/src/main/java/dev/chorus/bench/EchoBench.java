@@ -40,7 +40,7 @@ final class EchoBench {
 
   Result run() throws Exception {
     String payload = "x".repeat(options.payloadBytes());
-    WebSocketClient client = Clients.create(vertx, null);
+    WebSocketClient client = Clients.create(vertx, null, options.deflate());
     AtomicInteger failures = new AtomicInteger();
     int opened = Clients.open(options.connections(), options.concurrency(),
         i -> client.connect(Clients.target(options.urlOf(i))),

@@ -44,7 +44,7 @@ final class FanoutBench {
   }
 
   Result run() throws Exception {
-    WebSocketClient client = Clients.create(vertx, null);
+    WebSocketClient client = Clients.create(vertx, null, options.deflate());
     AtomicInteger failures = new AtomicInteger();
     int opened = Clients.open(options.connections(), options.concurrency(),
         i -> client.connect(Clients.target(options.urlOf(i))),

@@ -34,7 +34,7 @@ final class HoldBench {
   Result run() throws Exception {
     List<WebSocketClient> sources = new ArrayList<>();
     for (int s = 0; s < options.sources(); s++) {
-      sources.add(Clients.create(vertx, options.sourceAddress(s)));
+      sources.add(Clients.create(vertx, options.sourceAddress(s), options.deflate()));
     }
     ServerProbe.Sample idle = probe.active() ? probe.sample() : null;
     AtomicInteger open = new AtomicInteger();

@@ -22,17 +22,19 @@ class BenchOptionsTest {
     assertTrue(options.closedLoop());
     assertEquals(Duration.ofSeconds(10), options.duration());
     assertFalse(options.json());
+    assertFalse(options.deflate());
   }
 
   @Test
   void fanoutSpreadsClientsOverUrlsRoundRobin() {
     BenchOptions options = BenchOptions.parse("fanout", "--url", "ws://a/chat,ws://b/chat", "--rate", "20",
-      "--connections", "4", "--senders=2", "--json", "--pid", "12,34");
+      "--connections", "4", "--senders=2", "--json", "--deflate", "--pid", "12,34");
     assertEquals(List.of("ws://a/chat", "ws://b/chat", "ws://a/chat", "ws://b/chat"),
       List.of(options.urlOf(0), options.urlOf(1), options.urlOf(2), options.urlOf(3)));
     assertEquals(2, options.senders());
     assertEquals(List.of(12L, 34L), options.pids());
     assertTrue(options.json());
+    assertTrue(options.deflate(), "--deflate is a flag");
   }
 
   @Test

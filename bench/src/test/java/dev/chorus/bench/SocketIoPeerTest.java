@@ -77,7 +77,7 @@ class SocketIoPeerTest {
       start(List.of("node", "socketio-server.js"),
         Map.of("PORT", Integer.toString(port), "REDIS_PORT", Integer.toString(redisPort)), "listening on " + port);
     }
-    WebSocketClient client = Clients.create(vertx, null);
+    WebSocketClient client = Clients.create(vertx, null, false);
 
     CompletableFuture<String> received = new CompletableFuture<>();
     CompletableFuture<Void> receiverJoined = new CompletableFuture<>();
