@@ -2,6 +2,7 @@ package dev.chorus;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import dev.chorus.auth.JwtAuthenticator;
 import dev.chorus.broker.SubscriptionProbe;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
@@ -15,6 +16,7 @@ import dev.chorus.history.StoreUnreachable;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.Sender;
 import dev.chorus.node.Readiness;
 import dev.chorus.users.UserDirectory;
 import dev.chorus.webhooks.ApplicationProxy;
@@ -79,6 +81,7 @@ public final class ChorusNode {
         return Future.failedFuture(e);
       }
     }
+    JwtAuthenticator.warnIfUnscoped(settings.security());
     Settings.Cluster cluster = settings.cluster();
     Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
     HazelcastRoomHistory.configure(hazelcastConfig);
@@ -117,8 +120,9 @@ public final class ChorusNode {
           dispatcher.start();
         }
         WebhookEvents events = webhooks;
+        // Presence keeps members as Sender#stored strings.
         presence.onNodeDeparted((room, names, roomEmpty) -> {
-          names.forEach(name -> events.memberLeft(room, name));
+          names.forEach(name -> events.memberLeft(room, Sender.fromStored(name)));
           if (roomEmpty) {
             events.roomVacated(room);
           }
@@ -127,7 +131,7 @@ public final class ChorusNode {
           if (roomWasVacated) {
             events.roomOccupied(room);
           }
-          events.memberJoined(room, name);
+          events.memberJoined(room, Sender.fromStored(name));
         });
         Settings.Proxy proxySettings = settings.proxy();
         ApplicationProxy proxy = proxySettings.joinUrl().isEmpty() && proxySettings.publishUrl().isEmpty()

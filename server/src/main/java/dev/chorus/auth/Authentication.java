@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
  * Who one connection is, when JWT is on: its token comes in the upgrade's {@code ?token=} or in a first
  * {@code {"type":"auth","token":...}} message. Reading pauses while a token is verified (pause and verify),
  * so the messages after it see the outcome; a token that fails closes the connection with 1008. When the
- * token's {@code exp} passes the connection is closed with 4002, unless a {@code {"type":"refresh"}} with a
- * valid token of the same user replaced it first (answered {@code {"type":"refreshed","exp":...}}; a bad one
- * or another user's closes with 1008). With JWT off every connection counts as authenticated and has no
- * verified name. Confined to its socket's event loop.
+ * token's {@code exp} (plus the leeway, security.jwtLeewaySeconds) passes the connection is closed with 4002,
+ * unless a {@code {"type":"refresh"}} with a valid token of the same user (its {@code sub}) replaced it first
+ * (answered {@code {"type":"refreshed","exp":...}}; a bad one or another user's closes with 1008). With JWT
+ * off every connection counts as authenticated and has no identity. Confined to its socket's event loop.
  */
 public final class Authentication {
 
@@ -94,13 +94,13 @@ public final class Authentication {
     if (jwt == null) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
-    String user = identity.name();
+    String user = identity.user();
     socket.pause();
     jwt.verify(token).onComplete(result -> {
       if (!socket.isOpen()) {
         return;
       }
-      if (result.failed() || !result.result().name().equals(user)) {
+      if (result.failed() || !result.result().user().equals(user)) {
         socket.close(CloseCode.AUTHENTICATION_FAILED);
         return;
       }
@@ -120,13 +120,14 @@ public final class Authentication {
     }
   }
 
-  /** Closes the connection with 4002 once {@code exp} (epoch seconds; 0: never) passes. */
+  /** Closes the connection with 4002 once {@code exp} (epoch seconds; 0: never) and the leeway have passed. */
   private void expireAt(long exp) {
     closed();
     if (exp <= 0) {
       return;
     }
-    long expiresAtMillis = exp > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : exp * 1000;
+    long expiresAtMillis = exp > Long.MAX_VALUE / 1000 - jwt.leewaySeconds() ? Long.MAX_VALUE
+      : (exp + jwt.leewaySeconds()) * 1000;
     long delay = expiresAtMillis - System.currentTimeMillis();
     // A far expiry is waited for a day at a time, so no timer is ever armed with an absurd delay.
     expiryTimer = vertx.setTimer(Math.max(1, Math.min(delay, MAX_TIMER_MILLIS)), id -> {
@@ -137,11 +138,6 @@ public final class Authentication {
         socket.close(CloseCode.TOKEN_EXPIRED);
       }
     });
-  }
-
-  /** The verified token's name; null when JWT is off or nothing is verified yet. */
-  public String verifiedName() {
-    return identity == null ? null : identity.name();
   }
 
   /** Who the verified token names; null when JWT is off or nothing is verified yet. */
@@ -156,7 +152,7 @@ public final class Authentication {
 
   /** See {@link JwtAuthenticator#verifyRoomToken}; only with JWT on. */
   public Future<Void> verifyRoomToken(String token, String room) {
-    return jwt.verifyRoomToken(token, room, identity.name());
+    return jwt.verifyRoomToken(token, room, identity.user());
   }
 
   private void verify(String token) {

@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,15 +22,34 @@ import java.util.List;
 
 /**
  * Verifies JSON Web Tokens with vertx-auth-jwt: HS256 with security.jwtSecret, or RS256 with the PEM public
- * key at security.jwtPublicKeyPath. Signature and, when present, expiry are checked. Connection tokens name a
- * user ({@link Identity}); room tokens grant one user one private room ({@link #verifyRoomToken}).
+ * key at security.jwtPublicKeyPath. The signature is checked; {@code exp}, {@code nbf} and {@code iat} when
+ * present, each with security.jwtLeewaySeconds of clock skew; {@code aud} and {@code iss} when
+ * security.jwtAudience and security.jwtIssuer are set (a token without them is refused then). Connection
+ * tokens name a user ({@link Identity}); room tokens grant one user one private room
+ * ({@link #verifyRoomToken}). Immutable; shared by the verticles of a node.
  */
 public final class JwtAuthenticator {
 
-  private final JWTAuth auth;
+  private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
 
-  private JwtAuthenticator(JWTAuth auth) {
+  private final JWTAuth auth;
+  private final int leewaySeconds;
+
+  private JwtAuthenticator(JWTAuth auth, int leewaySeconds) {
     this.auth = auth;
+    this.leewaySeconds = leewaySeconds;
+  }
+
+  /**
+   * Logs one warning when an RS256 key is set without security.jwtAudience or security.jwtIssuer: such a key
+   * is usually an identity provider's, and every token it signs for any application would log in. Called
+   * once per node, at start.
+   */
+  public static void warnIfUnscoped(Settings.Security security) {
+    if (!security.jwtPublicKeyPath().isEmpty() && security.jwtAudience().isEmpty() && security.jwtIssuer().isEmpty()) {
+      LOG.warn("security.jwtPublicKeyPath is set without security.jwtAudience (JWT_AUDIENCE) or security.jwtIssuer "
+        + "(JWT_ISSUER): any token its key signed, for any application, authenticates here");
+    }
   }
 
   /** An authenticator for the configured key; the settings must have JWT enabled. */
@@ -43,11 +65,25 @@ public final class JwtAuthenticator {
         throw new UncheckedIOException(e);
       }
     }
-    return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key)));
+    JWTOptions checks = new JWTOptions().setLeeway(security.jwtLeewaySeconds());
+    if (!security.jwtAudience().isEmpty()) {
+      checks.addAudience(security.jwtAudience());
+    }
+    if (!security.jwtIssuer().isEmpty()) {
+      checks.setIssuer(security.jwtIssuer());
+    }
+    return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks)),
+      security.jwtLeewaySeconds());
+  }
+
+  /** The clock skew allowed to a token's times, in seconds: a connection outlives its token's exp by as much. */
+  public int leewaySeconds() {
+    return leewaySeconds;
   }
 
   /**
-   * Who a connection token names; fails for a bad signature, an expired token, no name, or a room token (one
+   * Who a connection token names; fails for a bad signature, an expired or not yet valid token, another
+   * audience or issuer, a {@code sub} that is no user ({@link Identity#isValidUser}), or a room token (one
    * with a {@code room} claim: it admits one join, it is no key to the whole connection).
    */
   public Future<Identity> verify(String token) {
@@ -55,9 +91,12 @@ public final class JwtAuthenticator {
       if (claims.containsKey("room")) {
         return Future.failedFuture("a room token is no connection token");
       }
-      Object name = claims.getValue("name") != null ? claims.getValue("name") : claims.getValue("sub");
-      return name instanceof String user ? Future.succeededFuture(new Identity(user, rooms(claims), number(claims, "exp")))
-        : Future.failedFuture("token has no name");
+      String user = text(claims, "sub");
+      if (!Identity.isValidUser(user)) {
+        return Future.failedFuture("token has no usable sub");
+      }
+      String name = text(claims, "name");
+      return Future.succeededFuture(new Identity(user, name != null ? name : user, rooms(claims), number(claims, "exp")));
     });
   }
 

@@ -10,6 +10,7 @@ import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ProtocolException;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.users.UserDirectory;
@@ -28,7 +29,8 @@ import java.util.Map;
  * One /chat connection, from upgrade to close: its authentication, its name, its rate limit, and the
  * dispatch of its messages (join, chat, leave, who, auth) to a {@link RoomMembership} per joined room. Until
  * its first join it hears the lobby's broadcasts (as the seed's server does); from then on only its rooms'.
- * Its name is fixed by its first join (a verified token's name wins when JWT is on). Each message passes the
+ * Its sender is fixed by its first join's name, or with JWT on by its token ({@link dev.chorus.auth.Identity}:
+ * the user is the sub, the name shown its name claim). Each message passes the
  * rate limit before it is decoded; the rules of names, lengths and room counts are {@link ChatRules}.
  * Confined to its socket's event loop.
  * <p>Ordering: one connection's chat messages are sequenced one after the other (its send queue), so they
@@ -51,7 +53,8 @@ public final class ChatConnection {
   private SerialQueue sendQueue;
   private SerialQueue presenceQueue;
   private boolean listeningToLobby;
-  private String name;
+  /** Who this connection's chats and notices are from; fixed by the first join. */
+  private Sender sender;
   /** This connection as its user's, once the user is known: authenticated with JWT, else at the first join. */
   private UserDirectory.Registration user;
 
@@ -75,8 +78,8 @@ public final class ChatConnection {
   }
 
   private void onAuthenticated() {
-    if (auth.verifiedName() != null && socket.isOpen()) {
-      user = services.users().register(auth.verifiedName(), socket, context);
+    if (auth.identity() != null && socket.isOpen()) {
+      user = services.users().register(auth.identity().user(), socket, context);
     }
     listenToLobby();
   }
@@ -184,13 +187,13 @@ public final class ChatConnection {
       return;
     }
     // Every join's name must pass the rules; only the first one's is kept.
-    String requested = auth.verifiedName() != null ? auth.verifiedName() : join.name();
-    services.rules().checkName(requested);
+    Sender requested = auth.identity() != null ? auth.identity().sender() : Sender.named(join.name());
+    services.rules().checkName(requested.name());
     if (!services.rules().mayJoinAnotherRoom(joined.size())) {
       reply(error(ChatError.TOO_MANY_ROOMS, room));
       return;
     }
-    String user = name != null ? name : requested;
+    String user = (sender != null ? sender : requested).userId();
     Future<RoomAccess.Entry> allowed = services.access().mayJoin(room, options, auth, join.token(), user, join.meta());
     if (allowed.isComplete()) {
       enter(join, room, options, requested, allowed);
@@ -208,7 +211,7 @@ public final class ChatConnection {
   }
 
   /** Enters the room as {@code allowed} says, or answers its refusal. */
-  private void enter(ClientMessage.Join join, String room, Settings.RoomOptions options, String requested,
+  private void enter(ClientMessage.Join join, String room, Settings.RoomOptions options, Sender requested,
                      AsyncResult<RoomAccess.Entry> allowed) {
     if (allowed.failed()) {
       reply(error(allowed.cause() instanceof ProtocolException refused ? refused.error() : ChatError.NOT_ALLOWED_IN_ROOM,
@@ -216,18 +219,18 @@ public final class ChatConnection {
       return;
     }
     RoomAccess.Grant grant = allowed.result().grant();
-    if (name == null) {
-      name = requested;
+    if (sender == null) {
+      sender = requested;
     }
     if (user == null) {
-      user = services.users().register(name, socket, context);
+      user = services.users().register(sender.userId(), socket, context);
     }
     user.joined(room);
     stopListeningToLobby();
     if (joined.isEmpty()) {
       joined = new LinkedHashMap<>(4);
     }
-    joined.put(room, RoomMembership.join(services, socket, room, options, grant, name, allowed.result().meta(),
+    joined.put(room, RoomMembership.join(services, socket, room, options, grant, sender, allowed.result().meta(),
       join.since(), join.epoch(), connection, presenceQueue()));
   }
 
@@ -241,10 +244,11 @@ public final class ChatConnection {
       return;
     }
     services.rules().checkLength(chat.message());
-    String sender = name;
+    Sender from = sender;
     RoomMembership membership = joined.get(room);
     // The publish proxy is asked at once, so answers overlap; sequencing still goes one after the other.
-    Future<String> text = services.access().mayPublish(room, membership.options(), sender, chat.message(), chat.id())
+    Future<String> text = services.access().mayPublish(room, membership.options(), from.userId(), chat.message(),
+        chat.id())
       .compose(allowed -> {
         if (!services.rules().fitsLength(allowed)) {
           return Future.failedFuture(new ProtocolException(ChatError.MESSAGE_REJECTED));
@@ -253,7 +257,7 @@ public final class ChatConnection {
       });
     String id = chat.id();
     sendQueue().enqueue(() -> text.compose(allowed -> joined.get(room) == membership
-        ? services.publisher().publishChat(room, id, sender, allowed)
+        ? services.publisher().publishChat(room, id, from, allowed)
         : Future.failedFuture(new ProtocolException(ChatError.NOT_IN_ROOM))))
       .onComplete(published -> {
         if (published.failed()) {
@@ -307,13 +311,14 @@ public final class ChatConnection {
         : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
   }
 
-  /** The answer to a who: the names, and each name's connections and latest meta. */
+  /** The answer to a who: the names, and each member's connections and latest meta. */
   static ServerMessage.Presence presence(String room, List<Presence.MemberDetails> members) {
     List<String> names = new ArrayList<>();
     List<ServerMessage.Presence.Member> details = new ArrayList<>();
     for (Presence.MemberDetails member : members) {
-      names.add(member.name());
-      details.add(new ServerMessage.Presence.Member(member.name(), member.connections(), member.meta()));
+      Sender who = Sender.fromStored(member.name());
+      names.add(who.name());
+      details.add(new ServerMessage.Presence.Member(who, member.connections(), member.meta()));
     }
     return new ServerMessage.Presence(room, names, details);
   }
@@ -325,7 +330,7 @@ public final class ChatConnection {
   private String joinedRoom(String named) {
     if (named != null) {
       if (!joined.containsKey(named)) {
-        reply(name == null ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.NOT_IN_ROOM, named));
+        reply(sender == null ? error(ChatError.INVALID_MESSAGE, null) : error(ChatError.NOT_IN_ROOM, named));
         return null;
       }
       return named;

@@ -4,6 +4,7 @@ import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.webhooks.WebhookEvents;
@@ -27,7 +28,7 @@ final class RoomMembership {
   private final String room;
   private final Settings.RoomOptions options;
   private final RoomAccess.Grant grant;
-  private final String member;
+  private final Sender member;
   private final String meta;
   private final String connection;
   private final SerialQueue presenceQueue;
@@ -35,7 +36,7 @@ final class RoomMembership {
   private long lastTyping;
 
   private RoomMembership(ChatServices services, String room, Settings.RoomOptions options, RoomAccess.Grant grant,
-                         String member, String meta, String connection, SerialQueue presenceQueue,
+                         Sender member, String meta, String connection, SerialQueue presenceQueue,
                          Subscriber subscriber) {
     this.meta = meta;
     this.services = services;
@@ -54,7 +55,7 @@ final class RoomMembership {
    * the room's epoch.
    */
   static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
-                             RoomAccess.Grant grant, String member, String meta, Long since, String epoch,
+                             RoomAccess.Grant grant, Sender member, String meta, Long since, String epoch,
                              String connection, SerialQueue presenceQueue) {
     Subscriber subscriber;
     Future<RoomHistory.Position> position;
@@ -66,7 +67,8 @@ final class RoomMembership {
       position = services.hub().resume(room, subscriber, since, epoch);
     }
     if (options.presence()) {
-      presenceQueue.enqueue(() -> position.transform(v -> services.presence().add(room, connection, member, meta)))
+      presenceQueue.enqueue(() -> position.transform(v ->
+          services.presence().add(room, connection, member.stored(), meta)))
         .onComplete(first -> {
           services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta)
             .withEpoch(services.hub().epoch(room)));

@@ -5,6 +5,7 @@ import dev.chorus.config.Settings;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.webhooks.WebhookEvents;
 import io.vertx.core.AsyncResult;
@@ -64,7 +65,7 @@ public final class RoomPublisher {
    * the room's next message reveals the gap.) In a room without history an id is carried but not remembered.
    * Callers that need one sender's messages in order wait for each before the next.
    */
-  public Future<Published> publishChat(String room, String id, String sender, String message) {
+  public Future<Published> publishChat(String room, String id, Sender sender, String message) {
     Settings.RoomOptions options = rooms.options(RoomName.namespaceOf(room));
     if (options != null && !options.history()) {
       ServerMessage.Chat chat = new ServerMessage.Chat(room, ServerMessage.Chat.UNSEQUENCED,
@@ -74,10 +75,12 @@ public final class RoomPublisher {
       return Future.succeededFuture(new Published(chat, null, false));
     }
     // Published whenever it is stored, even after the caller stopped waiting: every stored message goes out.
-    Future<Published> published = history.append(room, id, sender, message, System.currentTimeMillis()).map(appended -> {
+    // History keeps the sender as one string (Sender#stored); a duplicate answers with the original's.
+    long ts = System.currentTimeMillis();
+    Future<Published> published = history.append(room, id, sender.stored(), message, ts).map(appended -> {
       HistoryEntry entry = appended.entry();
-      ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(),
-        entry.id());
+      ServerMessage.Chat chat = new ServerMessage.Chat(room, entry.seq(), entry.ts(),
+        entry.sender() == null ? sender : Sender.fromStored(entry.sender()), entry.message(), entry.id());
       if (!appended.duplicate()) {
         broker.publishChat(room, chat, appended.epoch());
         webhooks.messagePublished(chat, appended.epoch());
@@ -119,9 +122,9 @@ public final class RoomPublisher {
     }
   }
 
-  /** Tells the room's other members, on every node, that {@code name} of connection {@code from} is typing. */
-  public void publishTyping(String room, String name, String from) {
-    broker.publishEphemeral(room, from, new ServerMessage.Typing(room, name));
+  /** Tells the room's other members, on every node, that {@code member} of connection {@code from} is typing. */
+  public void publishTyping(String room, Sender member, String from) {
+    broker.publishEphemeral(room, from, new ServerMessage.Typing(room, member));
   }
 
   /** Publishes a status message to the room on every node. */

@@ -319,10 +319,16 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                         ws/http. Default empty
    * @param tlsCertPath      readable PEM certificate chain for wss/https, set exactly when tlsKeyPath is.
    *                         Default empty
+   * @param jwtAudience      when set, a token's {@code aud} (a string, or an array) must hold it; empty: not
+   *                         checked. Default empty
+   * @param jwtIssuer        when set, a token's {@code iss} must equal it; empty: not checked. Default empty
+   * @param jwtLeewaySeconds clock skew allowed to a token's {@code exp}, {@code nbf} and {@code iat}, 0-600.
+   *                         Default {@code 30}
    */
   public record Security(@Env("ALLOWED_ORIGINS") List<String> allowedOrigins, @Env("JWT_SECRET") String jwtSecret,
                          @Env("JWT_PUBLIC_KEY_PATH") String jwtPublicKeyPath, @Env("TLS_KEY_PATH") String tlsKeyPath,
-                         @Env("TLS_CERT_PATH") String tlsCertPath) {
+                         @Env("TLS_CERT_PATH") String tlsCertPath, @Env("JWT_AUDIENCE") String jwtAudience,
+                         @Env("JWT_ISSUER") String jwtIssuer, @Env("JWT_LEEWAY_SECONDS") int jwtLeewaySeconds) {
     public Security {
       allowedOrigins = List.copyOf(allowedOrigins);
       for (String origin : allowedOrigins) {
@@ -347,6 +353,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
       }
       key.requireReadable(tlsKeyPath);
       cert.requireReadable(tlsCertPath);
+      Setting.of(Security.class, "jwtLeewaySeconds").requireRange(jwtLeewaySeconds, 0, 600);
     }
 
     /** Whether /chat connections must present a verified token. */
@@ -362,7 +369,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
     @Override
     public String toString() {
       return "Security[allowedOrigins=" + allowedOrigins + ", jwtSecret=" + (jwtSecret.isEmpty() ? "(none)" : "(set)")
-        + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath + "]";
+        + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath
+        + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer + ", jwtLeewaySeconds=" + jwtLeewaySeconds + "]";
     }
   }
 

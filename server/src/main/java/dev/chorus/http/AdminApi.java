@@ -28,10 +28,13 @@ public final class AdminApi {
   private AdminApi() {
   }
 
-  /** Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body. */
+  /**
+   * Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body; {@code usersAreSubs}: JWT
+   * is on, and users are tokens' subs.
+   */
   public static void mount(Router router, Settings.Admin admin, ChatRules rules, Settings.Rooms roomOptions,
                            int maxBodyBytes, RoomPublisher publisher, RoomHistory history, Presence presence,
-                           UserDirectory users) {
+                           UserDirectory users, boolean usersAreSubs) {
     MessagesResource messages = new MessagesResource(rules, roomOptions, publisher);
     RoomsResource rooms = new RoomsResource(presence, roomOptions);
     HistoryResource historyResource = new HistoryResource(history, roomOptions);
@@ -41,7 +44,7 @@ public final class AdminApi {
     router.get(PREFIX + "/rooms").handler(rooms::rooms);
     router.get(PREFIX + "/rooms/:room/members").handler(rooms::members);
     router.get(PREFIX + "/rooms/:room/history").handler(historyResource::read);
-    UsersResource userResource = new UsersResource(rules, users);
+    UsersResource userResource = new UsersResource(rules, users, usersAreSubs);
     router.post(PREFIX + "/users/:user/messages").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
       .handler(userResource::message);
     router.get(PREFIX + "/users/:user").handler(userResource::lookup);

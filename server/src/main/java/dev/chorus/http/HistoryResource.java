@@ -4,6 +4,7 @@ import dev.chorus.config.Settings;
 import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.Sender;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +51,12 @@ final class HistoryResource {
     JsonResponse.when(ctx, from.compose(after -> history.read(room, after, Long.MAX_VALUE, limit)).map(page -> {
       JsonArray messages = new JsonArray();
       for (HistoryEntry entry : page.entries()) {
-        JsonObject message = new JsonObject().put("seq", entry.seq()).put("ts", entry.ts())
-          .put("sender", entry.sender()).put("message", entry.message());
+        Sender sender = Sender.fromStored(entry.sender());
+        JsonObject message = new JsonObject().put("seq", entry.seq()).put("ts", entry.ts()).put("sender", sender.name());
+        if (sender.user() != null) {
+          message.put("user", sender.user());
+        }
+        message.put("message", entry.message());
         if (entry.id() != null) {
           message.put("id", entry.id());
         }

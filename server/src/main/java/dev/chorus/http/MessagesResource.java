@@ -4,6 +4,7 @@ import dev.chorus.chat.ChatRules;
 import dev.chorus.chat.RoomPublisher;
 import dev.chorus.config.Settings;
 import dev.chorus.protocol.ClientMessage;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -43,7 +44,7 @@ final class MessagesResource {
         + " printable ASCII characters without spaces");
       return;
     }
-    publisher.publishChat(room, (String) id, body.sender(), body.message()).onComplete(done -> {
+    publisher.publishChat(room, (String) id, Sender.named(body.sender()), body.message()).onComplete(done -> {
       if (done.failed()) {
         JsonResponse.unavailable(ctx, done.cause());
         return;

@@ -3,6 +3,7 @@ package dev.chorus.http;
 import dev.chorus.config.Settings;
 import dev.chorus.presence.Presence;
 import dev.chorus.protocol.RoomName;
+import dev.chorus.protocol.Sender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -42,8 +43,13 @@ final class RoomsResource {
         JsonArray names = new JsonArray();
         JsonArray details = new JsonArray();
         for (Presence.MemberDetails member : members) {
-          names.add(member.name());
-          details.add(new JsonObject().put("name", member.name()).put("connections", member.connections())
+          Sender who = Sender.fromStored(member.name());
+          names.add(who.name());
+          JsonObject detail = new JsonObject().put("name", who.name());
+          if (who.user() != null) {
+            detail.put("user", who.user());
+          }
+          details.add(detail.put("connections", member.connections())
             .put("meta", member.meta() == null ? new JsonObject() : new JsonObject(member.meta())));
         }
         return new JsonObject().put("room", room).put("members", names).put("details", details);

@@ -62,7 +62,7 @@ public final class ServerVerticle extends VerticleBase {
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
     AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
-      node.history(), node.presence(), node.users());
+      node.history(), node.presence(), node.users(), jwt != null);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))

@@ -1,5 +1,6 @@
 package dev.chorus.http;
 
+import dev.chorus.auth.Identity;
 import dev.chorus.chat.ChatRules;
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.protocol.MessageCodec;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>GET /api/users/{user}: 200 {@code {"user","connections","rooms"}}, 404 when it has no connection</li>
  *   <li>DELETE /api/users/{user}/connections: 200 {@code {"user","closed"}}; each is closed with 4001</li>
  * </ul>
- * The user and the sender follow the clients' name rules, the message their length limit.
+ * The user is a token's {@code sub} with JWT on ({@link Identity#isValidUser}), else a name by the clients'
+ * name rules; the sender follows the name rules, the message the chat length limit.
  */
 final class UsersResource {
 
@@ -27,10 +29,13 @@ final class UsersResource {
 
   private final ChatRules rules;
   private final UserDirectory users;
+  private final boolean usersAreSubs;
 
-  UsersResource(ChatRules rules, UserDirectory users) {
+  /** {@code usersAreSubs}: JWT is on. */
+  UsersResource(ChatRules rules, UserDirectory users, boolean usersAreSubs) {
     this.rules = rules;
     this.users = users;
+    this.usersAreSubs = usersAreSubs;
   }
 
   void message(RoutingContext ctx) {
@@ -79,8 +84,10 @@ final class UsersResource {
   /** The path's user, or null after answering 400. */
   private String user(RoutingContext ctx) {
     String user = ctx.pathParam("user");
-    if (!rules.isValidName(user)) {
-      JsonResponse.error(ctx, 400, "user names follow the name rules (limits.maxNameChars, no control characters)");
+    if (usersAreSubs ? !Identity.isValidUser(user) : !rules.isValidName(user)) {
+      JsonResponse.error(ctx, 400, usersAreSubs ? "users are token subs (1-" + Identity.MAX_USER_CHARS
+        + " characters, no control characters)" : "user names follow the name rules (limits.maxNameChars, no control "
+        + "characters)");
       return null;
     }
     return user;

@@ -5,6 +5,7 @@ import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.MessageCodec;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -203,9 +204,9 @@ public final class CatchUp {
     return error.encoded(room);
   }
 
-  /** The bytes a live subscriber got (or would have got) for this entry. */
+  /** The bytes a live subscriber got (or would have got) for this entry; its sender as Sender#stored made it. */
   public static byte[] encode(String room, HistoryEntry entry) {
-    return MessageCodec.encode(new ServerMessage.Chat(room, entry.seq(), entry.ts(), entry.sender(), entry.message(),
-      entry.id()));
+    return MessageCodec.encode(new ServerMessage.Chat(room, entry.seq(), entry.ts(), Sender.fromStored(entry.sender()),
+      entry.message(), entry.id()));
   }
 }

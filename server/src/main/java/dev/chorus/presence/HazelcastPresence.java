@@ -44,7 +44,10 @@ public final class HazelcastPresence implements Presence {
 
   /** The presence map's name. */
   public static final String MAP = "chorus.presence";
-  /** Between the fields of an entry: name, join time in epoch micros, meta. Names hold no control characters. */
+  /**
+   * Between the fields of an entry: name (a member as {@link Presence} defines it), join time in epoch micros,
+   * meta. Members hold no U+0000 (names and users hold no control characters).
+   */
   private static final String SEPARATOR = "\u0000";
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresence.class);
   /** The member attribute where vertx-hazelcast keeps the Vert.x node id (as cluster.MemberDirectory reads it). */

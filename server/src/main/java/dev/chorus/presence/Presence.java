@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who is in which room, cluster-wide. A member is a connection's name in a room; a name connected twice
- * counts once.
+ * Who is in which room, cluster-wide. A member is a connection's name in a room, as an opaque string: the
+ * chat layer's {@code Sender#stored} (the name, and with JWT on the user), so two users sharing a name are
+ * two members; a member connected twice counts once.
  * <p>Contract: an {@link #add} or {@link #remove} is visible to every node's reads once its future
  * completes. A node that dies or is cut off has its members forgotten once the cluster removes it: at once
  * for a process that exits (closed connection), after the failure-detection timeout

@@ -142,7 +142,7 @@ public final class MessageCodec {
         json.writeStringField("type", "status");
         json.writeStringField("message", status.message());
         json.writeStringField("room", status.room());
-        json.writeStringField("name", status.name());
+        writeMember(json, "name", status.member());
         if (status.meta() != null) {
           json.writeFieldName("meta");
           json.writeRawValue(status.meta());
@@ -153,6 +153,9 @@ public final class MessageCodec {
       } else if (message instanceof ServerMessage.Chat chat) {
         json.writeStringField("type", "chat");
         json.writeStringField("sender", chat.sender());
+        if (chat.user() != null) {
+          json.writeStringField("user", chat.user());
+        }
         json.writeStringField("message", chat.message());
         json.writeStringField("room", chat.room());
         if (chat.sequenced()) {
@@ -184,7 +187,7 @@ public final class MessageCodec {
       } else if (message instanceof ServerMessage.Typing typing) {
         json.writeStringField("type", "typing");
         json.writeStringField("room", typing.room());
-        json.writeStringField("name", typing.name());
+        writeMember(json, "name", typing.member());
       } else if (message instanceof ServerMessage.Direct direct) {
         json.writeStringField("type", "direct");
         json.writeStringField("sender", direct.sender());
@@ -204,7 +207,7 @@ public final class MessageCodec {
         json.writeArrayFieldStart("details");
         for (ServerMessage.Presence.Member member : presence.details()) {
           json.writeStartObject();
-          json.writeStringField("name", member.name());
+          writeMember(json, "name", member.member());
           json.writeNumberField("connections", member.connections());
           json.writeFieldName("meta");
           json.writeRawValue(member.meta() == null ? "{}" : member.meta());
@@ -217,5 +220,13 @@ public final class MessageCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** A sender's name under {@code field}, then its user when it has one. */
+  private static void writeMember(JsonGenerator json, String field, Sender sender) throws IOException {
+    json.writeStringField(field, sender.name());
+    if (sender.user() != null) {
+      json.writeStringField("user", sender.user());
+    }
   }
 }

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * The users connected to this node, and what the admin API does to a user cluster-wide: look up, send a
- * direct message, disconnect. A user is a connection's verified JWT name, or its join name without JWT. Each
+ * direct message, disconnect. A user is a connection's token's {@code sub} with JWT on (not its name: two
+ * people may share a name), or its first join's name without JWT. Each
  * node keeps only its own connections (no cluster state per connection, so connecting and joining cost
  * nothing extra); a cluster-wide call asks every member at {@link #ADDRESS_PREFIX}{@code <node id>} and adds
  * up the answers; it fails when a member does not answer within {@link #ASK_TIMEOUT_MS}. Thread-safe:

@@ -3,6 +3,7 @@ package dev.chorus.webhooks;
 import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.hazelcast.HazelcastCalls;
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
@@ -61,15 +62,15 @@ public final class WebhookEvents {
     }
   }
 
-  public void memberJoined(String room, String name) {
+  public void memberJoined(String room, Sender member) {
     if (log != null) {
-      append(event("member.joined", room, System.currentTimeMillis()).put("name", name));
+      append(named(event("member.joined", room, System.currentTimeMillis()), member.name(), member.user()));
     }
   }
 
-  public void memberLeft(String room, String name) {
+  public void memberLeft(String room, Sender member) {
     if (log != null) {
-      append(event("member.left", room, System.currentTimeMillis()).put("name", name));
+      append(named(event("member.left", room, System.currentTimeMillis()), member.name(), member.user()));
     }
   }
 
@@ -81,7 +82,7 @@ public final class WebhookEvents {
     if (log == null) {
       return;
     }
-    JsonObject event = event("message.published", chat.room(), chat.ts()).put("name", chat.sender())
+    JsonObject event = named(event("message.published", chat.room(), chat.ts()), chat.sender(), chat.user())
       .put("message", chat.message());
     if (chat.sequenced()) {
       event.put("seq", chat.seq());
@@ -93,6 +94,12 @@ public final class WebhookEvents {
       event.put("messageId", chat.id());
     }
     append(event);
+  }
+
+  /** The event with {@code name}, and {@code user} when there is one (JWT on). */
+  private static JsonObject named(JsonObject event, String name, String user) {
+    event.put("name", name);
+    return user == null ? event : event.put("user", user);
   }
 
   private JsonObject event(String type, String room, long ts) {

@@ -26,7 +26,10 @@ import static dev.chorus.support.Json.presence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** JWT enabled with an HS256 secret: tokens in ?token= or a first auth message; the token's name wins. */
+/**
+ * JWT enabled with an HS256 secret: tokens in ?token= or a first auth message; the token's name is shown, its
+ * sub is the user.
+ */
 @Timeout(60)
 class JwtAuthTest {
 
@@ -46,8 +49,10 @@ class JwtAuthTest {
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET + "-but-another-one")));
   }
 
+  /** A token whose user is {@code "sub-" + name}, shown as {@code name}. */
   private static String token(JWTAuth auth, String name, int expiresInSeconds) {
-    return auth.generateToken(new JsonObject().put("name", name), new JWTOptions().setExpiresInSeconds(expiresInSeconds));
+    return auth.generateToken(new JsonObject().put("sub", "sub-" + name).put("name", name),
+      new JWTOptions().setExpiresInSeconds(expiresInSeconds));
   }
 
   @Test
@@ -57,7 +62,15 @@ class JwtAuthTest {
       client.join("mallory");
       client.awaitJson(joined("verified-alice"));
       client.chat("hi");
-      client.awaitJson(chat("verified-alice", "hi"));
+      client.awaitJson(chat("verified-alice", "hi").put("user", "sub-verified-alice"));
+    }
+  }
+
+  @Test
+  void aTokenWithoutSubIsClosedWith1008EvenWithAName() {
+    String nameOnly = issuer.generateToken(new JsonObject().put("name", "nameless"), new JWTOptions());
+    try (RawWebSocket raw = NODE.raw("/chat?token=" + nameOnly)) {
+      assertEquals(1008, raw.awaitCloseCode());
     }
   }
 
@@ -133,7 +146,7 @@ class JwtAuthTest {
 
   @Test
   void expiredTokenIsClosedWith1008() {
-    String expired = issuer.generateToken(new JsonObject().put("name", "late")
+    String expired = issuer.generateToken(new JsonObject().put("sub", "late")
       .put("exp", System.currentTimeMillis() / 1000 - 3600), new JWTOptions());
     try (ChatClient client = NODE.connect()) {
       client.send(new JsonObject().put("type", "auth").put("token", expired));

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * A connection lives as long as its token: closed with 4002 when exp passes, unless a refresh with the same
- * user's valid token came first; a bad refresh closes with 1008.
+ * A connection lives as long as its token: closed with 4002 when exp passes (no leeway on this node), unless a
+ * refresh with the same user's (sub's) valid token came first; a bad refresh closes with 1008.
  */
 @Timeout(60)
 class TokenLifetimeTest {
@@ -30,7 +30,7 @@ class TokenLifetimeTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @RegisterExtension
-  static final TestNode NODE = TestNode.inProcess().env("JWT_SECRET", SECRET);
+  static final TestNode NODE = TestNode.inProcess().env("JWT_SECRET", SECRET).env("JWT_LEEWAY_SECONDS", "0");
 
   private static JWTAuth issuer;
 
@@ -83,6 +83,32 @@ class TokenLifetimeTest {
   void aRefreshWithAnotherUsersTokenClosesWith1008() {
     try (ChatClient client = connected("carol", inSeconds(600))) {
       client.send(new JsonObject().put("type", "refresh").put("token", token("mallory", inSeconds(600))));
+      assertEquals(1008, client.awaitClose(WAIT));
+      assertEquals("authentication failed", client.closeReason());
+    }
+  }
+
+  @Test
+  void aRefreshGoesBySubSoTheNameShownMayChange() {
+    String first = issuer.generateToken(new JsonObject().put("sub", "u-gil").put("name", "Gil"), new JWTOptions());
+    try (ChatClient client = NODE.connect("/chat?token=" + first)) {
+      client.join("ignored");
+      client.awaitJson(joined("Gil"));
+      String renamed = issuer.generateToken(new JsonObject().put("sub", "u-gil").put("name", "Gilbert"), new JWTOptions());
+      client.send(new JsonObject().put("type", "refresh").put("token", renamed));
+      client.awaitJson(new JsonObject().put("type", "refreshed"));
+      assertFalse(client.isClosed());
+    }
+  }
+
+  @Test
+  void aRefreshWithAnotherSubClosesWith1008EvenUnderTheSameName() {
+    String first = issuer.generateToken(new JsonObject().put("sub", "u-hal-1").put("name", "Hal"), new JWTOptions());
+    try (ChatClient client = NODE.connect("/chat?token=" + first)) {
+      client.join("ignored");
+      client.awaitJson(joined("Hal"));
+      String other = issuer.generateToken(new JsonObject().put("sub", "u-hal-2").put("name", "Hal"), new JWTOptions());
+      client.send(new JsonObject().put("type", "refresh").put("token", other));
       assertEquals(1008, client.awaitClose(WAIT));
       assertEquals("authentication failed", client.closeReason());
     }

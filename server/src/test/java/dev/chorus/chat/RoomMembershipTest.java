@@ -1,6 +1,7 @@
 package dev.chorus.chat;
 
 import dev.chorus.config.Settings;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.Await;
 import dev.chorus.support.FakeClientSocket;
@@ -35,7 +36,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
     RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC,
-      RoomAccess.Grant.OPEN, name, null, since, null, connection, presenceQueue));
+      RoomAccess.Grant.OPEN, Sender.named(name), null, since, null, connection, presenceQueue));
     return new Member(socket, membership);
   }
 
@@ -100,7 +101,7 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
-      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, "quick", null, null,
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, Sender.named("quick"), null, null,
         null, "quick-connection", presenceQueue);
       quick.closed();
     });
@@ -126,7 +127,7 @@ class RoomMembershipTest {
     String room = ChatStack.room();
     for (int i = 1; i <= 3; i++) {
       String text = "m" + i;
-      STACK.call(() -> STACK.services.publisher().publishChat(room, null, "earlier", text)).await();
+      STACK.call(() -> STACK.services.publisher().publishChat(room, null, Sender.named("earlier"), text)).await();
     }
     Member late = join(room, "late", 1L);
     assertEquals("m2", late.next());

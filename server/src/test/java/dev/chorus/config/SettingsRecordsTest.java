@@ -75,11 +75,13 @@ class SettingsRecordsTest {
   @Test
   void security() {
     refused("security.allowedOrigins (ALLOWED_ORIGINS) must list scheme://host[:port] origins or *, got 'ftp://x'",
-      () -> new Settings.Security(List.of("ftp://x"), "", "", "", ""));
+      () -> new Settings.Security(List.of("ftp://x"), "", "", "", "", "", "", 30));
     refused("security.jwtSecret (JWT_SECRET) and security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH) must not both be set",
-      () -> new Settings.Security(List.of(), "x".repeat(32), "pom.xml", "", ""));
+      () -> new Settings.Security(List.of(), "x".repeat(32), "pom.xml", "", "", "", "", 30));
     refused("security.tlsCertPath (TLS_CERT_PATH) must name a readable file, got 'no/such/cert.pem'",
-      () -> new Settings.Security(List.of(), "", "", "pom.xml", "no/such/cert.pem"));
+      () -> new Settings.Security(List.of(), "", "", "pom.xml", "no/such/cert.pem", "", "", 30));
+    refused("security.jwtLeewaySeconds (JWT_LEEWAY_SECONDS) must be 0 to 600, got -1",
+      () -> new Settings.Security(List.of(), "", "", "", "", "", "", -1));
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.chorus.ChorusNode;
 import dev.chorus.broker.Broker;
 import dev.chorus.broker.EventBusBroker;
 import dev.chorus.chat.RoomPublisher;
+import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.TestNodes;
@@ -61,9 +62,9 @@ class SequencingLatencyIT {
           long[] sequenced = new long[MEASURED];
           for (int i = 0; i < WARMUP + MEASURED; i++) {
             long plainNanos = roundTrip(client, "status", () -> vertxA.runOnContext(v ->
-              publisher.publishStatus(new ServerMessage.Status(room, "ops", "tick", null))));
+              publisher.publishStatus(new ServerMessage.Status(room, Sender.named("ops"), "tick", null))));
             long sequencedNanos = roundTrip(client, "chat", () -> vertxA.runOnContext(v ->
-              publisher.publishChat(room, null, "ops", "tick")));
+              publisher.publishChat(room, null, Sender.named("ops"), "tick")));
             if (i >= WARMUP) {
               plain[i - WARMUP] = plainNanos;
               sequenced[i - WARMUP] = sequencedNanos;

@@ -86,6 +86,23 @@ class MessageCodecTest {
   }
 
   @Test
+  void aSenderWithAUserCarriesItAfterItsName() {
+    Sender alice = new Sender("Alice", "idp|1001");
+    assertEquals("{\"type\":\"chat\",\"sender\":\"Alice\",\"user\":\"idp|1001\",\"message\":\"hi\",\"room\":\"dev\","
+        + "\"seq\":3,\"ts\":1000}",
+      new String(MessageCodec.encode(new ServerMessage.Chat("dev", 3, 1000, alice, "hi", null)), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"status\",\"message\":\"Alice joined the chat.\",\"room\":\"dev\",\"name\":\"Alice\","
+        + "\"user\":\"idp|1001\"}",
+      new String(MessageCodec.encode(ServerMessage.Status.joined("dev", alice, null)), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"typing\",\"room\":\"dev\",\"name\":\"Alice\",\"user\":\"idp|1001\"}",
+      new String(MessageCodec.encode(new ServerMessage.Typing("dev", alice)), StandardCharsets.UTF_8));
+    assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"Alice\"],\"details\":["
+        + "{\"name\":\"Alice\",\"user\":\"idp|1001\",\"connections\":1,\"meta\":{}}]}",
+      new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("Alice"),
+        List.of(new ServerMessage.Presence.Member(alice, 1, null)))), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void encodesNonAsciiAsUtf8() {
     byte[] encoded = MessageCodec.encode(new ServerMessage.Chat("r", 1, 2, "\u00e9", "\uD83D\uDE00"));
     assertEquals("{\"type\":\"chat\",\"sender\":\"\u00e9\",\"message\":\"\uD83D\uDE00\",\"room\":\"r\",\"seq\":1,\"ts\":2}",

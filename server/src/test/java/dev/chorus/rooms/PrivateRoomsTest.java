@@ -118,6 +118,18 @@ class PrivateRoomsTest {
   }
 
   @Test
+  void aRoomTokenNamesTheUsersSubNotTheNameItShows() {
+    String token = issuer.generateToken(new JsonObject().put("sub", "u-zoe-77").put("name", "Zoe"),
+      new JWTOptions().setExpiresInSeconds(300));
+    try (ChatClient zoe = NODE.connect("/chat?token=" + token)) {
+      zoe.send(join("team:zoe").put("token", roomToken(issuer, "team:zoe", "Zoe", 60)));
+      zoe.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:zoe"));
+      zoe.send(join("team:zoe").put("token", roomToken(issuer, "team:zoe", "u-zoe-77", 60)));
+      zoe.expect(joined("team:zoe", "Zoe").put("user", "u-zoe-77"));
+    }
+  }
+
+  @Test
   void badRoomTokensAreRefusedByReason() {
     double invalid = denials("invalid_room_token");
     double mismatch = denials("room_token_mismatch");
