@@ -96,7 +96,8 @@ public final class JwtAuthenticator {
         return Future.failedFuture("token has no usable sub");
       }
       String name = text(claims, "name");
-      return Future.succeededFuture(new Identity(user, name != null ? name : user, rooms(claims), number(claims, "exp")));
+      return Future.succeededFuture(new Identity(user, name != null ? name : user, rooms(claims),
+        number(claims, "exp")));
     });
   }
 

@@ -52,7 +52,8 @@ final class HistoryResource {
       JsonArray messages = new JsonArray();
       for (HistoryEntry entry : page.entries()) {
         Sender sender = Sender.fromStored(entry.sender());
-        JsonObject message = new JsonObject().put("seq", entry.seq()).put("ts", entry.ts()).put("sender", sender.name());
+        JsonObject message = new JsonObject().put("seq", entry.seq()).put("ts", entry.ts())
+          .put("sender", sender.name());
         if (sender.user() != null) {
           message.put("user", sender.user());
         }

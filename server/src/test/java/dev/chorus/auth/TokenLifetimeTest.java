@@ -94,7 +94,8 @@ class TokenLifetimeTest {
     try (ChatClient client = NODE.connect("/chat?token=" + first)) {
       client.join("ignored");
       client.awaitJson(joined("Gil"));
-      String renamed = issuer.generateToken(new JsonObject().put("sub", "u-gil").put("name", "Gilbert"), new JWTOptions());
+      String renamed = issuer.generateToken(new JsonObject().put("sub", "u-gil").put("name", "Gilbert"),
+        new JWTOptions());
       client.send(new JsonObject().put("type", "refresh").put("token", renamed));
       client.awaitJson(new JsonObject().put("type", "refreshed"));
       assertFalse(client.isClosed());

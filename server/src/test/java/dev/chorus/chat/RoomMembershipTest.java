@@ -101,8 +101,8 @@ class RoomMembershipTest {
     FakeClientSocket socket = new FakeClientSocket("/chat");
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
-      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN, Sender.named("quick"), null, null,
-        null, "quick-connection", presenceQueue);
+      RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN,
+        Sender.named("quick"), null, null, null, "quick-connection", presenceQueue);
       quick.closed();
     });
     assertEquals(joined("quick"), new JsonObject(watcher.socket().next(WAIT)).getString("message"));

@@ -57,6 +57,10 @@ class SameNameUsersTest {
     return client;
   }
 
+  private static JsonObject oneConnectionOfAlice(String sub) {
+    return new JsonObject().put("name", "Alice").put("user", sub).put("connections", 1).put("meta", new JsonObject());
+  }
+
   @Test
   void chatsNoticesAndPresenceSayWhichAliceItIs() {
     try (ChatClient first = alice("idp|1001", "alices"); ChatClient second = alice("idp|2002", "alices")) {
@@ -68,10 +72,24 @@ class SameNameUsersTest {
 
       second.send(new JsonObject().put("type", "who").put("room", "alices"));
       JsonObject presence = second.awaitJson(new JsonObject().put("type", "presence"));
-      assertEquals(new JsonArray()
-          .add(new JsonObject().put("name", "Alice").put("user", "idp|1001").put("connections", 1).put("meta", new JsonObject()))
-          .add(new JsonObject().put("name", "Alice").put("user", "idp|2002").put("connections", 1).put("meta", new JsonObject())),
+      assertEquals(new JsonArray().add(oneConnectionOfAlice("idp|1001")).add(oneConnectionOfAlice("idp|2002")),
         presence.getJsonArray("details"));
+    }
+  }
+
+  @Test
+  void aReplayAndTheHistoryApiStillSayWhichAliceSentIt() {
+    try (ChatClient first = alice("idp|7007", "kept")) {
+      first.chat("kept", "remember me");
+      first.awaitJson(chat("kept", "Alice", "remember me").put("user", "idp|7007"));
+      String token = issuer.generateToken(new JsonObject().put("sub", "idp|8008").put("name", "Alice"), new JWTOptions());
+      try (ChatClient late = NODE.connect("/chat?token=" + token)) {
+        late.resume("whoever", "kept", 0);
+        late.awaitJson(chat("kept", "Alice", "remember me").put("user", "idp|7007"));
+      }
+      JsonObject stored = admin().get("/api/rooms/kept/history").json().getJsonArray("messages").getJsonObject(0);
+      assertEquals("Alice", stored.getString("sender"));
+      assertEquals("idp|7007", stored.getString("user"));
     }
   }
 
