@@ -2,6 +2,7 @@ package dev.chorus.webhooks;
 
 import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.SettingsFiles;
 import dev.chorus.support.TestNode;
 import dev.chorus.support.WebhookReceiver;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,7 +101,7 @@ class ProxyAnswerCapTest {
   private static void serve(Socket connection) {
     try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
       while (true) {
-        String head = readHead(in);
+        String head = RawWebSocket.readHead(in);
         if (head == null) {
           return;
         }
@@ -148,21 +148,6 @@ class ProxyAnswerCapTest {
       // The node reset the connection: what was written before is what it could have read.
     }
     hugeWritten.complete(written);
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        return null;
-      }
-      head.write(b);
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1);
   }
 
   private static int contentLength(String head) {
