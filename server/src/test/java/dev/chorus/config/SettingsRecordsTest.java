@@ -22,6 +22,13 @@ class SettingsRecordsTest {
   }
 
   @Test
+  void metrics() {
+    refused("metrics.port (METRICS_PORT) must be a port number 0-65535, got 65536",
+      () -> new Settings.Metrics(65536, "127.0.0.1"));
+    refused("metrics.host (METRICS_HOST) must not be empty", () -> new Settings.Metrics(9100, ""));
+  }
+
+  @Test
   void cluster() {
     refused("cluster.name (CLUSTER_NAME) must not be empty",
       () -> new Settings.Cluster("", "127.0.0.1", 5701, List.of(), 0));
