@@ -8,8 +8,9 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
- * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET /api/cluster, and the browser client's static files from webroot/ (GET / is
- * its page); everything else is 404 (Vert.x Web's default).
+ * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET
+ * /api/cluster, and the browser client's static files from webroot/ (GET / is its page); everything else is 404
+ * (Vert.x Web's default).
  */
 public final class HttpRoutes {
 

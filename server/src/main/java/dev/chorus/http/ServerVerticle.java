@@ -29,8 +29,8 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port and holds this
- * event loop's sockets. Wiring only: the protocol lives in {@link ChatConnection} and {@link EchoHandler}.
+ * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port (and GET /metrics on
+ * metrics.port, when set) and holds this event loop's sockets. Wiring only: the protocol lives in {@link ChatConnection} and {@link EchoHandler}.
  */
 public final class ServerVerticle extends VerticleBase {
 
