@@ -1,6 +1,7 @@
 package dev.chorus.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -9,9 +10,11 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * GET /metrics: the node's registry in Prometheus text format, rendered on a worker thread of its own
  * ({@link #RENDERER}, one thread shared by every event loop of the node), never on an event loop, so that a
- * large registry delays only the scrapes. The answer is written on the request's own event loop. Scrapes
- * render one after another, and none takes a thread of Vert.x's shared worker pool. One instance per
- * verticle; it may be used from that verticle's event loop only.
+ * large registry delays only the scrapes. The answer is written on the request's own event loop. Scrapes that
+ * arrive while a rendering is under way or queued get that rendering's text: however many scrapes come at once,
+ * each event loop has at most one rendering in hand, so a flood of scrapes costs one rendering at a time, not
+ * one each. None takes a thread of Vert.x's shared worker pool. One instance per verticle, confined to that
+ * verticle's event loop.
  */
 public final class MetricsScrape implements Handler<RoutingContext> {
 
@@ -22,6 +25,8 @@ public final class MetricsScrape implements Handler<RoutingContext> {
 
   private final PrometheusMeterRegistry registry;
   private final WorkerExecutor renderer;
+  /** The rendering under way or queued for this event loop's scrapes; null when there is none. */
+  private Future<String> rendering;
 
   /** Created on a verticle's context: the renderer is released when the verticle is undeployed. */
   public MetricsScrape(Vertx vertx, PrometheusMeterRegistry registry) {
@@ -31,7 +36,13 @@ public final class MetricsScrape implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    renderer.executeBlocking(registry::scrape, true).onComplete(rendered -> {
+    Future<String> text = rendering;
+    if (text == null) {
+      text = renderer.executeBlocking(registry::scrape, true);
+      rendering = text;
+      text.onComplete(done -> rendering = null);
+    }
+    text.onComplete(rendered -> {
       if (rendered.succeeded()) {
         ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(rendered.result());
       } else {

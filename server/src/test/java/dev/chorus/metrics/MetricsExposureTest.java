@@ -1,5 +1,6 @@
 package dev.chorus.metrics;
 
+import dev.chorus.support.Await;
 import dev.chorus.support.FreePorts;
 import dev.chorus.support.Http;
 import dev.chorus.support.RawWebSocket;
@@ -18,6 +19,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,6 +50,7 @@ class MetricsExposureTest {
   private static final int REQUESTS_PER_CONNECTION = 100;
   /** What the text may grow by after them: a few series for the statuses they were answered with. */
   private static final int GROWTH_BOUND = 16 * 1024;
+  private static final int CONCURRENT_SCRAPES = 20;
   /** An HTTP/2 client's connection preface followed by an empty SETTINGS frame (RFC 9113, 3.4). */
   private static final byte[] H2_PREFACE = RawWebSocket.concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
     new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
@@ -85,6 +96,49 @@ class MetricsExposureTest {
     } finally {
       registry.remove(probe);
     }
+  }
+
+  @Test
+  void scrapesThatArriveTogetherShareRenderings() throws Exception {
+    MeterRegistry registry = NODE.node().metrics().registry();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger renderings = new AtomicInteger();
+    // Holds the first rendering until every scrape is in; later renderings pass at once.
+    Gauge probe = Gauge.builder("test.coalesce.probe", () -> {
+      renderings.incrementAndGet();
+      try {
+        return release.await(30, TimeUnit.SECONDS) ? 1 : 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+    }).register(registry);
+    ExecutorService scrapers = Executors.newFixedThreadPool(CONCURRENT_SCRAPES);
+    try {
+      List<Future<Http.Response>> scrapes = new ArrayList<>();
+      for (int i = 0; i < CONCURRENT_SCRAPES; i++) {
+        scrapes.add(scrapers.submit(() -> NODE.http().timeout(Duration.ofSeconds(40)).get("/metrics")));
+      }
+      Await.until(() -> activeRequests(registry) >= CONCURRENT_SCRAPES, Duration.ofSeconds(30),
+        () -> CONCURRENT_SCRAPES + " scrapes in progress (" + activeRequests(registry) + ")");
+      release.countDown();
+      for (Future<Http.Response> scrape : scrapes) {
+        Http.Response metrics = scrape.get(40, TimeUnit.SECONDS);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().contains("test_coalesce_probe 1.0"), "a complete rendering");
+      }
+      int eventLoops = NODE.node().settings().server().instances();
+      assertTrue(renderings.get() <= eventLoops, CONCURRENT_SCRAPES + " scrapes at once took " + renderings.get()
+        + " renderings");
+    } finally {
+      release.countDown();
+      scrapers.shutdownNow();
+      registry.remove(probe);
+    }
+  }
+
+  private static double activeRequests(MeterRegistry registry) {
+    return registry.find("vertx.http.server.active.requests").gauges().stream().mapToDouble(Gauge::value).sum();
   }
 
   @Test
