@@ -32,6 +32,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -40,6 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -52,6 +55,12 @@ public final class ChorusNode {
   private static final Logger LOG = LoggerFactory.getLogger(ChorusNode.class);
   /** The longest a starting node waits for the other members to reach its subscriptions. */
   private static final long PROBE_WAIT_MILLIS = 30_000;
+  /**
+   * The labels of Vert.x's metrics: the response status (HTTP_CODE; statuses are the server's), the worker
+   * pool's type and name, and the event-bus side (local or remote). Never the method, path, remote address or
+   * event-bus address.
+   */
+  static final Set<Label> METRIC_LABELS = EnumSet.of(Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE);
 
   private final Settings settings;
   private final Path workingDir;
@@ -171,11 +180,16 @@ public final class ChorusNode {
   /**
    * Vert.x's HTTP, WebSocket and event-bus metrics, and the JVM's, in this node's registry. The registry
    * name is unique so that several nodes in one JVM (tests) never share Vert.x's registry lookup.
+   * <p>No label takes a value a client chooses: {@link #METRIC_LABELS} leaves out Vert.x's default
+   * {@code method} label, since an HTTP method is any token a client sends (each new one would add series to
+   * every scrape). Rewriting it with a Micrometer MeterFilter would not do: the registry keeps one entry per
+   * id before filtering, so memory would still grow with every new method.
    */
   private static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setRegistryName("chorus-" + UUID.randomUUID())
+      .setLabels(EnumSet.copyOf(METRIC_LABELS))
       .setJvmMetricsEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * {@link SettingsLoader} builds a Settings from them.
  */
 public record Settings(Http http, Cluster cluster, Server server, History history, Admin admin, Limits limits,
-                       Security security, Logging logging, Webhooks webhooks, Proxy proxy, Rooms rooms) {
+                       Security security, Logging logging, Metrics metrics, Webhooks webhooks, Proxy proxy,
+                       Rooms rooms) {
 
   public Settings {
     if ((!proxy.joinUrl().isEmpty() || !proxy.publishUrl().isEmpty()) && webhooks.secret().isEmpty()) {
@@ -58,9 +59,12 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param port       HTTP/WebSocket port, 1-65535. Default {@code 8080}
    * @param publicHost the host other nodes and operators reach this node's HTTP port on, as /api/cluster
    *                   reports it; empty means {@link Cluster#host()}. Default empty
+   * @param http2      whether the HTTP port also speaks HTTP/2: cleartext (h2c upgrade and prior knowledge) and,
+   *                   with TLS, ALPN h2. Nothing of Chorus needs it (WebSockets upgrade from HTTP/1.1). Default
+   *                   false
    */
   public record Http(@Env("HTTP_HOST") String host, @Env("HTTP_PORT") int port,
-                     @Env("HTTP_PUBLIC_HOST") String publicHost) {
+                     @Env("HTTP_PUBLIC_HOST") String publicHost, @Env("HTTP2") boolean http2) {
     public Http {
       Setting.of(Http.class, "port").requirePort(port, 1);
       Setting.of(Http.class, "host").requireText(host);
@@ -392,11 +396,30 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   }
 
   /**
+   * Where GET /metrics is served.
+   *
+   * @param port a port of its own for /metrics (then no longer served on http.port), 0-65535; 0 serves it on
+   *             http.port. Default {@code 0}
+   * @param host the address the metrics port binds, not blank; unused when port is 0. Default {@code 127.0.0.1}
+   */
+  public record Metrics(@Env("METRICS_PORT") int port, @Env("METRICS_HOST") String host) {
+    public Metrics {
+      Setting.of(Metrics.class, "port").requirePort(port, 0);
+      Setting.of(Metrics.class, "host").requireText(host);
+    }
+
+    /** Whether /metrics has a listener of its own. */
+    public boolean ownPort() {
+      return port != 0;
+    }
+  }
+
+  /**
    * Webhooks: what happens in rooms, POSTed in batches to the application, once for the whole cluster.
    *
    * @param url           the receiver's http or https URL; empty turns webhooks off. Default empty
-   * @param secret        the HMAC-SHA256 key of each body's Chorus-Signature, at least 16 characters, required
-   *                      with a URL. Default empty
+   * @param secret        the HMAC-SHA256 key of each request's Chorus-Signature (over its Chorus-Timestamp and
+   *                      body), at least 16 characters, required with a URL. Default empty
    * @param timeoutMillis how long a delivery may take before it counts as failed, 100-60000. Default {@code 2000}
    * @param retrySeconds  how long after it happened a failing event is retried (with backoff) before it is
    *                      dropped, 1-86400. Default {@code 300}

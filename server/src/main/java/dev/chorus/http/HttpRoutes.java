@@ -2,17 +2,15 @@ package dev.chorus.http;
 
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.node.NodeHealth;
-import dev.chorus.metrics.ChorusMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
- * (Prometheus text format), GET /api/cluster, and the browser client's static files from webroot/ (GET / is
- * its page); everything else is 404 (Vert.x Web's default).
+ * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET
+ * /api/cluster, and the browser client's static files from webroot/ (GET / is its page); everything else is 404
+ * (Vert.x Web's default).
  */
 public final class HttpRoutes {
 
@@ -22,18 +20,28 @@ public final class HttpRoutes {
   private HttpRoutes() {
   }
 
-  /** A router serving the health, metrics, cluster-view and static endpoints of this node. */
-  public static Router create(Vertx vertx, NodeHealth health, ChorusMetrics metrics, MemberDirectory members) {
+  /**
+   * A router serving the health, cluster-view and static endpoints of this node, and /metrics with
+   * {@code scrape} (null: not on this router).
+   */
+  public static Router create(Vertx vertx, NodeHealth health, MetricsScrape scrape, MemberDirectory members) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health.livenessHandler());
     router.get("/ready").handler(health.readinessHandler());
-    if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    if (scrape != null) {
+      router.get("/metrics").handler(scrape);
     }
     router.get("/api/cluster").handler(ctx -> members.view()
       .onSuccess(view -> JsonResponse.send(ctx, 200, view))
       .onFailure(failure -> JsonResponse.error(ctx, 503, "cluster view unavailable: " + failure.getMessage())));
     router.get("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
+    return router;
+  }
+
+  /** A router serving GET /metrics alone, for the listener of metrics.port. */
+  public static Router metricsOnly(Vertx vertx, MetricsScrape scrape) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(scrape);
     return router;
   }
 }

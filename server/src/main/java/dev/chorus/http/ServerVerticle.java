@@ -16,6 +16,7 @@ import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.node.NodeServices;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.transport.Transport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,8 +29,8 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port and holds this
- * event loop's sockets. Wiring only: the protocol lives in {@link ChatConnection} and {@link EchoHandler}.
+ * One instance per event loop: serves HTTP and the WebSocket endpoints on the shared port (and GET /metrics on
+ * metrics.port, when set) and holds this event loop's sockets. Wiring only: the protocol lives in {@link ChatConnection} and {@link EchoHandler}.
  */
 public final class ServerVerticle extends VerticleBase {
 
@@ -40,6 +41,8 @@ public final class ServerVerticle extends VerticleBase {
   private final Settings settings;
   private final NodeServices node;
   private HttpServer server;
+  /** The listener of metrics.port, or null when /metrics is on the HTTP port. */
+  private HttpServer metricsServer;
   private Broker broker;
   private Transport transport;
 
@@ -60,16 +63,31 @@ public final class ServerVerticle extends VerticleBase {
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
-    Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
+    MetricsScrape scrape = metrics.registry() instanceof PrometheusMeterRegistry prometheus
+      ? new MetricsScrape(vertx, prometheus) : null;
+    Settings.Metrics metricsPort = settings.metrics();
+    Router router = HttpRoutes.create(vertx, node.health(), metricsPort.ownPort() ? null : scrape, node.members());
     AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
       node.history(), node.presence(), node.users(), jwt != null);
     server = vertx.createHttpServer(serverOptions())
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))
       .requestHandler(router);
-    return broker.subscribe().compose(v -> server.listen()
-      .recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (http.port / HTTP_PORT): %s",
-        settings.http().host(), settings.http().port(), failure.getMessage()))));
+    Future<?> listening = broker.subscribe().compose(v -> listen(server, settings.http().host(), settings.http().port(),
+      "http.port / HTTP_PORT"));
+    if (metricsPort.ownPort() && scrape != null) {
+      metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(metricsPort.host())
+          .setPort(metricsPort.port()).setHttp2ClearTextEnabled(false).setStrictThreadMode(true))
+        .requestHandler(HttpRoutes.metricsOnly(vertx, scrape));
+      listening = listening.compose(v -> listen(metricsServer, metricsPort.host(), metricsPort.port(),
+        "metrics.port / METRICS_PORT"));
+    }
+    return listening;
+  }
+
+  private static Future<HttpServer> listen(HttpServer server, String host, int port, String setting) {
+    return server.listen().recover(failure -> Future.failedFuture(String.format("cannot listen on %s:%d (%s): %s",
+      host, port, setting, failure.getMessage())));
   }
 
   private HttpServerOptions serverOptions() {
@@ -81,9 +99,12 @@ public final class ServerVerticle extends VerticleBase {
       // response written off the connection's event loop now throws IllegalStateException; every handler
       // here answers on the request's context (Hazelcast results come back through executeBlocking or
       // HazelcastCalls.onContext(stage, context)).
-      .setStrictThreadMode(true);
+      .setStrictThreadMode(true)
+      // HTTP/2 only when asked for (http.http2): WebSockets upgrade from HTTP/1.1, and every protocol a port
+      // speaks is one more an attacker can probe.
+      .setHttp2ClearTextEnabled(settings.http().http2());
     if (settings.security().tlsEnabled()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+      options.setSsl(true).setUseAlpn(settings.http().http2()).setKeyCertOptions(new PemKeyCertOptions()
         .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
     }
     return Transport.configure(options, settings.server().maxMessageBytes());
@@ -117,6 +138,10 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     long timeout = settings.server().shutdownTimeoutSeconds();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
+    if (metricsServer != null) {
+      // Scraped until the node goes: closed once the sockets are.
+      drained = drained.eventually(metricsServer::close);
+    }
     return drained.eventually(() -> {
       transport.stop();
       return broker.unsubscribe();

@@ -1,10 +1,13 @@
 package dev.chorus.webhooks;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -13,13 +16,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Signed JSON POSTs to the application: {@code Content-Type: application/json} and {@code Chorus-Signature:
- * sha256=<hex HMAC-SHA256 of the raw body with webhooks.secret>}; a request that gets no answer within its
- * timeout fails. Thread-safe.
+ * Signed JSON POSTs to the application: {@code Content-Type: application/json}, {@code Chorus-Timestamp: <epoch
+ * seconds>} and {@code Chorus-Signature: sha256=<hex HMAC-SHA256 with webhooks.secret of the timestamp, ".", and
+ * the raw body>}, so that a receiver that refuses old timestamps cannot be fed a captured request again later.
+ * A request that gets no whole answer within its timeout fails, and so does one whose answer passes
+ * {@link #MAX_ANSWER_BYTES}: counted as the bytes arrive (chunked or not), and the connection is reset at
+ * once, so no more is read. Thread-safe.
  */
 public final class HookClient {
 
@@ -35,6 +42,10 @@ public final class HookClient {
   private static final int MAX_WAITING = 10_000;
   /** The largest answer read (proxies answer a few fields; webhook answers are not read). */
   static final int MAX_ANSWER_BYTES = 64 * 1024;
+  /** The request headers that carry the signing time and the signature. */
+  public static final String TIMESTAMP = "Chorus-Timestamp";
+  public static final String SIGNATURE = "Chorus-Signature";
+  private static final String TOO_LONG = "answer over " + MAX_ANSWER_BYTES + " bytes";
 
   private final HttpClient client;
   private final SecretKeySpec key;
@@ -51,26 +62,47 @@ public final class HookClient {
    * at most {@link #MAX_ANSWER_BYTES} of body) is in within {@code timeoutMillis}.
    */
   public Future<Answer> post(String url, Buffer body, long timeoutMillis) {
+    String timestamp = String.valueOf(Instant.now().getEpochSecond());
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-      .putHeader("Content-Type", "application/json").putHeader("Chorus-Signature", "sha256=" + sign(body))
+      .putHeader("Content-Type", "application/json").putHeader(TIMESTAMP, timestamp)
+      .putHeader(SIGNATURE, "sha256=" + sign(timestamp, body))
       .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
     return client.request(request)
       .compose(req -> req.send(body).compose(response -> {
         String length = response.getHeader("Content-Length");
         if (length != null && length.length() > 9 || length != null && Long.parseLong(length) > MAX_ANSWER_BYTES) {
           req.reset();
-          return Future.failedFuture("answer over " + MAX_ANSWER_BYTES + " bytes");
+          return Future.failedFuture(TOO_LONG);
         }
-        return response.body().map(answer -> new Answer(response.statusCode(), answer));
+        return capped(req, response);
       }))
       .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** The hex HMAC-SHA256 of {@code body}. */
-  private String sign(Buffer body) {
+  /** The answer's body, read as it arrives; past {@link #MAX_ANSWER_BYTES} the request is reset and fails. */
+  private static Future<Answer> capped(HttpClientRequest request, HttpClientResponse response) {
+    Promise<Answer> answer = Promise.promise();
+    Buffer received = Buffer.buffer();
+    response.handler(chunk -> {
+      if (received.length() + chunk.length() > MAX_ANSWER_BYTES) {
+        if (answer.tryFail(TOO_LONG)) {
+          request.reset();
+        }
+      } else {
+        received.appendBuffer(chunk);
+      }
+    });
+    response.exceptionHandler(answer::tryFail);
+    response.endHandler(end -> answer.tryComplete(new Answer(response.statusCode(), received)));
+    return answer.future();
+  }
+
+  /** The hex HMAC-SHA256 of {@code timestamp}, ".", and {@code body}. */
+  private String sign(String timestamp, Buffer body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
+      mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
       return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);

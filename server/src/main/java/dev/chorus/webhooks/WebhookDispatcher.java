@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the cluster's webhook events ({@link WebhookEvents#LOG}) to webhooks.url, from the oldest member
  * only, so each event goes out once for the whole cluster: batches of up to {@link #MAX_BATCH} events (or what
- * {@link #TICK_MS} gathered) as {@code {"events":[...]}}, signed with {@code Chorus-Signature:
- * sha256=<hex HMAC-SHA256 of the body>}. The position of the next event to deliver is kept in the cluster
+ * {@link #TICK_MS} gathered) as {@code {"events":[...]}}, signed by {@link HookClient} (each attempt afresh,
+ * with its own Chorus-Timestamp). The position of the next event to deliver is kept in the cluster
  * ({@link #CURSOR}), so when the oldest member dies the next oldest goes on from there: at least once, in the
  * order the cluster accepted the events (so in order per room). A batch that fails (not 2xx, or no answer
  * within webhooks.timeoutMillis) is sent again with backoff; an event is given up once it fails more than

@@ -17,8 +17,15 @@ class SettingsRecordsTest {
 
   @Test
   void http() {
-    refused("http.port (HTTP_PORT) must be a port number 1-65535, got 0", () -> new Settings.Http("0.0.0.0", 0, ""));
-    refused("http.host (HTTP_HOST) must not be empty", () -> new Settings.Http(" ", 8080, ""));
+    refused("http.port (HTTP_PORT) must be a port number 1-65535, got 0", () -> new Settings.Http("0.0.0.0", 0, "", false));
+    refused("http.host (HTTP_HOST) must not be empty", () -> new Settings.Http(" ", 8080, "", false));
+  }
+
+  @Test
+  void metrics() {
+    refused("metrics.port (METRICS_PORT) must be a port number 0-65535, got 65536",
+      () -> new Settings.Metrics(65536, "127.0.0.1"));
+    refused("metrics.host (METRICS_HOST) must not be empty", () -> new Settings.Metrics(9100, ""));
   }
 
   @Test

@@ -2,19 +2,27 @@ package dev.chorus.deploy;
 
 import dev.chorus.support.RepoFiles;
 import dev.chorus.config.Settings;
+import dev.chorus.support.Await;
 import dev.chorus.support.ComposeFile;
+import dev.chorus.support.FreePorts;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +50,61 @@ class DeploymentFilesTest {
     requireTool("haproxy");
     Result result = run(List.of("haproxy", "-c", "-f", RepoFiles.path("docker", "haproxy.cfg").toString()));
     assertEquals(0, result.status(), "haproxy -c:\n" + result.output());
+  }
+
+  /**
+   * The shipped haproxy.cfg run by a real HAProxy, with only what ties it to Docker changed (the client port,
+   * DNS at start-up, the connection limit beyond this machine's open-file limit): a request whose query string
+   * carries a token is logged without it. No node is behind it; the request is logged with its 503.
+   */
+  @Test
+  void haproxyLogsRequestsWithoutTheirQueryString() throws Exception {
+    requireTool("haproxy");
+    int port = FreePorts.next();
+    String shipped = Files.readString(RepoFiles.path("docker", "haproxy.cfg"));
+    String config = replaceOnce(shipped, "(?m)^(?<bind>\\s*bind\\s+)\\S*:8080", "${bind}127.0.0.1:" + port);
+    config = replaceOnce(config, "init-addr \\S+", "init-addr none");
+    config = replaceOnce(config, "(?m)^(?<maxconn>\\s*maxconn\\s+)\\d+", "${maxconn}1000");
+    Path file = Files.createTempFile("haproxy-", ".cfg");
+    Files.writeString(file, config);
+    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", file.toString())
+      .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> log = new CopyOnWriteArrayList<>();
+    try {
+      Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(haproxy.getInputStream(),
+        StandardCharsets.UTF_8)).lines().forEach(log::add), "haproxy-log");
+      reader.setDaemon(true);
+      reader.start();
+      Await.until(() -> answers(port), Duration.ofSeconds(20), "HAProxy listening on " + port);
+      Await.until(() -> log.stream().anyMatch(line -> line.contains("/chat")), Duration.ofSeconds(10),
+        () -> "a log line of GET /chat in " + log);
+      assertTrue(log.stream().anyMatch(line -> line.contains("\"GET /chat HTTP/1.1\"")), log.toString());
+      assertTrue(log.stream().noneMatch(line -> line.contains("secret-jwt") || line.contains("token=")), log.toString());
+    } finally {
+      haproxy.destroy();
+      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
+        haproxy.destroyForcibly();
+      }
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** {@code text} with the one match of {@code regex} replaced; fails unless there is exactly one. */
+  private static String replaceOnce(String text, String regex, String replacement) {
+    assertEquals(1, Pattern.compile(regex).matcher(text).results().count(), "matches of " + regex + " in haproxy.cfg");
+    return text.replaceFirst(regex, replacement);
+  }
+
+  /** Sends GET /chat?token=... to 127.0.0.1:port; whether an HTTP answer came. */
+  private static boolean answers(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write("GET /chat?token=secret-jwt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ");
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   @ParameterizedTest(name = "node{0} binds and advertises its fixed address and publishes 808{0}")
@@ -98,6 +161,17 @@ class DeploymentFilesTest {
       "server-template extra 1-20 extra:8080")) {
       assertTrue(haproxy.contains(server), "haproxy.cfg lacks " + server);
     }
+  }
+
+  @Test
+  void prometheusAndGrafanaListenOnLoopbackOnlyAndGrafanaHasNoPasswordToGuess() {
+    ComposeFile compose = ComposeFile.load();
+    assertEquals(List.of("127.0.0.1:9090:9090"), compose.ports("prometheus"));
+    assertEquals(List.of("127.0.0.1:3000:3000"), compose.ports("grafana"));
+    Map<String, String> grafana = compose.environment("grafana");
+    assertNull(grafana.get("GF_SECURITY_ADMIN_PASSWORD"), "no default admin password");
+    assertEquals("true", grafana.get("GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION"), "no admin account (admin/admin)");
+    assertEquals("Viewer", grafana.get("GF_AUTH_ANONYMOUS_ORG_ROLE"), "anonymous visitors only view");
   }
 
   @Test

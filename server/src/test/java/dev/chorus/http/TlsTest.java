@@ -5,6 +5,7 @@ import dev.chorus.support.Json;
 import dev.chorus.support.TestNode;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** wss and https from a PEM key and certificate (made with openssl for the test). */
+/** wss and https from a PEM key and certificate (made with openssl for the test); ALPN h2 only with http.http2. */
 @Timeout(60)
 class TlsTest {
 
@@ -71,5 +72,25 @@ class TlsTest {
       .compose(request -> request.send()).map(response -> response.statusCode()), Duration.ofSeconds(10));
     assertEquals(200, status);
     http.close();
+  }
+
+  @Test
+  void alpnSelectsHttp2OnlyWithHttp2On() {
+    assertEquals(HttpVersion.HTTP_1_1, versionOfferingH2(NODE));
+    try (TestNode http2 = TestNode.inProcess().configure(TlsTest::withTestCertificate).env("HTTP2", "true").start()) {
+      assertEquals(HttpVersion.HTTP_2, versionOfferingH2(http2));
+    }
+  }
+
+  /** The HTTP version of a GET /health over TLS whose ALPN offers h2 before http/1.1. */
+  private static HttpVersion versionOfferingH2(TestNode node) {
+    var http = node.vertx().createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2));
+    try {
+      return Await.result(http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/health")
+        .compose(request -> request.send()).map(response -> response.version()), Duration.ofSeconds(10));
+    } finally {
+      http.close();
+    }
   }
 }

@@ -188,6 +188,11 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   private String readHead() throws IOException {
+    return readHead(in);
+  }
+
+  /** Reads an HTTP head (start line and headers, through the blank line) from {@code in}; null at EOF first. */
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};

@@ -13,10 +13,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP receiver of webhooks in the test process: checks each request's Chorus-Signature, records the
- * events of the requests it accepts, and can answer the next requests with 500 or not at all.
+ * A real HTTP receiver of webhooks in the test process: checks each request as docs/operations.md's receiver
+ * does ({@link #verified}: Chorus-Signature over Chorus-Timestamp and the body, the timestamp at most
+ * {@link #MAX_AGE_SECONDS} old), records the events of the requests it accepts, and can answer the next
+ * requests with 500 or not at all.
  */
 public final class WebhookReceiver implements AutoCloseable {
+
+  /** How old a request's Chorus-Timestamp may be (or how far ahead) before a receiver refuses it as a replay. */
+  public static final long MAX_AGE_SECONDS = 300;
 
   private final Vertx vertx = Vertx.vertx();
   private final String secret;
@@ -24,6 +29,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<Integer> batchSizes = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final List<String> attempted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Signed> signed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger badSignatures = new AtomicInteger();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger hangNext = new AtomicInteger();
@@ -39,8 +45,9 @@ public final class WebhookReceiver implements AutoCloseable {
     this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       requests.incrementAndGet();
       attempted.add(body.toString());
-      if (!("sha256=" + hmac(body.getBytes())).equals(request.getHeader("Chorus-Signature"))
-        || !"application/json".equals(request.getHeader("Content-Type"))) {
+      signed.add(new Signed(request.getHeader("Chorus-Timestamp"), request.getHeader("Chorus-Signature"), body.getBytes()));
+      if (!verified(secret, request.getHeader("Chorus-Timestamp"), request.getHeader("Chorus-Signature"),
+        body.getBytes()) || !"application/json".equals(request.getHeader("Content-Type"))) {
         badSignatures.incrementAndGet();
         request.response().setStatusCode(401).end();
         return;
@@ -112,6 +119,20 @@ public final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(attempted);
   }
 
+  /** A request's Chorus-Timestamp and Chorus-Signature (null when absent) and body. */
+  public record Signed(String timestamp, String signature, byte[] body) {
+  }
+
+  /** Every request, accepted or not, as it was signed. */
+  public List<Signed> signed() {
+    return List.copyOf(signed);
+  }
+
+  /** The port it listens on (127.0.0.1). */
+  public int port() {
+    return port;
+  }
+
   public int requests() {
     return requests.get();
   }
@@ -120,15 +141,31 @@ public final class WebhookReceiver implements AutoCloseable {
     return badSignatures.get();
   }
 
-  private String hmac(byte[] body) {
-    return signature(secret, body);
+  /**
+   * Whether a request is Chorus's and fresh: {@code signature} is {@code sha256=} and the hex HMAC-SHA256 of
+   * {@code timestamp + "." + body} with {@code secret}, and {@code timestamp} (epoch seconds) is within
+   * {@link #MAX_AGE_SECONDS} of now. Compared in constant time, as a receiver should.
+   */
+  public static boolean verified(String secret, String timestamp, String signature, byte[] body) {
+    if (timestamp == null || signature == null || !timestamp.matches("\\d{1,12}")) {
+      return false;
+    }
+    if (Math.abs(java.time.Instant.now().getEpochSecond() - Long.parseLong(timestamp)) > MAX_AGE_SECONDS) {
+      return false;
+    }
+    return java.security.MessageDigest.isEqual(("sha256=" + signature(secret, timestamp, body)).getBytes(StandardCharsets.UTF_8),
+      signature.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The hex HMAC-SHA256 of {@code body} with {@code secret}: what Chorus-Signature carries after "sha256=". */
-  public static String signature(String secret, byte[] body) {
+  /**
+   * The hex HMAC-SHA256 of {@code timestamp}, ".", and {@code body} with {@code secret}: what Chorus-Signature
+   * carries after "sha256=".
+   */
+  public static String signature(String secret, String timestamp, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(mac.doFinal(body));
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);

@@ -2,6 +2,7 @@ package dev.chorus.webhooks;
 
 import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
+import dev.chorus.support.Http;
 import dev.chorus.support.TestNode;
 import dev.chorus.support.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +22,7 @@ import java.util.UUID;
 import static dev.chorus.support.Json.chat;
 import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,6 +73,7 @@ class WebhooksTest {
   void aRoomsLifeArrivesSignedInOrderOnceEach() {
     String room = room();
     String roomEpoch;
+    int refusedBefore = receiver.badSignatures();
     try (ChatClient alice = NODE.connect()) {
       alice.send(new JsonObject().put("type", "join").put("name", "alice").put("room", room));
       String epoch = alice.expect(joined(room, "alice")).getString("epoch");
@@ -107,7 +112,32 @@ class WebhooksTest {
       assertTrue(ids.add(event.getString("id")), "ids are unique: " + event.encode());
       assertTrue(event.getLong("ts") > 0);
     }
-    assertEquals(0, receiver.badSignatures());
+    assertEquals(refusedBefore, receiver.badSignatures(), "every request from the node verifies");
+  }
+
+  @Test
+  void requestsAreSignedOverAFreshTimestampSoACapturedOneGrowsStale() {
+    String room = room();
+    int before = receiver.signed().size();
+    try (ChatClient dave = NODE.connect()) {
+      dave.send(new JsonObject().put("type", "join").put("name", "dave").put("room", room));
+      dave.expect(joined(room, "dave"));
+    }
+    eventsOf(room, 4);
+    WebhookReceiver.Signed captured = receiver.signed().get(before);
+    assertTrue(captured.timestamp() != null && captured.timestamp().matches("\\d+"), "Chorus-Timestamp: " + captured);
+    long timestamp = Long.parseLong(captured.timestamp());
+    assertTrue(Math.abs(Instant.now().getEpochSecond() - timestamp) <= 10, "epoch seconds at sending: " + timestamp);
+    assertTrue(WebhookReceiver.verified(SECRET, captured.timestamp(), captured.signature(), captured.body()));
+    // The signature covers the timestamp: a replayer cannot make a captured request look new.
+    assertFalse(WebhookReceiver.verified(SECRET, String.valueOf(timestamp + 1), captured.signature(), captured.body()));
+    // And the receiver refuses a rightly signed request older than five minutes.
+    String stale = String.valueOf(Instant.now().getEpochSecond() - WebhookReceiver.MAX_AGE_SECONDS - 1);
+    Http.Response replayed = Http.to("127.0.0.1", receiver.port()).header("Content-Type", "application/json")
+      .header("Chorus-Timestamp", stale)
+      .header("Chorus-Signature", "sha256=" + WebhookReceiver.signature(SECRET, stale, captured.body()))
+      .post("/hooks", new String(captured.body(), StandardCharsets.UTF_8));
+    assertEquals(401, replayed.status());
   }
 
   @Test
