@@ -1,8 +1,6 @@
 package dev.chorus.admission;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.chorus.support.LogLines;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNode;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
@@ -56,12 +53,8 @@ class OwnOriginsTest {
 
   @Test
   void refusedOriginsAreLoggedOnceNotPerRequest() {
-    Logger logger = (Logger) LoggerFactory.getLogger(ForeignOriginLog.class);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
     // A fresh node: the class's node may have logged its one line of the minute already.
-    try (TestNode node = TestNode.inProcess().start()) {
+    try (LogLines lines = LogLines.of(ForeignOriginLog.class); TestNode node = TestNode.inProcess().start()) {
       String origin = "http://rebound-" + UUID.randomUUID() + ".example:" + node.port();
       for (int i = 0; i < 5; i++) {
         try (RawWebSocket raw = RawWebSocket.open(node.port())) {
@@ -70,10 +63,8 @@ class OwnOriginsTest {
       }
       Counter refused = node.node().metrics().registry().find("chorus.upgrades.refused").tag("status", "403").counter();
       assertEquals(5, refused.count());
-      assertEquals(1, lines.list.stream().filter(line -> line.getFormattedMessage().contains(origin)
-        && line.getFormattedMessage().contains("security.allowedOrigins")).count());
-    } finally {
-      logger.detachAppender(lines);
+      assertEquals(1, lines.messages().stream()
+        .filter(line -> line.contains(origin) && line.contains("security.allowedOrigins")).count());
     }
   }
 }
