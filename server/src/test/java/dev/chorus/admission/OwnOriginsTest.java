@@ -58,7 +58,8 @@ class OwnOriginsTest {
       String origin = "http://rebound-" + UUID.randomUUID() + ".example:" + node.port();
       for (int i = 0; i < 5; i++) {
         try (RawWebSocket raw = RawWebSocket.open(node.port())) {
-          assertEquals(403, raw.handshake(RawWebSocket.upgradeRequest(node.port(), "/chat", "Origin: " + origin + "\r\n")));
+          String request = RawWebSocket.upgradeRequest(node.port(), "/chat", "Origin: " + origin + "\r\n");
+          assertEquals(403, raw.handshake(request));
         }
       }
       Counter refused = node.node().metrics().registry().find("chorus.upgrades.refused").tag("status", "403").counter();
