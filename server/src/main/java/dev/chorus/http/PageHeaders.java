@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The headers of the browser client's files (GET / and the rest of webroot/), set before they are served:
+ * The headers of the browser client's files (GET / and the rest of webroot/), set before they are served;
+ * other paths pass untouched:
  * <ul>
  *   <li>{@code Content-Security-Policy}: files only from this origin (no inline script or style), connections
  *   only to this origin and by WebSocket to the hosts the page may use (the request's {@code Host} and every
@@ -51,6 +52,12 @@ final class PageHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    String etag = etag(ctx.normalizedPath());
+    if (etag == null) {
+      // Not a file of the page (another route's path, or none): no cluster view to read.
+      ctx.next();
+      return;
+    }
     Set<String> hosts = new LinkedHashSet<>();
     addHost(hosts, ctx.request().getHeader("Host"));
     members.view().onComplete(view -> {
@@ -62,12 +69,9 @@ final class PageHeaders implements Handler<RoutingContext> {
       ctx.response().headers()
         .set("Content-Security-Policy", policy(hosts))
         .set("X-Content-Type-Options", "nosniff")
-        .set("Cache-Control", "no-cache");
-      String etag = etag(ctx.normalizedPath());
-      if (etag != null) {
+        .set("Cache-Control", "no-cache")
         // The static handler answers 304 when If-None-Match names it.
-        ctx.response().headers().set("ETag", etag);
-      }
+        .set("ETag", etag);
       ctx.next();
     });
   }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +69,14 @@ class PageHeadersTest {
     assertEquals(304, get("/", "127.0.0.1:" + NODE.port(), "If-None-Match: " + etag + "\r\n").status());
     assertEquals(200, get("/", "127.0.0.1:" + NODE.port(), "If-None-Match: \"an-older-release\"\r\n").status());
     assertFalse(etag.equals(get("/app.js").header("ETag")), "each file has its own");
+  }
+
+  @Test
+  void otherPathsPassUntouched() {
+    for (String path : new String[] {"/nope.js", "/api/cluster", "/health"}) {
+      assertNull(get(path).header("Content-Security-Policy"), path);
+    }
+    assertEquals(404, get("/nope.js").status());
   }
 
   @Test
