@@ -9,8 +9,8 @@ import dev.chorus.protocol.ProtocolException;
  * What a chat message and its sender must be, wherever the message comes from (a client or the admin API):
  * a name of 1 to limits.maxNameChars characters (Unicode code points), not only whitespace, without the
  * control, format and separator characters of {@link NameCharacters}, which would let a name pass for another
- * or forge lines in other clients' views; a message of at most limits.maxChatChars characters; at most limits.maxRoomsPerConnection
- * rooms per connection. Immutable.
+ * or forge lines in other clients' views; a message of at most limits.maxChatChars characters; at most
+ * limits.maxRoomsPerConnection rooms per connection. Immutable.
  */
 public final class ChatRules {
 

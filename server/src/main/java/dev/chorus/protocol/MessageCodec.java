@@ -103,12 +103,12 @@ public final class MessageCodec {
     if (!value.isObject()) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
-    checkKeys(value);
     String encoded = value.toString();
     if (encoded.length() > ClientMessage.Join.MAX_META_BYTES
       || encoded.getBytes(StandardCharsets.UTF_8).length > ClientMessage.Join.MAX_META_BYTES) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
+    checkKeys(value);
     return encoded;
   }
 
