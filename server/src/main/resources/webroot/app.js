@@ -4,8 +4,9 @@
  * connection; a cluster panel from /api/cluster. Everything from the network is inserted as text
  * (textContent), never as HTML.
  *
- * URL parameters: name, room (prefill the form; join=1 joins at once), nodes=host:port,host:port (more
- * endpoints to fail over to, after the page's own).
+ * URL parameters: name, room (prefill the form; join=1 joins at once). The endpoints to fail over to come
+ * only from this origin's /api/cluster, never from the URL: a link must not be able to send the page's
+ * messages to a server of the link's choosing.
  */
 (function () {
   const MAX_SHOWN = 500;
@@ -71,9 +72,8 @@
     ui.mode.textContent = '';
     ui.login.hidden = true;
     ui.chat.hidden = false;
-    const extra = (params.get('nodes') || '').split(',').map(s => s.trim()).filter(Boolean);
     client = new ChorusClient({
-      endpoints: [location.host].concat(extra), name, room, secure: location.protocol === 'https:', onEvent
+      endpoints: [location.host], name, room, secure: location.protocol === 'https:', onEvent
     });
     client.start();
     discoverNodes();
@@ -164,11 +164,10 @@
     ui.presenceCount.textContent = '(' + members.length + (partial ? ', seen since you joined' : '') + ')';
   }
 
-  /** GET /api/cluster from an endpoint; null when it has none or cannot be reached (cross-origin, down). */
-  async function fetchCluster(endpoint) {
-    const base = endpoint === location.host ? '' : location.protocol + '//' + endpoint;
+  /** GET /api/cluster from this page's origin (the only one its policy lets it fetch); null when unreachable. */
+  async function fetchCluster() {
     try {
-      const response = await fetch(base + '/api/cluster', { cache: 'no-store' });
+      const response = await fetch('/api/cluster', { cache: 'no-store' });
       return response.ok ? await response.json() : null;
     } catch (e) {
       return null;
@@ -177,12 +176,12 @@
 
   /** Reads the cluster's members; when the page is served by a node directly, adds them as fail-over endpoints. */
   async function discoverNodes() {
-    const cluster = await fetchCluster(location.host);
+    const cluster = await fetchCluster();
     if (!cluster || !client) {
       return;
     }
     const view = clusterView(cluster);
-    view.nodes.forEach(node => node.http && node.id && (nodeIds[node.http] = node.id));
+    learnNodeIds(view);
     const direct = view.nodes.some(node => node.http === location.host);
     if (direct) {
       client.addEndpoints(view.nodes.map(node => node.http).filter(Boolean));
@@ -190,14 +189,16 @@
     identify(client.endpoint());
   }
 
+  function learnNodeIds(view) {
+    view.nodes.forEach(node => node.http && node.id && (nodeIds[node.http] = node.id));
+  }
+
+  /** Shows the node id of {@code endpoint}, as this origin's /api/cluster lists it. */
   async function identify(endpoint) {
     if (!nodeIds[endpoint]) {
-      const cluster = await fetchCluster(endpoint);
+      const cluster = await fetchCluster();
       if (cluster) {
-        const view = clusterView(cluster);
-        if (view.self) {
-          nodeIds[endpoint] = view.self;
-        }
+        learnNodeIds(clusterView(cluster));
       }
     }
     if (nodeIds[endpoint] && ui.node.dataset.endpoint === endpoint) {
@@ -206,8 +207,7 @@
   }
 
   async function loadCluster() {
-    const endpoint = client ? client.endpoint() : location.host;
-    const cluster = await fetchCluster(location.host) || await fetchCluster(endpoint);
+    const cluster = await fetchCluster();
     if (!cluster) {
       ui.clusterStatus.textContent = 'No cluster view: this server has no /api/cluster, or it cannot be reached.';
       ui.clusterNodes.hidden = true;

@@ -34,8 +34,9 @@ final class Clients {
     return vertx.createWebSocketClient(options);
   }
 
+  /** {@code url}'s upgrade, without an Origin header: the bench is a program, not a page a node must know. */
   static WebSocketConnectOptions target(String url) {
-    return new WebSocketConnectOptions().setAbsoluteURI(url);
+    return new WebSocketConnectOptions().setAbsoluteURI(url).setAllowOriginHeader(false);
   }
 
   /**

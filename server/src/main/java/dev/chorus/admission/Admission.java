@@ -6,7 +6,7 @@ public enum Admission {
   ACCEPTED(0),
   /** No valid Sec-WebSocket-Key (16 bytes in base64) or no Sec-WebSocket-Version. */
   BAD_HANDSHAKE(400),
-  /** A page from an origin that security.allowedOrigins does not list. */
+  /** A page from an origin neither the node's own nor listed in security.allowedOrigins ({@link OriginPolicy}). */
   FOREIGN_ORIGIN(403),
   /** The node holds as many WebSockets as it may (limits.maxConnections, or fewer for the open-file limit). */
   NODE_FULL(503);

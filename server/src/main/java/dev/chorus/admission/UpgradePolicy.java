@@ -20,6 +20,7 @@ public final class UpgradePolicy {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradePolicy.class);
 
   private final OriginPolicy origins;
+  private final ForeignOriginLog foreignOrigins = new ForeignOriginLog(System::nanoTime);
   private final ConnectionLimiter connections;
   private final ChorusMetrics metrics;
   /** What a /chat and an /echo socket's close does, one shared action each (not one per connection). */
@@ -35,8 +36,9 @@ public final class UpgradePolicy {
   }
 
   /**
-   * The node's policy: security.allowedOrigins, and limits.maxConnections lowered to fit the process's
-   * open-file limit (with one warning line when it is lowered).
+   * The node's policy: security.allowedOrigins (without it, the node's own origins by http.publicHost and
+   * http.port), and limits.maxConnections lowered to fit the process's open-file limit (with one warning line
+   * when it is lowered).
    */
   public static UpgradePolicy forNode(Settings settings, ChorusMetrics metrics) {
     int configured = settings.limits().maxConnections();
@@ -47,15 +49,19 @@ public final class UpgradePolicy {
         + "WebSockets (raise the hard limit: ulimit -Hn, or the container's nofile hard value)", configured,
         openFiles.getAsLong(), limit);
     }
-    return new UpgradePolicy(new OriginPolicy(settings.security().allowedOrigins()), new ConnectionLimiter(limit),
-      metrics);
+    OriginPolicy origins = new OriginPolicy(settings.security().allowedOrigins(), settings.http().publicHost(),
+      settings.http().port());
+    return new UpgradePolicy(origins, new ConnectionLimiter(limit), metrics);
   }
 
-  /** The answer to an upgrade request with these headers; a refusal is counted. */
+  /** The answer to an upgrade request with these headers; a refusal is counted, one for its Origin logged. */
   public Admission admit(MultiMap headers) {
     Admission admission = decide(headers);
     if (!admission.accepted()) {
       metrics.upgradeRefused(admission.httpStatus());
+    }
+    if (admission == Admission.FOREIGN_ORIGIN) {
+      foreignOrigins.refused(headers.get("Origin"));
     }
     return admission;
   }
@@ -64,7 +70,7 @@ public final class UpgradePolicy {
     if (!validKey(headers.get("Sec-WebSocket-Key")) || headers.get("Sec-WebSocket-Version") == null) {
       return Admission.BAD_HANDSHAKE;
     }
-    if (!origins.allows(headers.get("Origin"), headers.get("Host"))) {
+    if (!origins.allows(headers.get("Origin"))) {
       return Admission.FOREIGN_ORIGIN;
     }
     if (!connections.hasRoom()) {

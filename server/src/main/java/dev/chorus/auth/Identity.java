@@ -10,9 +10,9 @@ import java.util.List;
  * @param user  the user: the token's {@code sub}
  * @param name  the name shown for the user: the token's {@code name} claim, else its {@code sub}; two users
  *              may share one
- * @param rooms the token's {@code rooms} claim: room names, where a trailing {@code *} matches any suffix
- *              ({@code ["team:eng", "dm:alice-*"]}); empty when absent or not an array (non-text items are
- *              ignored)
+ * @param rooms the token's {@code rooms} claim: room names, where a trailing {@code *} matches the rest of the
+ *              name part ({@code ["team:eng", "team:proj-*"]}, see {@link #grants}); empty when absent or not
+ *              an array (non-text items are ignored)
  * @param exp   the token's expiry in epoch seconds, 0 when it has none
  */
 public record Identity(String user, String name, List<String> rooms, long exp) {
@@ -35,13 +35,27 @@ public record Identity(String user, String name, List<String> rooms, long exp) {
     return new Sender(name, user);
   }
 
-  /** Whether the token's {@code rooms} claim grants {@code room}. */
+  /**
+   * Whether the token's {@code rooms} claim grants {@code room}: an entry equal to it, or an entry ending in
+   * {@code *} whose literal prefix (everything before the {@code *}) the room starts with, the {@code *}
+   * standing for the rest of the room's name part and never for a {@code :}. So {@code team:proj-*} grants
+   * {@code team:proj-a} but {@code te*} does not grant {@code team:eng}, and {@code *} grants the rooms
+   * without a namespace only. A {@code *} anywhere else is literal, and no room name holds one.
+   */
   public boolean grants(String room) {
-    for (String pattern : rooms) {
-      if (pattern.endsWith("*") ? room.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(room)) {
+    for (String grant : rooms) {
+      if (matches(grant, room)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean matches(String grant, String room) {
+    if (!grant.endsWith("*")) {
+      return grant.equals(room);
+    }
+    int prefixLength = grant.length() - 1;
+    return room.startsWith(grant.substring(0, prefixLength)) && room.indexOf(':', prefixLength) < 0;
   }
 }

@@ -2,14 +2,15 @@ package dev.chorus.chat;
 
 import dev.chorus.config.Settings;
 import dev.chorus.protocol.ChatError;
+import dev.chorus.protocol.NameCharacters;
 import dev.chorus.protocol.ProtocolException;
 
 /**
  * What a chat message and its sender must be, wherever the message comes from (a client or the admin API):
- * a name of 1 to limits.maxNameChars characters (Unicode code points), not only whitespace, without control
- * characters (C0, DEL, C1) or line and paragraph separators, which would let a name forge lines in other
- * clients' views; a message of at most limits.maxChatChars characters; at most limits.maxRoomsPerConnection
- * rooms per connection. Immutable.
+ * a name of 1 to limits.maxNameChars characters (Unicode code points), not only whitespace, without the
+ * control, format and separator characters of {@link NameCharacters}, which would let a name pass for another
+ * or forge lines in other clients' views; a message of at most limits.maxChatChars characters; at most
+ * limits.maxRoomsPerConnection rooms per connection. Immutable.
  */
 public final class ChatRules {
 
@@ -35,8 +36,7 @@ public final class ChatRules {
     if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > maxNameChars) {
       return false;
     }
-    return name.codePoints().noneMatch(c -> Character.isISOControl(c)
-      || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
+    return !NameCharacters.anyForbidden(name);
   }
 
   /** Fails with {@link ChatError#INVALID_NAME} unless {@code name} may be a sender's name. */

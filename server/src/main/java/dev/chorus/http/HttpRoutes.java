@@ -9,8 +9,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
  * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET
- * /api/cluster, and the browser client's static files from webroot/ (GET / is its page); everything else is 404
- * (Vert.x Web's default).
+ * /api/cluster, and the browser client's static files from webroot/ (GET / is its page), with the headers of
+ * {@link PageHeaders}; everything else is 404 (Vert.x Web's default).
  */
 public final class HttpRoutes {
 
@@ -34,7 +34,8 @@ public final class HttpRoutes {
     router.get("/api/cluster").handler(ctx -> members.view()
       .onSuccess(view -> JsonResponse.send(ctx, 200, view))
       .onFailure(failure -> JsonResponse.error(ctx, 503, "cluster view unavailable: " + failure.getMessage())));
-    router.get("/*").handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
+    router.get("/*").handler(new PageHeaders(members))
+      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     return router;
   }
 

@@ -15,7 +15,10 @@ public enum ChatError {
   ALREADY_JOINED("Already joined."),
   /** A chat message longer than limits.maxChatChars. */
   MESSAGE_TOO_LONG("Message too long."),
-  /** A name that is empty, too long (limits.maxNameChars) or holds control characters. */
+  /**
+   * A name that is empty, too long (limits.maxNameChars) or holds a character {@link NameCharacters} forbids;
+   * a join's meta with such a character in a key.
+   */
   INVALID_NAME("Invalid name."),
   /** A message beyond the connection's rate limit; it was dropped. */
   RATE_LIMITED("Too many messages: slow down."),

@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 
 /** Decodes client messages and encodes server messages of the /chat protocol. Thread-safe. */
 public final class MessageCodec {
@@ -90,7 +91,10 @@ public final class MessageCodec {
     return id;
   }
 
-  /** A join's meta: a JSON object of at most MAX_META_BYTES encoded, or null when absent. */
+  /**
+   * A join's meta: a JSON object of at most MAX_META_BYTES encoded, or null when absent. Its keys, at every
+   * depth, are names others see: one holding a character {@link NameCharacters} forbids is the name error.
+   */
   private static String optionalMeta(JsonNode node) throws ProtocolException {
     JsonNode value = node.get("meta");
     if (value == null) {
@@ -104,7 +108,19 @@ public final class MessageCodec {
       || encoded.getBytes(StandardCharsets.UTF_8).length > ClientMessage.Join.MAX_META_BYTES) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
+    checkKeys(value);
     return encoded;
+  }
+
+  private static void checkKeys(JsonNode value) throws ProtocolException {
+    for (Iterator<String> names = value.fieldNames(); names.hasNext(); ) {
+      if (NameCharacters.anyForbidden(names.next())) {
+        throw new ProtocolException(ChatError.INVALID_NAME);
+      }
+    }
+    for (JsonNode child : value) {
+      checkKeys(child);
+    }
   }
 
   /** A resume position: a non-negative integer, or null when absent. */

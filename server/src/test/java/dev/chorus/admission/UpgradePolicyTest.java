@@ -14,7 +14,7 @@ class UpgradePolicyTest {
 
   private final ConnectionLimiter connections = new ConnectionLimiter(1);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final UpgradePolicy policy = new UpgradePolicy(new OriginPolicy(List.of()), connections,
+  private final UpgradePolicy policy = new UpgradePolicy(new OriginPolicy(List.of(), "", 8080), connections,
     new ChorusMetrics(registry));
 
   private static MultiMap headers() {

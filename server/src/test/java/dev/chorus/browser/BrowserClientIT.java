@@ -2,6 +2,7 @@ package dev.chorus.browser;
 
 import dev.chorus.support.Await;
 import dev.chorus.support.BrowserPage;
+import dev.chorus.support.FreePorts;
 import dev.chorus.support.Http;
 import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Order;
@@ -10,10 +11,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The browser client at GET / in headless Chromium against nodes running as separate processes: a message
  * typed on a page served by one node appears on a page served by another, rendered as text; a page whose
- * node is killed reconnects to a surviving node. Screenshots go to target/browser-screenshots/.
- * Skips when Debian's chromium and chromium-driver are not installed (.ci/run installs them).
+ * node is killed reconnects to a surviving node that /api/cluster listed, and never to an endpoint a link
+ * names. Every page runs under the Content-Security-Policy the nodes serve it with. Screenshots go to
+ * target/browser-screenshots/. Skips when Debian's chromium and chromium-driver are not installed (.ci/run
+ * installs them).
  */
 @Timeout(240)
 @EnabledIf(value = "dev.chorus.support.BrowserPage#available",
@@ -31,18 +41,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrowserClientIT {
 
   private static final String ADMIN_TOKEN = "browser-admin-token-0123456789";
+  private static final int PORT_A = FreePorts.next();
+  /** The HTTP ports of the nodes whose pages fail over to node A. */
+  private static final int PORT_C = FreePorts.next();
+  private static final int PORT_C2 = FreePorts.next();
 
+  /**
+   * A page served by node C or C2 fails over to node A directly: a cross-origin upgrade, so node A lists their
+   * origins with its own (docs/operations.md, Origin). Node B keeps the default: only its own origins.
+   */
   @RegisterExtension
   @Order(1)
-  static final TestNode NODE_A = TestNode.process("browser-a").env("ADMIN_TOKEN", ADMIN_TOKEN);
+  static final TestNode NODE_A = TestNode.process("browser-a").env("ADMIN_TOKEN", ADMIN_TOKEN)
+    .env("HTTP_PORT", String.valueOf(PORT_A))
+    .env("ALLOWED_ORIGINS", Stream.of(PORT_A, PORT_C, PORT_C2).map(port -> "http://127.0.0.1:" + port)
+      .collect(Collectors.joining(",")));
   @RegisterExtension
   @Order(2)
   static final TestNode NODE_B = TestNode.process("browser-b").joining(NODE_A);
 
   @Test
   void messageTypedOnOneNodesPageAppearsOnAnotherNodesPageAsText() {
-    try (BrowserPage ann = BrowserPage.open(pageUrl(NODE_A, "ann", ""), 412, 915);
-         BrowserPage bob = BrowserPage.open(pageUrl(NODE_B, "bob", ""), 1100, 760)) {
+    try (BrowserPage ann = BrowserPage.open(pageUrl(NODE_A, "ann"), 412, 915);
+         BrowserPage bob = BrowserPage.open(pageUrl(NODE_B, "bob"), 1100, 760)) {
       try {
         ann.awaitOnline();
         bob.awaitOnline();
@@ -67,9 +88,10 @@ class BrowserClientIT {
 
   @Test
   void pageWhoseNodeIsKilledReconnectsToASurvivingNode() {
-    try (TestNode nodeC = TestNode.process("browser-c").joining(NODE_A).start()) {
-      try (BrowserPage cat = BrowserPage.open(pageUrl(nodeC, "cat", endpoint(NODE_A)), 412, 915);
-           BrowserPage dan = BrowserPage.open(pageUrl(NODE_A, "dan", ""), 1100, 760)) {
+    try (TestNode nodeC = TestNode.process("browser-c").joining(NODE_A).env("HTTP_PORT", String.valueOf(PORT_C))
+      .start()) {
+      try (BrowserPage cat = BrowserPage.open(pageUrl(nodeC, "cat"), 412, 915);
+           BrowserPage dan = BrowserPage.open(pageUrl(NODE_A, "dan"), 1100, 760)) {
         try {
           cat.awaitOnline();
           dan.awaitOnline();
@@ -95,9 +117,10 @@ class BrowserClientIT {
 
   @Test
   void reconnectedPageShowsTheMessagesItMissedExactlyOnceInOrder() {
-    try (TestNode nodeC = TestNode.process("browser-c2").joining(NODE_A).start()) {
-      try (BrowserPage eve = BrowserPage.open(pageUrl(nodeC, "eve", endpoint(NODE_A)), 412, 915);
-           BrowserPage fay = BrowserPage.open(pageUrl(NODE_A, "fay", ""), 1100, 760)) {
+    try (TestNode nodeC = TestNode.process("browser-c2").joining(NODE_A).env("HTTP_PORT", String.valueOf(PORT_C2))
+      .start()) {
+      try (BrowserPage eve = BrowserPage.open(pageUrl(nodeC, "eve"), 412, 915);
+           BrowserPage fay = BrowserPage.open(pageUrl(NODE_A, "fay"), 1100, 760)) {
         try {
           eve.awaitOnline();
           fay.awaitOnline();
@@ -130,11 +153,12 @@ class BrowserClientIT {
   @Test
   void pageThatResumesIntoAResetHistoryShowsTheNewStream() {
     // Two separate clusters stand for one cluster before and after a full restart with the memory store:
-    // the room's stream on the second has another epoch, and its seqs start again at 1.
+    // when the page's node is gone, a node of the other cluster takes over its address, and the room's
+    // stream there has another epoch, its seqs starting again at 1.
     try (TestNode before = TestNode.process("browser-before").start();
          TestNode after = TestNode.process("browser-after").start();
-         BrowserPage hal = BrowserPage.open(pageUrl(before, "hal", endpoint(after)), 412, 915);
-         BrowserPage ivy = BrowserPage.open(pageUrl(after, "ivy", ""), 1100, 760)) {
+         BrowserPage hal = BrowserPage.open(pageUrl(before, "hal"), 412, 915);
+         BrowserPage ivy = BrowserPage.open(pageUrl(after, "ivy"), 1100, 760)) {
       try {
         hal.awaitOnline();
         ivy.awaitOnline();
@@ -149,18 +173,23 @@ class BrowserClientIT {
           ivy.awaitChat(text);
         });
 
-        // When hal's cluster is gone, the page resumes after seq 3 of an epoch the other cluster never had...
+        // When hal's cluster is gone and the other one answers at its address, the page resumes after seq 3 of
+        // an epoch the other cluster never had...
         before.process().kill();
         before.process().awaitExit(Duration.ofSeconds(30));
-        hal.await("hal's page moved", d -> endpoint(after).equals(hal.endpoint()));
-        // ...so it is told the history was reset, and shows the new stream from its seq 1, then live.
-        ivy.say("said after the reset");
-        hal.awaitChat("said after the reset");
-        List<String> shown = hal.chatTexts();
-        assertEquals(List.of("one", "two", "three", "new one", "new two", "new three", "new four",
-          "said after the reset"), shown.subList(shown.indexOf("one"), shown.size()));
-        assertTrue(hal.findAll("#messages li.error").stream()
-          .anyMatch(line -> line.getText().contains("The room's history was reset; seqs started again.")));
+        hal.await("hal's page offline", d -> !"online".equals(hal.find("state").getDomAttribute("data-state")));
+        try (TestNode successor = TestNode.process("browser-after-2").joining(after)
+          .env("HTTP_PORT", String.valueOf(before.port())).start()) {
+          hal.awaitOnline();
+          // ...so it is told the history was reset, and shows the new stream from its seq 1, then live.
+          ivy.say("said after the reset");
+          hal.awaitChat("said after the reset");
+          List<String> shown = hal.chatTexts();
+          assertEquals(List.of("one", "two", "three", "new one", "new two", "new three", "new four",
+            "said after the reset"), shown.subList(shown.indexOf("one"), shown.size()));
+          assertTrue(hal.findAll("#messages li.error").stream()
+            .anyMatch(line -> line.getText().contains("The room's history was reset; seqs started again.")));
+        }
       } finally {
         hal.screenshot("reset-hal-after-restart-phone");
         ivy.screenshot("reset-ivy");
@@ -169,8 +198,43 @@ class BrowserClientIT {
   }
 
   @Test
+  void endpointsNamedInTheLinkAreNeverTried() throws IOException {
+    // Given a listener standing for evil.example, and a node that refuses the page's upgrades (it allows
+    // another origin only), so the page keeps reconnecting...
+    try (ServerSocket evil = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         TestNode refusing = TestNode.process("browser-refusing").env("ALLOWED_ORIGINS", "https://elsewhere.example")
+           .start()) {
+      AtomicInteger reached = new AtomicInteger();
+      Thread listener = new Thread(() -> {
+        while (!evil.isClosed()) {
+          try (Socket socket = evil.accept()) {
+            reached.incrementAndGet();
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      }, "evil-listener");
+      listener.setDaemon(true);
+      listener.start();
+      // ...when a link names that listener as another node...
+      String link = pageUrl(refusing, "mal") + "&nodes=" + URLEncoder.encode("127.0.0.1:" + evil.getLocalPort()
+        + ",evil.example:443", StandardCharsets.UTF_8);
+      try (BrowserPage mal = BrowserPage.open(link, 1100, 760)) {
+        try {
+          // ...the page tries its own node again and again, and never the listener.
+          Await.until(() -> refusedUpgrades(refusing) >= 3, Duration.ofSeconds(60), "three refused attempts");
+          assertEquals(0, reached.get(), "connections to the endpoint the link named");
+          assertEquals(endpoint(refusing), mal.endpoint());
+        } finally {
+          mal.screenshot("link-with-nodes-mal");
+        }
+      }
+    }
+  }
+
+  @Test
   void aDirectMessageIsShownAndADisconnectByTheServerIsFinal() {
-    try (BrowserPage gus = BrowserPage.open(pageUrl(NODE_A, "gus", ""), 1100, 760)) {
+    try (BrowserPage gus = BrowserPage.open(pageUrl(NODE_A, "gus"), 1100, 760)) {
       try {
         gus.awaitOnline();
         Http admin = NODE_A.http().header("Authorization", "Bearer " + ADMIN_TOKEN);
@@ -194,10 +258,16 @@ class BrowserClientIT {
     return "127.0.0.1:" + node.port();
   }
 
-  /** The client served by {@code node}, joining the lobby at once as {@code name}, failing over to {@code nodes}. */
-  private static String pageUrl(TestNode node, String name, String nodes) {
-    String url = "http://" + endpoint(node) + "/?join=1&room=lobby&name="
-      + URLEncoder.encode(name, StandardCharsets.UTF_8);
-    return nodes.isEmpty() ? url : url + "&nodes=" + URLEncoder.encode(nodes, StandardCharsets.UTF_8);
+  /** The client served by {@code node}, joining the lobby at once as {@code name}. */
+  private static String pageUrl(TestNode node, String name) {
+    return "http://" + endpoint(node) + "/?join=1&room=lobby&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  /** The node's chorus_upgrades_refused_total for 403 (a foreign Origin), from its /metrics. */
+  private static double refusedUpgrades(TestNode node) {
+    String metrics = node.http().okBody("/metrics");
+    return metrics == null ? 0 : metrics.lines()
+      .filter(line -> line.startsWith("chorus_upgrades_refused_total{") && line.contains("status=\"403\""))
+      .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -4,6 +4,7 @@ import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +28,27 @@ class ChatRulesTest {
     "a\u001bb", "a\u007fb", "a\u0085b", "a\u2028b", "a\u2029b"})
   void refusesEmptyTooLongAndControlCharacters(String name) {
     assertFalse(rules.isValidName(name));
+    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
+    assertEquals(ChatError.INVALID_NAME, refused.error());
+  }
+
+  @ParameterizedTest(name = "{0} (U+{1})")
+  @CsvSource(delimiter = '|', value = {
+    "right-to-left override     | 202E",
+    "left-to-right override     | 202D",
+    "right-to-left isolate      | 2067",
+    "pop directional isolate    | 2069",
+    "right-to-left mark         | 200F",
+    "arabic letter mark         | 061C",
+    "zero-width space           | 200B",
+    "zero-width non-joiner      | 200C",
+    "zero-width joiner          | 200D",
+    "soft hyphen                | 00AD",
+    "byte-order mark            | FEFF",
+    "language tag (beyond BMP)  | E0001",
+    "backspace                  | 0008"})
+  void refusesFormatAndControlCharactersAnywhereInTheName(String description, String hex) {
+    String name = "ali" + Character.toString(Integer.parseInt(hex, 16)) + "ce";
     ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
     assertEquals(ChatError.INVALID_NAME, refused.error());
   }

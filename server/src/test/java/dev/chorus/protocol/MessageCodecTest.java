@@ -69,6 +69,27 @@ class MessageCodecTest {
     assertEquals(expected, failure.error());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "right-to-left override in a key      | 202E | {\"ro%sle\":\"admin\"}",
+    "zero-width joiner as a key           | 200D | {\"%s\":1}",
+    "control character in a nested key    | 0007 | {\"device\":{\"os%s\":\"x\"}}",
+    "format character in a key in a list  | FEFF | {\"tags\":[{\"a%s\":1}]}"})
+  void metaKeysWithFormatOrControlCharactersAreTheNameError(String description, String hex, String metaFormat) {
+    // As JSON escapes: a raw control character inside a JSON string is not JSON at all.
+    String meta = metaFormat.formatted("\\u" + hex);
+    String text = "{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + meta + "}";
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(text));
+    assertEquals(ChatError.INVALID_NAME, failure.error());
+  }
+
+  @Test
+  void metaValuesAndPrintableKeysPass() throws ProtocolException {
+    String meta = "{\"device\":\"phone \u00e9\",\"nested\":{\"k\u00e9y\":[1,2]}}";
+    assertEquals(new ClientMessage.Join("alice", null, null, null, meta),
+      MessageCodec.decode("{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + meta + "}"));
+  }
+
   @Test
   void encodesTheSeedsFieldsFirstThenRoomNameSeqAndTs() {
     assertEquals("{\"type\":\"chat\",\"sender\":\"alice\",\"message\":\"hi \\\"there\\\"\",\"room\":\"lobby\",\"seq\":7,\"ts\":1000}",

@@ -151,7 +151,8 @@ class BadInputTest {
       arguments("unknown path", base.replace("/chat", "/nope") + key + "Sec-WebSocket-Version: 13\r\n\r\n", 404),
       arguments("foreign Origin", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n\r\n", 403),
       arguments("Origin with a path-less garbage value", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: null\r\n\r\n", 403),
-      arguments("localhost Origin", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: http://localhost:3000\r\n\r\n", 101),
+      arguments("localhost Origin on another port", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: http://localhost:3000\r\n\r\n", 403),
+      arguments("localhost Origin on the node's port", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: http://localhost:%PORT%\r\n\r\n", 101),
       arguments("same Origin", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:%PORT%\r\n\r\n", 101),
       arguments("not HTTP", "HELLO THERE\r\n\r\n", 400));
   }

@@ -95,15 +95,17 @@ class PrivateRoomsTest {
 
   @Test
   void theTokensRoomsClaimGrantsExactNamesAndPrefixes() {
-    try (ChatClient alice = connect("alice", List.of("team:eng", "dm:alice-*"))) {
+    try (ChatClient alice = connect("alice", List.of("team:eng", "team:proj-*", "dm:alice.bob"))) {
       alice.send(join("team:eng"));
       alice.expect(joined("team:eng", "alice"));
-      alice.send(join("dm:alice-bob"));
-      alice.expect(joined("dm:alice-bob", "alice"));
+      alice.send(join("team:proj-x"));
+      alice.expect(joined("team:proj-x", "alice"));
+      alice.send(join("dm:alice.bob"));
+      alice.expect(joined("dm:alice.bob", "alice"));
       alice.send(join("team:ops"));
       alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "team:ops"));
-      alice.send(join("dm:bob-alice"));
-      alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "dm:bob-alice"));
+      alice.send(join("dm:alice.carol"));
+      alice.expect(error(ChatError.NOT_ALLOWED_IN_ROOM, "dm:alice.carol"));
     }
   }
 
