@@ -90,13 +90,22 @@ public sealed interface ServerMessage {
 
   /**
    * {@code {"type":"presence","room":"dev","members":["alice","bob"],"details":[{"name":"alice","connections":2,
-   * "meta":{...}}]}}: names in the room cluster-wide, sorted, and per name its connections and the meta of its
-   * latest join ({@code {}} when it had none).
+   * "meta":{...}}],"count":2}}: names in the room cluster-wide, sorted, and per name its connections and the
+   * meta of its latest join ({@code {}} when it had none); {@code count} is the room's number of names, which
+   * is more than those listed when the answer is cut (then {@code "truncated":true} is added).
    */
-  record Presence(String room, List<String> members, List<Member> details) implements ServerMessage {
+  record Presence(String room, List<String> members, List<Member> details, int count) implements ServerMessage {
     public Presence {
       members = List.copyOf(members);
       details = List.copyOf(details);
+      if (count < members.size()) {
+        throw new IllegalArgumentException("count " + count + " is less than the " + members.size() + " members listed");
+      }
+    }
+
+    /** Whether the room has more names than are listed. */
+    public boolean truncated() {
+      return count > members.size();
     }
 
     /** One name's details; {@code meta} an encoded JSON object, or null for none. */

@@ -11,15 +11,18 @@ import java.util.List;
 
 /**
  * Bounds what a client that stops reading can cost. Each socket's outbound queue is capped at
- * limits.writeQueueMaxBytes (Netty's write-buffer high-water mark); while it is full, room deliveries to it
- * are dropped ({@link ClientSocket#offer}) instead of queued, so memory stays bounded and the event loop never
- * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after the first drop is closed
- * with 1008 "slow consumer" under the close contract: a client that reads again in time just missed messages.
- * Each close is logged once. One timer per verticle instance; confined to its event loop.
+ * limits.writeQueueMaxBytes (Netty's write-buffer high-water mark); while it is full, whatever the socket is
+ * sent is dropped instead of queued ({@link ClientSocket}), so memory stays bounded and the event loop never
+ * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after it filled, whatever filled
+ * it, is closed with 1008 "slow consumer" under the close contract: a client that reads again in time just
+ * missed messages. The closes are logged at most once a minute (clients that never read are an attacker's
+ * cheapest tool), each line with the count since the last. One timer per verticle instance; confined to its
+ * event loop.
  */
 final class SlowConsumers {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlowConsumers.class);
+  private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
   private final Vertx vertx;
   private final int maxQueueBytes;
@@ -27,6 +30,9 @@ final class SlowConsumers {
   private final long checkMillis;
   private final List<VertxClientSocket> stalled = new ArrayList<>();
   private long timer = -1;
+  /** When the last close was logged (System.nanoTime), and the closes since that were not. */
+  private long loggedAt;
+  private int unlogged;
 
   SlowConsumers(Vertx vertx, int maxQueueBytes, int timeoutMillis) {
     this.vertx = vertx;
@@ -72,10 +78,20 @@ final class SlowConsumers {
         socket.listed = false;
         it.remove();
         if (wire.close(CloseCode.SLOW_CONSUMER)) {
-          LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms", socket.remoteAddress(),
-            maxQueueBytes, fullMillis);
+          logClose(socket, fullMillis, now);
         }
       }
     }
+  }
+
+  private void logClose(VertxClientSocket socket, long fullMillis, long now) {
+    if (loggedAt != 0 && now - loggedAt < LOG_INTERVAL_NANOS) {
+      unlogged++;
+      return;
+    }
+    LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms ({} more closed since the last such line)",
+      socket.remoteAddress(), maxQueueBytes, fullMillis, unlogged);
+    loggedAt = now;
+    unlogged = 0;
   }
 }
