@@ -300,6 +300,10 @@ public final class ChatConnection {
       reply(error(ChatError.PRESENCE_OFF, room));
       return;
     }
+    if (socket.congested()) {
+      // Its answer would be dropped (the outbound limit): a client that asks without reading costs no lookup.
+      return;
+    }
     String asked = room;
     int most = services.limits().maxWhoMembers();
     presenceQueue().enqueue(() -> services.presence().details(asked))
