@@ -551,6 +551,9 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       return false;
     }
     releaseFragments();
+    // Closing before the Close is written: the flush that writes it may drain the queue, and what waits for
+    // room must not follow it.
+    closeSent = true;
     startClose(ctx.writeAndFlush(framed(new CloseWebSocketFrame(code.code(), code.reason()))));
     listener.serverClosed(code);
     return true;

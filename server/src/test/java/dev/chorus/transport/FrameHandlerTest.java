@@ -320,4 +320,19 @@ class FrameHandlerTest {
     channel.flush();
     assertArrayEquals(concat(new byte[] {(byte) 0x8A, 2}, utf8("p3")), written(), "drained: pongs go out again");
   }
+
+  @Test
+  void nothingThatWaitedForRoomFollowsACloseWhoseFlushDrainedTheQueue() {
+    open(true);
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(500, 1000));
+    frames.watchQueue(() -> { }, () -> frames.sendText(utf8("waited")));
+    frames.sendText(new byte[1200]);
+    assertFalse(frames.writable());
+    frames.close(CloseCode.RATE_LIMIT_EXCEEDED);
+    turn.runPendingTasks();
+    byte[] wire = written();
+    byte[] close = Arrays.copyOfRange(wire, 4 + 1200, wire.length);
+    assertEquals(0x88, close[0] & 0xFF, "the Close follows the queued text");
+    assertEquals(2 + (close[1] & 0x7F), close.length, "and nothing follows the Close");
+  }
 }
