@@ -15,30 +15,27 @@ import java.util.List;
  * sent is dropped instead of queued ({@link ClientSocket}), so memory stays bounded and the event loop never
  * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after it filled, whatever filled
  * it, is closed with 1008 "slow consumer" under the close contract: a client that reads again in time just
- * missed messages. The closes are logged at most once a minute (clients that never read are an attacker's
- * cheapest tool), each line with the count since the last. One timer per verticle instance; confined to its
- * event loop.
+ * missed messages. The closes are logged at most once a minute for the whole node ({@link LogGate}), each
+ * line with the count since the last. One timer per verticle instance; confined to its event loop.
  */
 final class SlowConsumers {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlowConsumers.class);
-  private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
   private final Vertx vertx;
   private final int maxQueueBytes;
   private final long timeoutNanos;
   private final long checkMillis;
   private final List<VertxClientSocket> stalled = new ArrayList<>();
+  private final LogGate closesLogged;
   private long timer = -1;
-  /** When the last close was logged (System.nanoTime), and the closes since that were not. */
-  private long loggedAt;
-  private int unlogged;
 
   SlowConsumers(Vertx vertx, int maxQueueBytes, int timeoutMillis) {
     this.vertx = vertx;
     this.maxQueueBytes = maxQueueBytes;
     this.timeoutNanos = timeoutMillis * 1_000_000L;
     this.checkMillis = Math.max(25, timeoutMillis / 4);
+    this.closesLogged = LogGate.of(vertx, "slow-consumer-close");
   }
 
   int maxQueueBytes() {
@@ -85,13 +82,10 @@ final class SlowConsumers {
   }
 
   private void logClose(VertxClientSocket socket, long fullMillis, long now) {
-    if (loggedAt != 0 && now - loggedAt < LOG_INTERVAL_NANOS) {
-      unlogged++;
-      return;
+    int leftOut = closesLogged.admit(now);
+    if (leftOut >= 0) {
+      LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms ({} other slow consumers closed "
+        + "since the last such line)", socket.remoteAddress(), maxQueueBytes, fullMillis, leftOut);
     }
-    LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms ({} more closed since the last such line)",
-      socket.remoteAddress(), maxQueueBytes, fullMillis, unlogged);
-    loggedAt = now;
-    unlogged = 0;
   }
 }
