@@ -101,7 +101,7 @@
         addLine('direct', event.ts, event.sender, event.message);
         break;
       case 'presence':
-        showPresence(event.members, event.partial);
+        showPresence(event);
         break;
       case 'mode':
         ui.mode.textContent = event.rooms ? '' : 'this server has one room: everyone is in the lobby';
@@ -155,13 +155,22 @@
     }
   }
 
-  function showPresence(members, partial) {
-    ui.presence.replaceChildren(...members.map(name => {
+  /** The room's members: a big room's answer lists the first names only, and says how many there are. */
+  function showPresence({ members, partial, count, truncated }) {
+    const items = members.map(name => {
       const li = document.createElement('li');
       li.textContent = name;
       return li;
-    }));
-    ui.presenceCount.textContent = '(' + members.length + (partial ? ', seen since you joined' : '') + ')';
+    });
+    const total = typeof count === 'number' ? count : members.length;
+    if (truncated && total > members.length) {
+      const more = document.createElement('li');
+      more.className = 'more';
+      more.textContent = '… and ' + (total - members.length) + ' more';
+      items.push(more);
+    }
+    ui.presence.replaceChildren(...items);
+    ui.presenceCount.textContent = '(' + total + (partial ? ', seen since you joined' : '') + ')';
   }
 
   /** GET /api/cluster from this page's origin (the only one its policy lets it fetch); null when unreachable. */

@@ -182,7 +182,8 @@
           this.receiveStatus(msg);
           break;
         case 'presence':
-          this.emit({ kind: 'presence', members: Array.isArray(msg.members) ? msg.members.map(String) : [] });
+          this.emit({ kind: 'presence', members: Array.isArray(msg.members) ? msg.members.map(String) : [],
+            count: typeof msg.count === 'number' ? msg.count : null, truncated: msg.truncated === true });
           break;
         case 'direct':
           this.emit({ kind: 'direct', sender: String(msg.sender), message: String(msg.message),

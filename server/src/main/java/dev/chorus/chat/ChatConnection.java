@@ -304,23 +304,32 @@ public final class ChatConnection {
       reply(error(ChatError.PRESENCE_OFF, room));
       return;
     }
+    if (socket.congested()) {
+      // Its answer would be dropped (the outbound limit): a client that asks without reading costs no lookup.
+      return;
+    }
     String asked = room;
+    int most = services.limits().maxWhoMembers();
     presenceQueue().enqueue(() -> services.presence().details(asked))
       .onComplete(members -> reply(members.succeeded()
-        ? MessageCodec.encode(presence(asked, members.result()))
+        ? MessageCodec.encode(presence(asked, members.result(), most))
         : error(ChatError.PRESENCE_UNAVAILABLE, asked)));
   }
 
-  /** The answer to a who: the names, and each member's connections and latest meta. */
-  static ServerMessage.Presence presence(String room, List<Presence.MemberDetails> members) {
-    List<String> names = new ArrayList<>();
-    List<ServerMessage.Presence.Member> details = new ArrayList<>();
-    for (Presence.MemberDetails member : members) {
+  /**
+   * The answer to a who: the first {@code most} names (limits.maxWhoMembers, so that an answer stays small
+   * however big the room), each name's connections and latest meta, and the room's count of names.
+   */
+  static ServerMessage.Presence presence(String room, List<Presence.MemberDetails> members, int most) {
+    List<Presence.MemberDetails> listed = members.size() > most ? members.subList(0, most) : members;
+    List<String> names = new ArrayList<>(listed.size());
+    List<ServerMessage.Presence.Member> details = new ArrayList<>(listed.size());
+    for (Presence.MemberDetails member : listed) {
       Sender who = Sender.fromStored(member.name());
       names.add(who.name());
       details.add(new ServerMessage.Presence.Member(who, member.connections(), member.meta()));
     }
-    return new ServerMessage.Presence(room, names, details);
+    return new ServerMessage.Presence(room, names, details, members.size());
   }
 
   /**

@@ -281,6 +281,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param pingIntervalSeconds       how often the server pings each connection, 1-3600. Default {@code 20}
    * @param idleTimeoutSeconds        a connection silent this long (no frame, no pong) is closed, 1-86400 and
    *                                  greater than pingIntervalSeconds. Default {@code 60}
+   * @param maxWhoMembers             most members one {@code who} answer lists (it always gives the room's
+   *                                  count), 1-10000. Default {@code 100}
    */
   public record Limits(@Env("MAX_CONNECTIONS") int maxConnections, @Env("MAX_CHAT_CHARS") int maxChatChars,
                        @Env("MAX_NAME_CHARS") int maxNameChars,
@@ -290,7 +292,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                        @Env("WRITE_QUEUE_MAX_BYTES") int writeQueueMaxBytes,
                        @Env("SLOW_CONSUMER_TIMEOUT_MS") int slowConsumerTimeoutMillis,
                        @Env("PING_INTERVAL_SECONDS") int pingIntervalSeconds,
-                       @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds) {
+                       @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds,
+                       @Env("MAX_WHO_MEMBERS") int maxWhoMembers) {
     public Limits {
       Setting.of(Limits.class, "maxConnections").requireRange(maxConnections, 1, 1_000_000);
       Setting.of(Limits.class, "maxChatChars").requireRange(maxChatChars, 1, 1_000_000);
@@ -308,6 +311,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
         throw idle.refused("must be greater than " + Setting.of(Limits.class, "pingIntervalSeconds").label()
           + ", got " + idleTimeoutSeconds);
       }
+      Setting.of(Limits.class, "maxWhoMembers").requireRange(maxWhoMembers, 1, 10_000);
     }
   }
 

@@ -15,7 +15,6 @@ public final class EchoHandler {
 
   /** Attaches echo behaviour to a freshly accepted socket. */
   public static void attach(ClientSocket socket) {
-    socket.onDrained(socket::resume);
     socket.onText(text -> {
       socket.sendText(text.getBytes(StandardCharsets.UTF_8));
       pauseWhileFull(socket);
@@ -29,6 +28,7 @@ public final class EchoHandler {
   private static void pauseWhileFull(ClientSocket socket) {
     if (socket.congested()) {
       socket.pause();
+      socket.whenWritable(socket::resume);
     }
   }
 }

@@ -45,8 +45,12 @@ public final class CatchUp {
   public static final int READ_ATTEMPTS = 3;
   /** The pause between two reads of one range. */
   public static final long RETRY_MS = 500;
-  /** The most messages one read of a resume asks for. */
-  static final int REPLAY_PAGE = 1000;
+  /**
+   * The most messages one read of a resume asks for: a page waits in the subscriber until the socket takes
+   * it, so it is kept near limits.writeQueueMaxBytes' default even for long messages (100 chats of
+   * limits.maxChatChars' default take 400 KB to a few MB).
+   */
+  static final int REPLAY_PAGE = 100;
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
 
   /**
@@ -164,8 +168,8 @@ public final class CatchUp {
 
   /**
    * Replays since < seq <= live a page of {@link #REPLAY_PAGE} at a time (a durable store retains more than
-   * fits in one answer), the next page once the socket's queue has room, reporting a gap once, then releases
-   * the subscriber at live.
+   * fits in one answer), each written as the socket's queue drains ({@link Subscriber#write}) and the next
+   * read once the last is written, reporting a gap once, then releases the subscriber at live.
    */
   private void replay(String room, Subscriber subscriber, long since, RoomHistory.Position live,
                       BooleanSupplier stillSubscribed, boolean gapReported) {
@@ -194,7 +198,7 @@ public final class CatchUp {
       }
       long next = range.messages().size() < REPLAY_PAGE ? live.lastSeq() : range.messages().lastKey();
       boolean reported = gap;
-      // A page at a time, each once the previous has left: a client that does not read holds one page.
+      // A page at a time, each once the previous has been written: a client that does not read holds one page.
       subscriber.whenWritable(() -> replay(room, subscriber, next, live, stillSubscribed, reported));
     });
   }

@@ -29,7 +29,8 @@ import java.util.function.BooleanSupplier;
  * lost with its node) is filled from the room's history by {@link CatchUp}, which also serves resumes, under
  * one gap policy. Status messages have no seq and go out as they arrive.
  * <p>A socket whose outbound queue is full (its write-queue limit reached) misses deliveries instead of
- * growing memory ({@link ClientSocket#offer}; the transport closes it if it stays full).
+ * growing memory ({@link ClientSocket#offer}; the transport closes it if it stays full); resumes are paced
+ * to its queue ({@link Subscriber#write}).
  * Confined to its verticle's event loop: not thread-safe, by design.
  */
 public final class LocalHub {
@@ -265,7 +266,11 @@ public final class LocalHub {
   /** Removes a subscriber from a room. */
   public void unsubscribe(String room, Subscriber subscriber) {
     LocalRoom local = rooms.get(room);
-    if (local != null && local.subscribers.remove(subscriber) && local.subscribers.isEmpty()) {
+    if (local == null || !local.subscribers.remove(subscriber)) {
+      return;
+    }
+    subscriber.stop();
+    if (local.subscribers.isEmpty()) {
       rooms.remove(room);
       metrics.roomClosed(room);
       List<Promise<RoomHistory.Position>> waiting = local.waitingForStart;

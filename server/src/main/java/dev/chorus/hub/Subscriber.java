@@ -3,6 +3,7 @@ package dev.chorus.hub;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.transport.OutboundFrame;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,11 +11,14 @@ import java.util.List;
  * A socket's place in one room of the {@link LocalHub}. It writes deliveries to the socket, or, while it
  * catches up from history ({@link CatchUp#resume}), holds them; {@link #release} then writes the held ones that the replay did not
  * cover. Chat messages at or below the floor are never written: the client has them already.
- * <p>Room deliveries are the one place where a full outbound queue is checked: they are offered
- * ({@link ClientSocket#offer}), so a socket whose queue is full misses them. Replayed history, the deliveries
- * held during the replay, and replies ({@link #write}) are written regardless: they are bounded (history.size
- * and the replay's duration) and a resume must have no gap at its seam.
- * Confined to its socket's event loop.
+ * <p>Live room deliveries are offered ({@link ClientSocket#offer}): a socket whose outbound queue is full
+ * misses them. What a resume must not lose (replayed history, its errors, and the deliveries held during the
+ * replay: {@link #write}) is paced instead: written while the queue has room, the rest kept here in order
+ * until it drains, so the queue never passes its limit by more than one message. The replay reads its next
+ * page only once this backlog is written ({@link #whenWritable}), so the backlog holds at most one page and
+ * what was held; a client that does not read is closed by the transport's slow-consumer rule meanwhile. A
+ * live delivery that arrives while a backlog waits is dropped like any delivery to a full queue (the client
+ * sees the seq gap and can resume). Confined to its socket's event loop.
  */
 public final class Subscriber {
 
@@ -25,6 +29,12 @@ public final class Subscriber {
   private final ClientSocket socket;
   private final String connection;
   private List<Held> held;
+  /** Paced writes waiting for the queue to drain, in order; null when none wait. */
+  private ArrayDeque<byte[]> backlog;
+  /** What runs once the backlog is written ({@link #whenWritable}); null for nothing. */
+  private Runnable afterBacklog;
+  /** Whether the socket will call {@link #pump} when it drains. */
+  private boolean pumpWaiting;
   private long floor;
   private int generation;
   /** Its slot in its room's {@link Subscribers}, -1 while in none. */
@@ -59,15 +69,61 @@ public final class Subscriber {
     }
     if (held != null) {
       held.add(new Held(seq, message.utf8()));
-    } else {
+    } else if (backlog == null) {
       socket.offer(message);
     }
     return true;
   }
 
-  /** Writes a message outside of room delivery (history replay, replies). */
+  /**
+   * Writes a message a resume must not lose (replayed history, its errors, held deliveries): now if the
+   * queue has room and nothing waits before it, else once it drains, in order.
+   */
   public void write(byte[] json) {
-    socket.sendText(json);
+    if (backlog == null && !socket.congested() && socket.sendText(json)) {
+      return;
+    }
+    if (!socket.isOpen()) {
+      return;
+    }
+    if (backlog == null) {
+      backlog = new ArrayDeque<>();
+    }
+    backlog.add(json);
+    awaitRoom();
+  }
+
+  private void awaitRoom() {
+    if (!pumpWaiting) {
+      pumpWaiting = true;
+      socket.whenWritable(this::pump);
+    }
+  }
+
+  /** Writes the backlog while the queue has room; once it is all written, runs what waited for that. */
+  private void pump() {
+    pumpWaiting = false;
+    while (backlog != null && !backlog.isEmpty()) {
+      if (socket.congested() || !socket.sendText(backlog.peek())) {
+        if (socket.isOpen()) {
+          awaitRoom();
+        }
+        return;
+      }
+      backlog.poll();
+    }
+    backlog = null;
+    Runnable next = afterBacklog;
+    afterBacklog = null;
+    if (next != null) {
+      whenWritable(next);
+    }
+  }
+
+  /** Forgets the backlog: the subscriber left its room, and nothing more of it is to be written. */
+  void stop() {
+    backlog = null;
+    afterBacklog = null;
   }
 
   /**
@@ -86,12 +142,12 @@ public final class Subscriber {
     return generation;
   }
 
-  /** Runs {@code next} now, or once the outbound queue has room again if it is full. */
+  /** Runs {@code next} once the backlog is written and the outbound queue has room: now, if it has. */
   void whenWritable(Runnable next) {
-    if (socket.congested()) {
-      socket.onDrained(next);
+    if (backlog != null) {
+      afterBacklog = next;
     } else {
-      next.run();
+      socket.whenWritable(next);
     }
   }
 

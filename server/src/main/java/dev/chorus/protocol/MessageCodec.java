@@ -230,6 +230,10 @@ public final class MessageCodec {
           json.writeEndObject();
         }
         json.writeEndArray();
+        json.writeNumberField("count", presence.count());
+        if (presence.truncated()) {
+          json.writeBooleanField("truncated", true);
+        }
       }
       json.writeEndObject();
     } catch (IOException e) {

@@ -107,14 +107,23 @@ public sealed interface ServerMessage {
 
   /**
    * {@code {"type":"presence","room":"dev","members":["alice","bob"],"details":[{"name":"alice","user":"u-17",
-   * "connections":2,"meta":{...}}]}}: the members in the room cluster-wide, sorted by name then user, and per
-   * member its connections and the meta of its latest join ({@code {}} when it had none); user only with JWT
-   * on (see {@link Sender}).
+   * "connections":2,"meta":{...}}],"count":2}}: the members in the room cluster-wide, sorted by name then user,
+   * and per member its connections and the meta of its latest join ({@code {}} when it had none); user only
+   * with JWT on (see {@link Sender}). {@code count} is the room's number of members, which is more than those
+   * listed when the answer is cut (then {@code "truncated":true} is added).
    */
-  record Presence(String room, List<String> members, List<Member> details) implements ServerMessage {
+  record Presence(String room, List<String> members, List<Member> details, int count) implements ServerMessage {
     public Presence {
       members = List.copyOf(members);
       details = List.copyOf(details);
+      if (count < members.size()) {
+        throw new IllegalArgumentException("count " + count + " is less than the " + members.size() + " members listed");
+      }
+    }
+
+    /** Whether the room has more names than are listed. */
+    public boolean truncated() {
+      return count > members.size();
     }
 
     /** One member's details; {@code meta} an encoded JSON object, or null for none. */

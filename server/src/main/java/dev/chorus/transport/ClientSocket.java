@@ -16,6 +16,14 @@ import java.util.function.Consumer;
  * Close queued behind a full outbound queue (a client that stopped reading) goes out only if the client reads
  * within the linger; the TCP connection is closed either way. A Close the client starts is answered and the
  * connection closed within the same linger.
+ * <p><b>The outbound limit.</b> Every byte the socket is sent counts against one outbound queue, bounded by
+ * limits.writeQueueMaxBytes: replies, errors, acks, presence answers, direct messages, replayed history and
+ * room deliveries alike. The queue is <em>full</em> from when it passes the limit until it drains to half of
+ * it; a write is made only while it is not, so the queue holds at most the limit plus one message. While it is
+ * full, {@link #sendText}, {@link #offer} and {@link #sendBinary} drop what they are given and return false
+ * (whoever must not lose a write waits with {@link #whenWritable}), and a queue that stays full past
+ * limits.slowConsumerTimeoutMillis, whatever filled it, closes the socket with {@link CloseCode#SLOW_CONSUMER}.
+ * A client that reads again in time has only missed what was dropped: it asks again, or resumes.
  * <p>Every method must be called on the socket's event loop (its verticle's context); the handlers run there.
  */
 public interface ClientSocket {
@@ -38,19 +46,22 @@ public interface ClientSocket {
   /** Runs {@code action} once the connection is closed, however it closes; any number may be registered. */
   void onClosed(Runnable action);
 
-  /** Runs {@code action} when the outbound queue, once full, has room again. */
-  void onDrained(Runnable action);
-
   /**
-   * Writes a reply or a replayed message, pre-encoded UTF-8 JSON, as one text frame, whatever the queue
-   * holds; nothing once the socket is closing. The array is shared, not copied, and must not change.
+   * Runs {@code action} once, now if the outbound queue is not full, else when it has drained; never once
+   * the socket is closing. Any number may wait.
    */
-  void sendText(byte[] utf8);
+  void whenWritable(Runnable action);
 
   /**
-   * Writes a room delivery unless the outbound queue is full (limits.writeQueueMaxBytes): then the delivery
-   * is dropped, false is returned, and a queue that stays full past limits.slowConsumerTimeoutMillis closes
-   * the socket with {@link CloseCode#SLOW_CONSUMER}. Nobody else waits for a slow client.
+   * Writes a reply (or a message it paced with {@link #whenWritable}), pre-encoded UTF-8 JSON, as one text
+   * frame, unless the outbound queue is full or the socket closing: then it is dropped and false returned.
+   * The array is shared, not copied, and must not change.
+   */
+  boolean sendText(byte[] utf8);
+
+  /**
+   * Writes a room delivery unless the outbound queue is full or the socket closing: then it is dropped and
+   * false returned. Nobody else waits for a slow client.
    */
   boolean offer(OutboundFrame frame);
 
@@ -60,8 +71,8 @@ public interface ClientSocket {
    */
   boolean offerEphemeral(OutboundFrame frame);
 
-  /** Writes a binary message. */
-  void sendBinary(Buffer data);
+  /** Writes a binary message unless the outbound queue is full or the socket closing (then false). */
+  boolean sendBinary(Buffer data);
 
   /** Whether the outbound queue is full. */
   boolean congested();

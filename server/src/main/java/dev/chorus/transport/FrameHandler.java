@@ -42,6 +42,10 @@ import java.util.concurrent.TimeUnit;
  *   compressed one may not pass it either): 1009; data that is not deflate: 1007; then UTF-8 as above.</li>
  *   <li><b>Protocol violations</b> found by the decoder ({@link FrameDecoder.Violation}): closed with their
  *   code; when the broken frame was the client's Close, the TCP connection is closed once ours is written.</li>
+ *   <li><b>The outbound queue</b> (Netty's, bounded by the channel's water marks, limits.writeQueueMaxBytes):
+ *   its passing the high-water mark and draining below the low one are told to the socket above
+ *   ({@link #watchQueue}), which decides what may still be written ({@link ClientSocket}); Vert.x's pongs are
+ *   dropped while it is full.</li>
  *   <li><b>The close contract</b> ({@link ClientSocket}): one Close frame, nothing after it, input discarded
  *   until the client's Close or the linger, then TCP closed. Writes from Vert.x after the Close (its own
  *   Close 1000, pongs) are dropped here. The TCP close is issued from this handler, below Vert.x's, so Vert.x
@@ -93,6 +97,9 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   private boolean flushMarked;
   private boolean deliveryMarked;
   private long lastHeardNanos = System.nanoTime();
+  /** Told when the outbound queue passes its high-water mark and when it drains again; null until watched. */
+  private Runnable queueFull;
+  private Runnable queueDrained;
 
   /** {@code flushes} consolidates this socket's flushes with its event loop's others; null: each flushed at once. */
   FrameHandler(int maxMessageBytes, long lingerMillis, CloseListener listener, Flushes flushes) {
@@ -331,6 +338,16 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     ctx.fireChannelReadComplete();
   }
 
+  /** The outbound queue passed its high-water mark, or drained below its low one: the socket is told. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Runnable told = ctx.channel().isWritable() ? queueDrained : queueFull;
+    if (told != null && !closeSent) {
+      told.run();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closeSent) {
@@ -394,6 +411,13 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
     }
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.write(msg, promise);
+      return;
+    }
+    if (frame instanceof PongWebSocketFrame && !ctx.channel().isWritable()) {
+      // Vert.x's answer to a ping, to a client whose queue is full: dropped, so that pings a client sends
+      // without reading cost nothing past the limit (RFC 6455 §5.5.3 lets a pong answer only the latest).
+      frame.release();
+      promise.trySuccess();
       return;
     }
     ByteBuf bytes;
@@ -503,6 +527,12 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
   }
 
   @Override
+  public void watchQueue(Runnable full, Runnable drained) {
+    this.queueFull = full;
+    this.queueDrained = drained;
+  }
+
+  @Override
   public boolean halfEmpty() {
     Channel channel = ctx.channel();
     return channel.bytesBeforeUnwritable() >= channel.config().getWriteBufferHighWaterMark() / 2;
@@ -521,6 +551,9 @@ final class FrameHandler extends ChannelDuplexHandler implements Wire, Flushes.P
       return false;
     }
     releaseFragments();
+    // Closing before the Close is written: the flush that writes it may drain the queue, and what waits for
+    // room must not follow it.
+    closeSent = true;
     startClose(ctx.writeAndFlush(framed(new CloseWebSocketFrame(code.code(), code.reason()))));
     listener.serverClosed(code);
     return true;

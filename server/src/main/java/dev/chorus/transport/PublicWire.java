@@ -73,6 +73,12 @@ final class PublicWire implements Wire {
     return closing() || !socket.writeQueueFull();
   }
 
+  /** Vert.x's public API has no event for a queue that fills: the socket checks after its writes. */
+  @Override
+  public void watchQueue(Runnable full, Runnable drained) {
+    socket.drainHandler(v -> drained.run());
+  }
+
   /** Vert.x's public API tells full or not, no more: an ephemeral delivery goes out while the queue has room. */
   @Override
   public boolean halfEmpty() {

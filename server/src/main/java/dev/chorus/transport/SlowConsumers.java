@@ -11,11 +11,12 @@ import java.util.List;
 
 /**
  * Bounds what a client that stops reading can cost. Each socket's outbound queue is capped at
- * limits.writeQueueMaxBytes (Netty's write-buffer high-water mark); while it is full, room deliveries to it
- * are dropped ({@link ClientSocket#offer}) instead of queued, so memory stays bounded and the event loop never
- * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after the first drop is closed
- * with 1008 "slow consumer" under the close contract: a client that reads again in time just missed messages.
- * Each close is logged once. One timer per verticle instance; confined to its event loop.
+ * limits.writeQueueMaxBytes (Netty's write-buffer high-water mark); while it is full, whatever the socket is
+ * sent is dropped instead of queued ({@link ClientSocket}), so memory stays bounded and the event loop never
+ * waits. A socket whose queue is still full limits.slowConsumerTimeoutMillis after it filled, whatever filled
+ * it, is closed with 1008 "slow consumer" under the close contract: a client that reads again in time just
+ * missed messages. The closes are logged at most once a minute for the whole node ({@link LogGate}), each
+ * line with the count since the last. One timer per verticle instance; confined to its event loop.
  */
 final class SlowConsumers {
 
@@ -26,6 +27,7 @@ final class SlowConsumers {
   private final long timeoutNanos;
   private final long checkMillis;
   private final List<VertxClientSocket> stalled = new ArrayList<>();
+  private final LogGate closesLogged;
   private long timer = -1;
 
   SlowConsumers(Vertx vertx, int maxQueueBytes, int timeoutMillis) {
@@ -33,6 +35,7 @@ final class SlowConsumers {
     this.maxQueueBytes = maxQueueBytes;
     this.timeoutNanos = timeoutMillis * 1_000_000L;
     this.checkMillis = Math.max(25, timeoutMillis / 4);
+    this.closesLogged = LogGate.of(vertx, "slow-consumer-close");
   }
 
   int maxQueueBytes() {
@@ -72,10 +75,17 @@ final class SlowConsumers {
         socket.listed = false;
         it.remove();
         if (wire.close(CloseCode.SLOW_CONSUMER)) {
-          LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms", socket.remoteAddress(),
-            maxQueueBytes, fullMillis);
+          logClose(socket, fullMillis, now);
         }
       }
+    }
+  }
+
+  private void logClose(VertxClientSocket socket, long fullMillis, long now) {
+    int leftOut = closesLogged.admit(now);
+    if (leftOut >= 0) {
+      LOG.info("Closing slow consumer {}: outbound queue over {} bytes for {} ms ({} other slow consumers closed "
+        + "since the last such line)", socket.remoteAddress(), maxQueueBytes, fullMillis, leftOut);
     }
   }
 }

@@ -10,7 +10,10 @@ import java.util.function.Consumer;
 
 /**
  * {@link ClientSocket} over a Vert.x server WebSocket and its {@link Wire}: messages come from Vert.x's
- * handlers, pre-encoded text and the close contract go through the wire. Confined to the socket's event loop.
+ * handlers, pre-encoded text and the close contract go through the wire. It keeps the outbound limit: every
+ * write is made only while the wire's queue is not full, and a queue found full (told by the wire, or seen
+ * after a write) starts the slow-consumer clock ({@link SlowConsumers}), which its draining stops.
+ * Confined to the socket's event loop.
  */
 final class VertxClientSocket implements ClientSocket {
 
@@ -21,8 +24,10 @@ final class VertxClientSocket implements ClientSocket {
   private final String path;
   private final String query;
   private final List<Runnable> onClosed = new ArrayList<>(2);
+  /** Who waits for the queue to drain ({@link #whenWritable}); null while nobody does. */
+  private List<Runnable> waiting;
   private boolean closed;
-  /** When deliveries started to be dropped for a full queue (System.nanoTime); 0 while they are not. */
+  /** When the outbound queue was found full (System.nanoTime); 0 while it is not. */
   long stalledSince;
   /** Whether {@link SlowConsumers} holds this socket in its list (at most once). */
   boolean listed;
@@ -38,11 +43,56 @@ final class VertxClientSocket implements ClientSocket {
     this.path = socket.path();
     this.query = socket.query();
     socket.closeHandler(v -> closed());
+    wire.watchQueue(this::stalled, this::drained);
     heartbeat.watch(this);
+  }
+
+  /** The queue is full: the slow-consumer clock starts, unless it runs already. */
+  private void stalled() {
+    if (stalledSince == 0) {
+      stalledSince = System.nanoTime();
+      slowConsumers.stalled(this);
+    }
+  }
+
+  /**
+   * The queue drained: the clock stops, and whoever waits for room runs, in the order they came; once one
+   * of them fills the queue again, the others wait for the next drain.
+   */
+  private void drained() {
+    stalledSince = 0;
+    List<Runnable> ready = waiting;
+    waiting = null;
+    if (ready != null) {
+      for (Runnable action : ready) {
+        whenWritable(action);
+      }
+    }
+  }
+
+  /** Whether a write may be made now; a full queue counts as a stall. */
+  private boolean mayWrite() {
+    if (wire.closing()) {
+      return false;
+    }
+    if (wire.writable()) {
+      return true;
+    }
+    stalled();
+    return false;
+  }
+
+  /** After a write: the write that takes the queue past its limit is the last until it drains. */
+  private boolean written() {
+    if (!wire.writable()) {
+      stalled();
+    }
+    return true;
   }
 
   private void closed() {
     closed = true;
+    waiting = null;
     heartbeat.forget(this);
     for (Runnable action : onClosed) {
       action.run();
@@ -89,32 +139,36 @@ final class VertxClientSocket implements ClientSocket {
   }
 
   @Override
-  public void onDrained(Runnable action) {
-    if (!closed) {
-      socket.drainHandler(v -> action.run());
+  public void whenWritable(Runnable action) {
+    if (!isOpen()) {
+      return;
     }
+    if (mayWrite()) {
+      action.run();
+      return;
+    }
+    if (waiting == null) {
+      waiting = new ArrayList<>(2);
+    }
+    waiting.add(action);
   }
 
   @Override
-  public void sendText(byte[] utf8) {
+  public boolean sendText(byte[] utf8) {
+    if (!mayWrite()) {
+      return false;
+    }
     wire.sendText(utf8);
+    return written();
   }
 
   @Override
   public boolean offer(OutboundFrame frame) {
-    if (wire.closing()) {
+    if (!mayWrite()) {
       return false;
     }
-    if (wire.writable()) {
-      stalledSince = 0;
-      wire.send(frame);
-      return true;
-    }
-    if (stalledSince == 0) {
-      stalledSince = System.nanoTime();
-      slowConsumers.stalled(this);
-    }
-    return false;
+    wire.send(frame);
+    return written();
   }
 
   @Override
@@ -123,14 +177,16 @@ final class VertxClientSocket implements ClientSocket {
       return false;
     }
     wire.send(frame);
-    return true;
+    return written();
   }
 
   @Override
-  public void sendBinary(Buffer data) {
-    if (!wire.closing()) {
-      socket.writeBinaryMessage(data);
+  public boolean sendBinary(Buffer data) {
+    if (!mayWrite()) {
+      return false;
     }
+    socket.writeBinaryMessage(data);
+    return written();
   }
 
   @Override

@@ -18,6 +18,13 @@ interface Wire {
   /** Whether the outbound queue has room (below its high-water mark). */
   boolean writable();
 
+  /**
+   * Tells {@code full} when the outbound queue passes its high-water mark and {@code drained} when it is
+   * back below its low-water mark (half of it), on the event loop; set once. A wire that cannot see the
+   * queue fill tells only the drain: its socket checks the queue after each of its own writes.
+   */
+  void watchQueue(Runnable full, Runnable drained);
+
   /** Whether the outbound queue is at most half way to its high-water mark. */
   boolean halfEmpty();
 

@@ -72,11 +72,13 @@ class SettingsRecordsTest {
   @Test
   void limits() {
     refused("limits.writeQueueMaxBytes (WRITE_QUEUE_MAX_BYTES) must be 1024 to 1073741824, got 1023",
-      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1023, 5000, 20, 60));
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1023, 5000, 20, 60, 100));
     refused("limits.slowConsumerTimeoutMillis (SLOW_CONSUMER_TIMEOUT_MS) must be 100 to 3600000, got 99",
-      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 99, 20, 60));
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 99, 20, 60, 100));
     refused("limits.idleTimeoutSeconds (IDLE_TIMEOUT_SECONDS) must be greater than limits.pingIntervalSeconds "
-      + "(PING_INTERVAL_SECONDS), got 10", () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 10));
+      + "(PING_INTERVAL_SECONDS), got 10", () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 10, 100));
+    refused("limits.maxWhoMembers (MAX_WHO_MEMBERS) must be 1 to 10000, got 0",
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 0));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.chorus.history.HistoryEntry;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.ChatError;
+import dev.chorus.support.Await;
 import dev.chorus.support.Contexts;
 import dev.chorus.support.FakeClientSocket;
 import dev.chorus.support.StandaloneHazelcast;
@@ -171,6 +172,32 @@ class LocalHubTest {
     run(() -> hub.deliver(room, 4, null, m4));
     assertEquals("m4", next(late));
     assertEquals(List.of(), onContext(late::drain));
+  }
+
+  @Test
+  void replayToASocketThatStopsReadingWaitsForItToDrainThenLosesNothing() {
+    String room = room();
+    append(room, 1, 4);
+    FakeClientSocket late = new FakeClientSocket("/chat");
+    late.fillsAfter(2);
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
+    Await.until(() -> onContext(late::waitingForRoom) > 0, WAIT, "the replay waiting for the queue to drain");
+    byte[] m5 = append(room, 5, 5).get(0);
+    run(() -> hub.deliver(room, 5, null, m5));
+    assertEquals(List.of("m1", "m2"), onContext(() -> texts(late.drain())), "nothing past the full queue");
+    assertEquals(0, onContext(late::dropped), "nothing of the replay dropped either");
+    run(() -> late.congested(false));
+    assertEquals("m3", next(late));
+    assertEquals("m4", next(late));
+    assertEquals("m5", next(late), "the live message held during the replay, after it");
+    byte[] m6 = append(room, 6, 6).get(0);
+    run(() -> hub.deliver(room, 6, null, m6));
+    assertEquals("m6", next(late));
+    assertEquals(List.of(), onContext(late::drain));
+  }
+
+  private static List<String> texts(List<String> written) {
+    return written.stream().map(json -> new JsonObject(json).getString("message")).toList();
   }
 
   @Test

@@ -48,15 +48,50 @@ class SubscriberTest {
   }
 
   @Test
-  void fullQueueDropsDeliveriesButNotReplies() {
+  void fullQueueDropsDeliveriesAndPacesWhatAResumeMustNotLose() {
     Subscriber subscriber = new Subscriber(socket, "c1", false);
     socket.congested(true);
     subscriber.deliver(1, frame("m1"));
+    subscriber.write(json("replayed"));
     subscriber.deliver(2, frame("m2"));
-    subscriber.write(json("reply"));
-    assertEquals(2, socket.dropped());
+    List<String> after = new java.util.ArrayList<>();
+    subscriber.whenWritable(() -> after.add("next page"));
+    assertEquals(List.of(), socket.drain(), "nothing written while the queue is full");
+    assertEquals(List.of(), after);
     socket.congested(false);
     subscriber.deliver(3, frame("m3"));
-    assertEquals(List.of("reply", "m3"), socket.drain());
+    assertEquals(List.of("replayed", "m3"), socket.drain(), "the paced write once drained; m1 and m2 dropped");
+    assertEquals(List.of("next page"), after);
+  }
+
+  @Test
+  void pacedWritesGoOutInOrderAsTheQueueDrainsAndDeliveriesWaitingBehindThemAreDropped() {
+    Subscriber subscriber = new Subscriber(socket, "c1", true);
+    socket.fillsAfter(1);
+    subscriber.write(json("r1"));
+    subscriber.write(json("r2"));
+    subscriber.write(json("r3"));
+    subscriber.deliver(4, frame("held m4"));
+    subscriber.release(3);
+    assertEquals(List.of("r1"), socket.drain());
+    socket.fillsAfter(1);
+    socket.congested(false);
+    assertEquals(List.of("r2"), socket.drain(), "one more once it drains, then full again");
+    subscriber.deliver(5, frame("m5"));
+    socket.congested(false);
+    assertEquals(List.of("r3", "held m4"), socket.drain(), "held deliveries are paced like the replay");
+    subscriber.deliver(6, frame("m6"));
+    assertEquals(List.of("m6"), socket.drain(), "live again once the backlog is written; m5 was dropped");
+  }
+
+  @Test
+  void aSubscriberThatLeftForgetsWhatWasWaiting() {
+    Subscriber subscriber = new Subscriber(socket, "c1", false);
+    socket.congested(true);
+    subscriber.write(json("replayed"));
+    subscriber.whenWritable(() -> socket.sendText(json("next page")));
+    subscriber.stop();
+    socket.congested(false);
+    assertEquals(List.of(), socket.drain());
   }
 }

@@ -100,10 +100,19 @@ class MessageCodecTest {
     assertEquals("{\"type\":\"error\",\"message\":\"" + ChatError.INVALID_JSON.text() + "\"}",
       new String(ChatError.INVALID_JSON.encoded(), StandardCharsets.UTF_8));
     assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\",\"bob\"],\"details\":["
-        + "{\"name\":\"alice\",\"connections\":2,\"meta\":{\"role\":\"admin\"}},{\"name\":\"bob\",\"connections\":1,\"meta\":{}}]}",
+        + "{\"name\":\"alice\",\"connections\":2,\"meta\":{\"role\":\"admin\"}},{\"name\":\"bob\",\"connections\":1,\"meta\":{}}],"
+        + "\"count\":2}",
       new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice", "bob"),
         List.of(new ServerMessage.Presence.Member("alice", 2, "{\"role\":\"admin\"}"),
-          new ServerMessage.Presence.Member("bob", 1, null)))), StandardCharsets.UTF_8));
+          new ServerMessage.Presence.Member("bob", 1, null)), 2)), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void presenceCutShortSaysSoWithTheRoomsCount() {
+    assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"alice\"],\"details\":["
+        + "{\"name\":\"alice\",\"connections\":1,\"meta\":{}}],\"count\":3,\"truncated\":true}",
+      new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("alice"),
+        List.of(new ServerMessage.Presence.Member("alice", 1, null)), 3)), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -118,9 +127,9 @@ class MessageCodecTest {
     assertEquals("{\"type\":\"typing\",\"room\":\"dev\",\"name\":\"Alice\",\"user\":\"idp|1001\"}",
       new String(MessageCodec.encode(new ServerMessage.Typing("dev", alice)), StandardCharsets.UTF_8));
     assertEquals("{\"type\":\"presence\",\"room\":\"dev\",\"members\":[\"Alice\"],\"details\":["
-        + "{\"name\":\"Alice\",\"user\":\"idp|1001\",\"connections\":1,\"meta\":{}}]}",
+        + "{\"name\":\"Alice\",\"user\":\"idp|1001\",\"connections\":1,\"meta\":{}}],\"count\":1}",
       new String(MessageCodec.encode(new ServerMessage.Presence("dev", List.of("Alice"),
-        List.of(new ServerMessage.Presence.Member(alice, 1, null)))), StandardCharsets.UTF_8));
+        List.of(new ServerMessage.Presence.Member(alice, 1, null)), 1)), StandardCharsets.UTF_8));
   }
 
   @Test

@@ -27,10 +27,12 @@ public final class FakeClientSocket implements ClientSocket {
   private final List<Runnable> onClosed = new ArrayList<>();
   private Consumer<String> onText = text -> { };
   private Consumer<Buffer> onBinary = data -> { };
-  private Runnable onDrained = () -> { };
+  private List<Runnable> waiting = new ArrayList<>();
   private volatile CloseCode closedWith;
   private boolean closed;
   private boolean congested;
+  /** Writes until the queue fills by itself ({@link #fillsAfter}); -1: it never does. */
+  private int roomFor = -1;
   private boolean halfFull;
   private boolean paused;
   private int dropped;
@@ -65,13 +67,31 @@ public final class FakeClientSocket implements ClientSocket {
     this.halfFull = halfFull;
   }
 
-  /** Fills or empties the outbound queue; emptying it runs the drain handler. */
+  /** Fills or empties the outbound queue; emptying it runs what waits for room, as a real socket does. */
   public void congested(boolean full) {
     boolean wasFull = congested;
     congested = full;
     if (wasFull && !full) {
-      onDrained.run();
+      List<Runnable> ready = waiting;
+      waiting = new ArrayList<>();
+      ready.forEach(this::whenWritable);
     }
+  }
+
+  /**
+   * The queue fills (is congested) once {@code writes} more texts are written, as a real one passes its
+   * limit; a full queue stays full until {@link #congested congested(false)}.
+   */
+  public void fillsAfter(int writes) {
+    roomFor = writes;
+    if (writes == 0) {
+      congested = true;
+    }
+  }
+
+  /** How many wait for the queue to drain ({@link #whenWritable}). */
+  public int waitingForRoom() {
+    return waiting.size();
   }
 
   /** The next text written to the socket, in order; fails after {@code wait}. */
@@ -100,7 +120,7 @@ public final class FakeClientSocket implements ClientSocket {
     return closedWith;
   }
 
-  /** Deliveries dropped because the queue was full. */
+  /** Writes (deliveries and replies) dropped because the queue was full. */
   public int dropped() {
     return dropped;
   }
@@ -146,19 +166,19 @@ public final class FakeClientSocket implements ClientSocket {
   }
 
   @Override
-  public void onDrained(Runnable action) {
-    onDrained = action;
-  }
-
-  @Override
-  public void sendText(byte[] utf8) {
-    if (isOpen()) {
-      written.add(new String(utf8, StandardCharsets.UTF_8));
+  public void whenWritable(Runnable action) {
+    if (!isOpen()) {
+      return;
+    }
+    if (congested) {
+      waiting.add(action);
+    } else {
+      action.run();
     }
   }
 
   @Override
-  public boolean offer(OutboundFrame frame) {
+  public boolean sendText(byte[] utf8) {
     if (!isOpen()) {
       return false;
     }
@@ -166,24 +186,31 @@ public final class FakeClientSocket implements ClientSocket {
       dropped++;
       return false;
     }
-    sendText(frame.utf8());
+    written.add(new String(utf8, StandardCharsets.UTF_8));
+    if (roomFor > 0 && --roomFor == 0) {
+      congested = true;
+      roomFor = -1;
+    }
     return true;
+  }
+
+  @Override
+  public boolean offer(OutboundFrame frame) {
+    return sendText(frame.utf8());
   }
 
   @Override
   public boolean offerEphemeral(OutboundFrame frame) {
-    if (!isOpen() || congested || halfFull) {
-      return false;
-    }
-    sendText(frame.utf8());
-    return true;
+    return !halfFull && sendText(frame.utf8());
   }
 
   @Override
-  public void sendBinary(Buffer data) {
-    if (isOpen()) {
-      written.add("binary:" + data.length());
+  public boolean sendBinary(Buffer data) {
+    if (!isOpen() || congested) {
+      return false;
     }
+    written.add("binary:" + data.length());
+    return true;
   }
 
   @Override

@@ -6,7 +6,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -286,5 +288,51 @@ class FrameHandlerTest {
     turn.runPendingTasks();
     written();
     assertTrue(frames.halfEmpty(), "flushed");
+  }
+
+  @Test
+  void theSocketIsToldWhenTheQueuePassesItsHighWaterMarkAndWhenItDrains() {
+    open(true);
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(500, 1000));
+    List<String> told = new ArrayList<>();
+    frames.watchQueue(() -> told.add("full"), () -> told.add("drained"));
+    frames.sendText(new byte[600]);
+    assertEquals(List.of(), told, "below the high-water mark");
+    frames.sendText(new byte[600]);
+    assertEquals(List.of("full"), told, "told by the write that passed it");
+    turn.runPendingTasks();
+    written();
+    assertEquals(List.of("full", "drained"), told, "told once flushed below the low-water mark");
+  }
+
+  @Test
+  void pongsAreDroppedWhileTheQueueIsFull() {
+    open(true);
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(500, 1000));
+    channel.write(new PongWebSocketFrame(Unpooled.wrappedBuffer(utf8("p1"))));
+    frames.sendText(new byte[1200]);
+    channel.write(new PongWebSocketFrame(Unpooled.wrappedBuffer(utf8("p2"))));
+    turn.runPendingTasks();
+    byte[] wire = written();
+    assertArrayEquals(concat(new byte[] {(byte) 0x8A, 2}, utf8("p1"), new byte[] {(byte) 0x81, 126, 4, (byte) 0xB0},
+      new byte[1200]), wire, "the pong asked while the queue had room, the text, and not the pong after it");
+    channel.write(new PongWebSocketFrame(Unpooled.wrappedBuffer(utf8("p3"))));
+    channel.flush();
+    assertArrayEquals(concat(new byte[] {(byte) 0x8A, 2}, utf8("p3")), written(), "drained: pongs go out again");
+  }
+
+  @Test
+  void nothingThatWaitedForRoomFollowsACloseWhoseFlushDrainedTheQueue() {
+    open(true);
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(500, 1000));
+    frames.watchQueue(() -> { }, () -> frames.sendText(utf8("waited")));
+    frames.sendText(new byte[1200]);
+    assertFalse(frames.writable());
+    frames.close(CloseCode.RATE_LIMIT_EXCEEDED);
+    turn.runPendingTasks();
+    byte[] wire = written();
+    byte[] close = Arrays.copyOfRange(wire, 4 + 1200, wire.length);
+    assertEquals(0x88, close[0] & 0xFF, "the Close follows the queued text");
+    assertEquals(2 + (close[1] & 0x7F), close.length, "and nothing follows the Close");
   }
 }
