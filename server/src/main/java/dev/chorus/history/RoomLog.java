@@ -41,6 +41,8 @@ public final class RoomLog implements IdentifiedDataSerializable {
 
   private String epoch;
   private long lastSeq;
+  /** When a message was last stored here, by the storing node's clock (epoch millis): how idle the room is. */
+  private long storedAt;
   /** Retained messages, a circular buffer: {@code ring[(head + i) % ring.length]} is the i-th oldest. */
   private Stored[] ring = new Stored[0];
   private int head;
@@ -72,6 +74,16 @@ public final class RoomLog implements IdentifiedDataSerializable {
 
   public long lastSeq() {
     return lastSeq;
+  }
+
+  /** When a message was last stored, by the clock of the node that stored it. */
+  long storedAt() {
+    return storedAt;
+  }
+
+  /** Notes that a message was stored at {@code now}, the storing node's clock. */
+  void markStored(long now) {
+    storedAt = Math.max(storedAt, now);
   }
 
   /** The oldest retained seq; {@code lastSeq + 1} when none is retained. */
@@ -195,6 +207,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
       return merging;
     }
     RoomLog merged = new RoomLog(newEpoch);
+    merged.storedAt = Math.max(existing.storedAt, merging.storedAt);
     int capacity = Math.max(Math.max(existing.ring.length, merging.ring.length), 1);
     // This side's keys, retained or remembered, keep their seqs; its messages keep their places.
     merged.keys = new LinkedHashMap<>(existing.keys);
@@ -272,6 +285,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeString(epoch);
     out.writeLong(lastSeq);
+    out.writeLong(storedAt);
     out.writeInt(ring.length);
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
@@ -295,6 +309,7 @@ public final class RoomLog implements IdentifiedDataSerializable {
   public void readData(ObjectDataInput in) throws IOException {
     epoch = in.readString();
     lastSeq = in.readLong();
+    storedAt = in.readLong();
     ring = new Stored[in.readInt()];
     head = 0;
     size = in.readInt();

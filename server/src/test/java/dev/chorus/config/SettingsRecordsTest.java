@@ -53,7 +53,7 @@ class SettingsRecordsTest {
 
   @Test
   void history() {
-    refused("history.size (HISTORY_SIZE) must be 1 to 100000, got 0", () -> new Settings.History(0));
+    refused("history.size (HISTORY_SIZE) must be 1 to 100000, got 0", () -> new Settings.History(0, Settings.History.MEMORY, "", 0, 86_400));
   }
 
   @Test

@@ -51,7 +51,7 @@ class HazelcastRoomHistoryTest {
   }
 
   private RoomHistory history(HazelcastInstance member) {
-    return new HazelcastRoomHistory(vertx, member, room -> SIZE);
+    return new HazelcastRoomHistory(vertx, member, room -> SIZE, 86_400);
   }
 
   private <T> T await(Supplier<Future<T>> call) {
