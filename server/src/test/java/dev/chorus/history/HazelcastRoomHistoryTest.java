@@ -1,6 +1,8 @@
 package dev.chorus.history;
 
+import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.chorus.support.Await;
 import dev.chorus.support.Contexts;
 import dev.chorus.support.StandaloneHazelcast;
@@ -14,12 +16,17 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HazelcastRoomHistoryTest {
 
   private static final int SIZE = 10;
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private final List<HazelcastInstance> members = new ArrayList<>();
   private Vertx vertx;
   private Context context;
@@ -52,6 +60,24 @@ class HazelcastRoomHistoryTest {
 
   private RoomHistory history(HazelcastInstance member) {
     return new HazelcastRoomHistory(vertx, member, room -> SIZE, 86_400);
+  }
+
+  /** A history of {@code member} that forgets rooms idle for a second but those {@code occupied} names. */
+  private RoomHistory forgetting(HazelcastInstance member, Set<String> occupied) {
+    return Contexts.call(context, () -> {
+      HazelcastRoomHistory history = new HazelcastRoomHistory(vertx, member, room -> SIZE, 1);
+      history.forgetIdleRooms(rooms -> Future.succeededFuture(rooms.stream().filter(occupied::contains)
+        .collect(Collectors.toSet())));
+      return history;
+    });
+  }
+
+  private IMap<String, Object> streams() {
+    return members.get(0).getMap(HazelcastRoomHistory.MAP);
+  }
+
+  private Set<String> distributedObjects() {
+    return members.get(0).getDistributedObjects().stream().map(DistributedObject::getName).collect(Collectors.toSet());
   }
 
   private <T> T await(Supplier<Future<T>> call) {
@@ -83,6 +109,93 @@ class HazelcastRoomHistoryTest {
     assertEquals(empty.epoch(), page.epoch());
     assertEquals(List.of("m3", "m4", "m5"), page.entries().stream().map(HistoryEntry::message).toList());
     assertEquals(new RoomHistory.Position(empty.epoch(), 6), await(() -> a.position(room)));
+  }
+
+  @Test
+  void positionsAndReadsCreateNoStreamAndTheFirstMessageTakesTheEpochTheyAnswered() {
+    RoomHistory a = history(members.get(0));
+    RoomHistory b = history(members.get(1));
+    Set<String> objects = distributedObjects();
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String room = room();
+      rooms.add(room);
+      RoomHistory.Position position = await(() -> a.position(room));
+      assertEquals(0, position.lastSeq());
+      assertTrue(position.epoch().length() <= RoomHistory.MAX_EPOCH_LENGTH);
+      RoomHistory.Page page = await(() -> b.read(room, 0, Long.MAX_VALUE, 100));
+      assertEquals(position.epoch(), page.epoch(), "every member answers one epoch for a room with nothing stored");
+      assertEquals(List.of(), page.entries());
+    }
+    assertEquals(0, streams().size(), "no room's stream was created");
+    assertEquals(objects, distributedObjects(), "no structure was created for the rooms");
+
+    String first = rooms.get(0);
+    String epoch = await(() -> b.position(first)).epoch();
+    RoomHistory.Appended appended = await(() -> a.append(first, "c-1", "alice", "hello", 1));
+    assertEquals(1, appended.entry().seq());
+    assertEquals(epoch, appended.epoch(), "a client that joined before the first message keeps its epoch");
+    assertEquals(Set.of(first), streams().keySet());
+  }
+
+  @Test
+  void anIdleRoomWithoutMembersIsForgottenAndItsNextMessageStartsANewEpoch() {
+    String held = room();
+    String idle = room();
+    String busy = room();
+    RoomHistory a = forgetting(members.get(0), Set.of(held));
+    forgetting(members.get(1), Set.of(held));
+    // held stores first: any sweep that finds idle idle finds held idle too.
+    await(() -> a.append(held, null, "alice", "still here", 1));
+    RoomHistory.Appended before = await(() -> a.append(idle, null, "alice", "bye", 1));
+    Await.until(() -> {
+      await(() -> a.append(busy, null, "bob", "still talking", 1));
+      return !streams().containsKey(idle);
+    }, WAIT, "the idle room forgotten");
+    assertTrue(streams().containsKey(held), "a room with a member is kept");
+    assertTrue(streams().containsKey(busy), "a room with recent messages is kept");
+    RoomHistory.Position forgotten = await(() -> a.position(idle));
+    assertEquals(0, forgotten.lastSeq());
+    assertNotEquals(before.epoch(), forgotten.epoch());
+    RoomHistory.Appended next = await(() -> a.append(idle, null, "alice", "back", 1));
+    assertEquals(1, next.entry().seq());
+    assertEquals(forgotten.epoch(), next.epoch());
+  }
+
+  @Test
+  void aStreamLostWithItsOwnerAndBackupStartsANewEpoch() throws InterruptedException {
+    List<HazelcastInstance> three = StandaloneHazelcast.startCluster(3);
+    members.addAll(three);
+    HazelcastInstance survivor = three.get(2);
+    RoomHistory history = history(survivor);
+    Map<String, String> epochs = new HashMap<>();
+    while (epochs.size() < 30) {
+      String room = room();
+      RoomHistory.Appended appended = await(() -> history.append(room, null, "alice", "m1", 1));
+      if (!survivor.getPartitionService().getPartition(room).getOwner().localMember()) {
+        epochs.put(room, appended.epoch());
+      }
+    }
+    // Both at once: the survivor must not copy their partitions' backups over before the second dies.
+    List<Thread> killers = three.subList(0, 2).stream()
+      .map(member -> new Thread(() -> member.getLifecycleService().terminate())).toList();
+    killers.forEach(Thread::start);
+    for (Thread killer : killers) {
+      killer.join();
+    }
+    members.removeAll(three.subList(0, 2));
+    Await.until(() -> survivor.getCluster().getMembers().size() == 1, WAIT, "the survivor alone");
+    int lost = 0;
+    for (Map.Entry<String, String> room : epochs.entrySet()) {
+      RoomHistory.Appended next = await(() -> history.append(room.getKey(), null, "alice", "m2", 2));
+      if (next.entry().seq() == 1) {
+        lost++;
+        assertNotEquals(room.getValue(), next.epoch(), "a lost stream's seqs start again under a new epoch");
+      } else {
+        assertEquals(room.getValue(), next.epoch());
+      }
+    }
+    assertTrue(lost > 0, "some stream had its owner and backup on the two members that died");
   }
 
   @Test

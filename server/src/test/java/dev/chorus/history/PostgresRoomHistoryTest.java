@@ -66,6 +66,32 @@ class PostgresRoomHistoryTest {
   }
 
   @Test
+  void positionsAndReadsInsertNoRowAndTheFirstMessageTakesTheEpochTheyAnswered() {
+    RoomHistory one = open();
+    RoomHistory other = open();
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String room = room();
+      rooms.add(room);
+      RoomHistory.Position position = await(() -> one.position(room));
+      assertEquals(0, position.lastSeq());
+      RoomHistory.Page page = await(() -> other.read(room, 0, Long.MAX_VALUE, 100));
+      assertEquals(position.epoch(), page.epoch(), "every node answers one epoch for a room with nothing stored");
+      assertEquals(List.of(), page.entries());
+    }
+    assertEquals(0, postgres.roomRows(rooms), "no room got a row");
+
+    String first = rooms.get(0);
+    String epoch = await(() -> one.position(first)).epoch();
+    RoomHistory.Appended appended = await(() -> other.append(first, "c-1", "alice", "hello", 100));
+    assertEquals(1, appended.entry().seq());
+    assertEquals(epoch, appended.epoch(), "a client that joined before the first message keeps its epoch");
+    assertEquals(1, postgres.roomRows(rooms));
+    await(one::close);
+    await(other::close);
+  }
+
+  @Test
   void seqsEpochsAndIdsOutliveTheNodesThatWroteThem() {
     String room = room();
     RoomHistory first = open();
