@@ -92,6 +92,25 @@ class PostgresRoomHistoryTest {
   }
 
   @Test
+  void aVersion1DatabaseLosesTheRowsOfRoomsNeverWrittenToAndKeepsTheOthers() {
+    String written = room();
+    String joinedOnly = room();
+    RoomHistory before = open();
+    RoomHistory.Appended appended = await(() -> before.append(written, "c-1", "alice", "kept", 100));
+    await(before::close);
+    // As version 1 left it: a row for a room that was only joined, and no generation.
+    postgres.query("INSERT INTO chorus_rooms (room, epoch, last_seq) VALUES ($1, 'joined-in-v1', 0)", joinedOnly);
+    postgres.query("DROP TABLE chorus_generation");
+    postgres.query("UPDATE chorus_schema SET version = 1");
+
+    RoomHistory after = open();
+    assertEquals(0, postgres.roomRows(List.of(joinedOnly)));
+    assertEquals(new RoomHistory.Position(appended.epoch(), 1), await(() -> after.position(written)));
+    assertEquals(0, await(() -> after.position(joinedOnly)).lastSeq());
+    await(after::close);
+  }
+
+  @Test
   void seqsEpochsAndIdsOutliveTheNodesThatWroteThem() {
     String room = room();
     RoomHistory first = open();

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Assumptions;
 
@@ -122,13 +124,18 @@ public final class PostgresServer implements AutoCloseable {
     return "postgresql://" + USER + ":" + PASSWORD + "@" + address + ":" + port + "/postgres";
   }
 
-  /** How many of {@code rooms} have a row in Chorus's {@code chorus_rooms}, asked on a connection of its own. */
+  /** How many of {@code rooms} have a row in Chorus's {@code chorus_rooms}. */
   public long roomRows(Collection<String> rooms) {
+    return query("SELECT count(*) FROM chorus_rooms WHERE room = ANY($1)", (Object) rooms.toArray(String[]::new))
+      .iterator().next().getLong(0);
+  }
+
+  /** Runs one statement with {@code params} on a connection of its own, as an operator would. */
+  public RowSet<Row> query(String sql, Object... params) {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url())).using(vertx).build();
-      return pool.preparedQuery("SELECT count(*) FROM chorus_rooms WHERE room = ANY($1)")
-        .execute(Tuple.of(rooms.toArray(String[]::new))).await(30, TimeUnit.SECONDS).iterator().next().getLong(0);
+      return pool.preparedQuery(sql).execute(Tuple.from(params)).await(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("PostgreSQL did not answer", e);
     } finally {
