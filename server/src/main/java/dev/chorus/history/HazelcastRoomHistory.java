@@ -14,12 +14,15 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.chorus.hazelcast.HazelcastCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.function.ToIntFunction;
 
 /**
@@ -37,8 +40,9 @@ import java.util.function.ToIntFunction;
  * message's stream then takes. The generation is one entry of the map {@value #GENERATION_MAP}, drawn by the
  * first node, cached on every node, and drawn anew when a partition of the streams is lost; rooms without
  * members that stored nothing for the idle time are forgotten ({@link IdleRooms}). A room's next stream never
- * takes an epoch of its previous ones: a lost stream changes the generation; a forgotten one was created at
- * least the idle time, two periods, earlier (as long as the nodes' clocks differ by less than a quarter of it).
+ * takes an epoch of its previous ones: a lost partition changes the generation, and its owner renames the
+ * streams created in it before it heard of the loss; a forgotten one was created at least the idle time, two
+ * periods, earlier (as long as the nodes' clocks differ by less than a quarter of it).
  * <p>Everything is lost when every node stops (or a room's owner and backup die together); the room then
  * starts again under a new epoch. After a partition heals, {@link RoomLogMergePolicy} merges the sides.
  */
@@ -52,6 +56,8 @@ public final class HazelcastRoomHistory implements RoomHistory {
   public static final String GENERATION = "generation";
   /** The longest an operation on a room's stream may take before it counts as failed. */
   static final long CALL_TIMEOUT_MILLIS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastRoomHistory.class);
 
   private final Vertx vertx;
   private final IMap<String, RoomLog> streams;
@@ -79,7 +85,10 @@ public final class HazelcastRoomHistory implements RoomHistory {
     this.historySize = historySize;
     this.idleMillis = TimeUnit.SECONDS.toMillis(idleRoomSeconds);
     generations.addEntryListener(new GenerationListener(), GENERATION, true);
-    streams.addPartitionLostListener(event -> renewGeneration());
+    streams.addPartitionLostListener(event -> {
+      renewGeneration();
+      renameStreamsOf(event.getPartitionId(), hazelcast);
+    });
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
         loadGeneration();
@@ -117,10 +126,28 @@ public final class HazelcastRoomHistory implements RoomHistory {
     String call = keyPrefix + keys.incrementAndGet();
     String key = id != null ? MessageKeys.of(id, sender) : call;
     long now = System.currentTimeMillis();
+    String used = generation.get();
     StreamOps.Append append = new StreamOps.Append(key, call, sender, message, ts, historySize.applyAsInt(room),
-      unbornEpoch(room, now), now);
-    return submit(room, append).map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
-      : new HistoryEntry(answer.seq(), answer.ts(), sender, message, id), answer.epoch(), answer.duplicate()));
+      Epochs.of(used, room, period(now)), now);
+    return submit(room, append).compose(answer -> createdUnderOldGeneration(answer, used) ? renamed(room, answer)
+        : Future.succeededFuture(answer))
+      .map(answer -> new Appended(answer.duplicate() ? answer.entries().get(0)
+        : new HistoryEntry(answer.seq(), answer.ts(), sender, message, id), answer.epoch(), answer.duplicate()));
+  }
+
+  /**
+   * Whether the append created the room's stream (its first message) under a generation that was renewed
+   * meanwhile: a partition was lost while it ran, maybe this room's, and its epoch may be one a lost stream had.
+   */
+  private boolean createdUnderOldGeneration(StreamOps.Answer answer, String used) {
+    return answer.seq() == 1 && !answer.duplicate() && !used.equals(generation.get());
+  }
+
+  /** Names the room's stream anew (see {@link #renameStreamsOf}); the answer then carries the new epoch. */
+  private Future<StreamOps.Answer> renamed(String room, StreamOps.Answer answer) {
+    String epoch = Epochs.next();
+    return HazelcastCalls.onContext(streams.submitToKey(room, new StreamOps.Rename(epoch)), vertx.getOrCreateContext())
+      .map(v -> answer.withEpoch(epoch));
   }
 
   @Override
@@ -149,7 +176,12 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /** The epoch the room's stream takes if it is created at {@code now}. */
   private String unbornEpoch(String room, long now) {
-    return Epochs.of(generation.get(), room, now / (idleMillis / 2));
+    return Epochs.of(generation.get(), room, period(now));
+  }
+
+  /** The period {@code now} is in: half of the idle time, so a forgotten room's next stream is in a later one. */
+  private long period(long now) {
+    return now / (idleMillis / 2);
   }
 
   /** Reads the cluster's generation, drawing it if there is none yet. */
@@ -167,6 +199,27 @@ public final class HazelcastRoomHistory implements RoomHistory {
     String drawn = Epochs.next();
     generation.set(drawn);
     generations.setAsync(GENERATION, drawn);
+  }
+
+  /**
+   * Every stream in a lost partition was created after the loss, maybe (before this node heard of it) under
+   * the old generation, so under an epoch a lost stream had: the partition's owner names them all anew, with
+   * random epochs. Their subscribers get the history reset at their next message. (An append still in flight
+   * now renames its stream itself when it completes: {@link #createdUnderOldGeneration}.)
+   */
+  private void renameStreamsOf(int partition, HazelcastInstance hazelcast) {
+    Set<String> created = streams.localKeySet().stream()
+      .filter(room -> hazelcast.getPartitionService().getPartition(room).getPartitionId() == partition)
+      .collect(Collectors.toSet());
+    if (!created.isEmpty()) {
+      // One epoch for them all: an epoch only has to differ from its own room's earlier ones.
+      HazelcastCalls.whenComplete(streams.submitToKeys(created, new StreamOps.Rename(Epochs.next())), (done, failure) -> {
+        if (failure != null) {
+          LOG.warn("Cannot give the {} room(s) of lost partition {} a new epoch: {}", created.size(), partition,
+            failure.getMessage());
+        }
+      });
+    }
   }
 
   /** Keeps this node's copy of the generation up to date. */

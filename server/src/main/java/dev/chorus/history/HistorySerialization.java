@@ -16,6 +16,7 @@ final class HistorySerialization implements DataSerializableFactory {
   static final int READ = 3;
   static final int FORGET = 4;
   static final int ANSWER = 5;
+  static final int RENAME = 6;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -25,6 +26,7 @@ final class HistorySerialization implements DataSerializableFactory {
       case READ -> new StreamOps.Read();
       case FORGET -> new StreamOps.Forget();
       case ANSWER -> new StreamOps.Answer();
+      case RENAME -> new StreamOps.Rename();
       default -> null;
     };
   }

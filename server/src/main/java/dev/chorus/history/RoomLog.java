@@ -81,6 +81,11 @@ public final class RoomLog implements IdentifiedDataSerializable {
     return storedAt;
   }
 
+  /** Names the stream anew: its seqs and messages stay, under {@code newEpoch}. */
+  void renameEpoch(String newEpoch) {
+    epoch = newEpoch;
+  }
+
   /** Notes that a message was stored at {@code now}, the storing node's clock. */
   void markStored(long now) {
     storedAt = Math.max(storedAt, now);

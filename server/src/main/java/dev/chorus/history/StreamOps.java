@@ -205,6 +205,51 @@ final class StreamOps {
     }
   }
 
+  /**
+   * Names the room's stream anew, under {@code newEpoch}: for a stream created in a lost partition before this
+   * node heard of the loss, whose epoch may be one the lost stream had.
+   */
+  static final class Rename implements EntryProcessor<String, RoomLog, Void>, IdentifiedDataSerializable {
+    private String newEpoch;
+
+    Rename() {
+    }
+
+    Rename(String newEpoch) {
+      this.newEpoch = newEpoch;
+    }
+
+    @Override
+    public Void process(Map.Entry<String, RoomLog> entry) {
+      RoomLog log = entry.getValue();
+      if (log != null) {
+        log.renameEpoch(newEpoch);
+        entry.setValue(log);
+      }
+      return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.RENAME;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(newEpoch);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      newEpoch = in.readString();
+    }
+  }
+
   /** What an operation answers: the epoch (null: the room has no stream), a seq and its ts, and entries. */
   static final class Answer implements IdentifiedDataSerializable {
     private String epoch;
@@ -222,6 +267,11 @@ final class StreamOps {
       this.duplicate = duplicate;
       this.entries = entries;
       this.ts = ts;
+    }
+
+    /** The same answer in another epoch. */
+    Answer withEpoch(String newEpoch) {
+      return new Answer(newEpoch, seq, duplicate, entries, ts);
     }
 
     /** An append's ts: the original's for a duplicate. */

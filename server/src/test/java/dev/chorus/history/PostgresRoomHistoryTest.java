@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while running.
  */
 @Timeout(180)
-class PostgresRoomHistoryTest {
+class PostgresRoomHistoryTest extends RoomHistoryContract {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static PostgresServer postgres;
@@ -53,42 +54,27 @@ class PostgresRoomHistoryTest {
     }
   }
 
-  private static <T> T await(Supplier<Future<T>> call) {
+  @Override
+  RoomHistory store(int index) {
+    return open();
+  }
+
+  @Override
+  long roomsWithState(Collection<String> rooms) {
+    return postgres.roomRows(rooms);
+  }
+
+  @Override
+  <T> T await(Supplier<Future<T>> call) {
     return Contexts.call(context, call).await();
   }
 
-  private static PostgresRoomHistory open() {
+  private PostgresRoomHistory open() {
     return await(() -> PostgresRoomHistory.open(vertx, postgres.url(), 0));
   }
 
   private static String room() {
     return "pg-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  @Test
-  void positionsAndReadsInsertNoRowAndTheFirstMessageTakesTheEpochTheyAnswered() {
-    RoomHistory one = open();
-    RoomHistory other = open();
-    List<String> rooms = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      String room = room();
-      rooms.add(room);
-      RoomHistory.Position position = await(() -> one.position(room));
-      assertEquals(0, position.lastSeq());
-      RoomHistory.Page page = await(() -> other.read(room, 0, Long.MAX_VALUE, 100));
-      assertEquals(position.epoch(), page.epoch(), "every node answers one epoch for a room with nothing stored");
-      assertEquals(List.of(), page.entries());
-    }
-    assertEquals(0, postgres.roomRows(rooms), "no room got a row");
-
-    String first = rooms.get(0);
-    String epoch = await(() -> one.position(first)).epoch();
-    RoomHistory.Appended appended = await(() -> other.append(first, "c-1", "alice", "hello", 100));
-    assertEquals(1, appended.entry().seq());
-    assertEquals(epoch, appended.epoch(), "a client that joined before the first message keeps its epoch");
-    assertEquals(1, postgres.roomRows(rooms));
-    await(one::close);
-    await(other::close);
   }
 
   @Test

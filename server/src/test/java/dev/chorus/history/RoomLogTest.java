@@ -173,6 +173,20 @@ class RoomLogTest {
   }
 
   @Test
+  void aMergedLogCountsAsStoredToWhenEitherSideLastWas() {
+    RoomLog ours = new RoomLog("e1");
+    RoomLog theirs = new RoomLog("e1");
+    append(ours, "ours-1", "ours 1", 1, 10);
+    ours.markStored(5 * MINUTE);
+    append(theirs, "theirs-1", "theirs 1", 1, 10);
+    theirs.markStored(9 * MINUTE);
+    RoomLog merged = RoomLog.merge(ours, theirs, "e2");
+    assertEquals(9 * MINUTE, merged.storedAt(), "the room is as idle as its busier side, no more");
+    merged.markStored(7 * MINUTE);
+    assertEquals(9 * MINUTE, merged.storedAt(), "a node whose clock is behind does not make it look idler");
+  }
+
+  @Test
   void aStreamTheOtherSideStartedAfreshMergesUnderANewEpoch() {
     RoomLog ours = new RoomLog("e1");
     append(ours, "a", "a", 1, 3);
