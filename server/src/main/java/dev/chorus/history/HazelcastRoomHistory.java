@@ -4,13 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.chorus.hazelcast.HazelcastCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,10 +16,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * {@link RoomHistory} in cluster memory: one {@link RoomLog} per room that stored a message, in the
@@ -36,10 +31,10 @@ import java.util.function.ToIntFunction;
  * answered whenever Hazelcast has its outcome (a new owner, once the old one is declared dead), as
  * {@link RoomHistory#append} requires.
  * <p>Reads and positions create nothing. A room without a stream has the epoch {@link Epochs#of} the
- * cluster's generation, the room and the current period (half of history.idleRoomSeconds), which its first
- * message's stream then takes. The generation is one entry of the map {@value #GENERATION_MAP}, drawn by the
- * first node, cached on every node, and drawn anew when a partition of the streams is lost; rooms without
- * members that stored nothing for the idle time are forgotten ({@link IdleRooms}). A room's next stream never
+ * cluster's generation ({@link ClusterGeneration}), the room and the current period (half of
+ * history.idleRoomSeconds), which its first message's stream then takes. The generation is drawn anew when a
+ * partition of the streams is lost; rooms without members that stored nothing for the idle time are forgotten
+ * ({@link IdleRooms}). A room's next stream never
  * takes an epoch of its previous ones: a lost partition changes the generation, and its owner renames the
  * streams created in it before it heard of the loss; a forgotten one was created at least the idle time, two
  * periods, earlier (as long as the nodes' clocks differ by less than a quarter of it).
@@ -50,7 +45,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /** The map of room streams, by room name. */
   public static final String MAP = "chorus.history";
-  /** The map that holds the cluster's history generation, under {@link #GENERATION}. */
+  /** The map that holds the cluster's history generation ({@link ClusterGeneration}), under {@link #GENERATION}. */
   public static final String GENERATION_MAP = "chorus.history.generation";
   /** The generation's key in {@link #GENERATION_MAP}. */
   public static final String GENERATION = "generation";
@@ -61,8 +56,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   private final Vertx vertx;
   private final IMap<String, RoomLog> streams;
-  private final IMap<String, String> generations;
-  private final AtomicReference<String> generation = new AtomicReference<>();
+  private final ClusterGeneration generation;
   private final ToIntFunction<String> historySize;
   private final long idleMillis;
   private IdleRooms idleRooms;
@@ -81,20 +75,13 @@ public final class HazelcastRoomHistory implements RoomHistory {
                               int idleRoomSeconds) {
     this.vertx = vertx;
     this.streams = hazelcast.getMap(MAP);
-    this.generations = hazelcast.getMap(GENERATION_MAP);
+    this.generation = new ClusterGeneration(hazelcast);
     this.historySize = historySize;
     this.idleMillis = TimeUnit.SECONDS.toMillis(idleRoomSeconds);
-    generations.addEntryListener(new GenerationListener(), GENERATION, true);
     streams.addPartitionLostListener(event -> {
-      renewGeneration();
+      generation.renew();
       renameStreamsOf(event.getPartitionId(), hazelcast);
     });
-    hazelcast.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        loadGeneration();
-      }
-    });
-    loadGeneration();
   }
 
   /**
@@ -126,7 +113,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
     String call = keyPrefix + keys.incrementAndGet();
     String key = id != null ? MessageKeys.of(id, sender) : call;
     long now = System.currentTimeMillis();
-    String used = generation.get();
+    String used = generation.current();
     StreamOps.Append append = new StreamOps.Append(key, call, sender, message, ts, historySize.applyAsInt(room),
       Epochs.of(used, room, period(now)), now);
     return submit(room, append).compose(answer -> createdUnderOldGeneration(answer, used) ? renamed(room, answer)
@@ -140,7 +127,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
    * meanwhile: a partition was lost while it ran, maybe this room's, and its epoch may be one a lost stream had.
    */
   private boolean createdUnderOldGeneration(StreamOps.Answer answer, String used) {
-    return answer.seq() == 1 && !answer.duplicate() && !used.equals(generation.get());
+    return answer.seq() == 1 && !answer.duplicate() && !used.equals(generation.current());
   }
 
   /** Names the room's stream anew (see {@link #renameStreamsOf}); the answer then carries the new epoch. */
@@ -176,29 +163,12 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /** The epoch the room's stream takes if it is created at {@code now}. */
   private String unbornEpoch(String room, long now) {
-    return Epochs.of(generation.get(), room, period(now));
+    return Epochs.of(generation.current(), room, period(now));
   }
 
   /** The period {@code now} is in: half of the idle time, so a forgotten room's next stream is in a later one. */
   private long period(long now) {
     return now / (idleMillis / 2);
-  }
-
-  /** Reads the cluster's generation, drawing it if there is none yet. */
-  private void loadGeneration() {
-    String drawn = Epochs.next();
-    String found = generations.putIfAbsent(GENERATION, drawn);
-    generation.set(found != null ? found : drawn);
-  }
-
-  /**
-   * Some rooms' streams were lost: a new generation, at once on this node (so none of them is created again
-   * under its old epoch here), then for the cluster.
-   */
-  private void renewGeneration() {
-    String drawn = Epochs.next();
-    generation.set(drawn);
-    generations.setAsync(GENERATION, drawn);
   }
 
   /**
@@ -219,20 +189,6 @@ public final class HazelcastRoomHistory implements RoomHistory {
             failure.getMessage());
         }
       });
-    }
-  }
-
-  /** Keeps this node's copy of the generation up to date. */
-  private final class GenerationListener implements EntryAddedListener<String, String>,
-    EntryUpdatedListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> event) {
-      generation.set(event.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> event) {
-      generation.set(event.getValue());
     }
   }
 
