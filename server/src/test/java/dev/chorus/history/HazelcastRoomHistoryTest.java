@@ -144,6 +144,24 @@ class HazelcastRoomHistoryTest extends RoomHistoryContract {
   }
 
   @Test
+  void aRoomIdleOnAMemberThatDiedIsForgottenByTheMemberThatTookItOver() {
+    RoomHistory survivor = forgetting(members.get(0), Set.of());
+    RoomHistory dying = forgetting(members.get(1), Set.of());
+    String room;
+    do {
+      room = room();
+      String appending = room;
+      await(() -> dying.append(appending, null, "alice", "bye", 1));
+    } while (!members.get(1).getPartitionService().getPartition(room).getOwner().localMember());
+    // Stored an instant ago: the member dies well before the room is a second idle, so it never swept it.
+    HazelcastInstance died = members.remove(1);
+    died.getLifecycleService().terminate();
+    String owned = room;
+    Await.until(() -> !streams().containsKey(owned), WAIT, "the room forgotten by the surviving member");
+    assertEquals(0, await(() -> survivor.position(owned)).lastSeq());
+  }
+
+  @Test
   void aStreamLostWithItsOwnerAndBackupStartsANewEpoch() throws InterruptedException {
     List<HazelcastInstance> three = StandaloneHazelcast.startCluster(3);
     members.addAll(three);
