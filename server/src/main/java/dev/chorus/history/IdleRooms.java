@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * epoch; the room's next message starts a new one, and the member gets the history reset like any other.
  * <p>Sweeps run every quarter of the idle time (at least every minute, at most every 250 ms), one at a time,
  * each forgetting at most {@value #MAX_ROOMS_PER_SWEEP} rooms.
- * Confined to the Vert.x context that starts it.
+ * Sweeps are confined to the Vert.x context that starts them; {@link #stop} may be called from any thread.
  */
 final class IdleRooms {
 
@@ -48,7 +48,7 @@ final class IdleRooms {
   private final long idleMillis;
   private final Function<Set<String>, Future<Set<String>>> occupied;
   private Context context;
-  private long timer = -1;
+  private volatile long timer = -1;
   private boolean sweeping;
 
   /** {@code occupied} answers which of the rooms it is given have members, cluster-wide. */
