@@ -84,6 +84,25 @@ class RoomLogTest {
   }
 
   @Test
+  void theRingGrowsWithItsMessagesUpToTheCapacity() {
+    RoomLog log = new RoomLog("e1");
+    append(log, "k1", "m1", 1, 1000);
+    assertEquals(4, log.slots(), "a room with one message does not hold history.size slots");
+    for (int i = 2; i <= 5; i++) {
+      append(log, "k" + i, "m" + i, i, 1000);
+    }
+    assertEquals(8, log.slots());
+    for (int i = 6; i <= 30; i++) {
+      append(log, "k" + i, "m" + i, i, 12);
+    }
+    assertEquals(12, log.slots());
+    assertEquals(19, log.read(0, Long.MAX_VALUE, 100).entries().get(0).seq(), "the newest 12 retained");
+    append(log, "k31", "m31", 31, 3);
+    assertEquals(3, log.slots(), "a smaller history size keeps the newest");
+    assertEquals(List.of("m29", "m30", "m31"), texts(log));
+  }
+
+  @Test
   void aClientIdOutlivesItsMessageForTenMinutesAMadeUpKeyDoesNot() {
     RoomLog log = new RoomLog("e1");
     append(log, "c-1", "first", 0, 1);
