@@ -15,6 +15,7 @@ import dev.chorus.history.PostgresRoomHistory;
 import dev.chorus.history.StoreUnreachable;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.presence.HazelcastPresence;
+import dev.chorus.presence.Presence;
 import dev.chorus.protocol.RoomName;
 import dev.chorus.protocol.Sender;
 import dev.chorus.node.Readiness;
@@ -114,9 +115,9 @@ public final class ChorusNode {
       .compose(started -> {
         vertx = started;
         HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-        return openHistory(started, hazelcast).compose(history -> {
-        this.history = history;
         HazelcastPresence presence = new HazelcastPresence(started, hazelcast);
+        return openHistory(started, hazelcast, presence).compose(history -> {
+        this.history = history;
         metrics.bindClusterMembers(() -> clusterManager.isActive() ? clusterManager.getNodes().size() : 0);
         NodeHealth health = new NodeHealth(started, readiness, clusterManager, history);
         members = new MemberDirectory(started, clusterManager,
@@ -168,13 +169,15 @@ public final class ChorusNode {
   }
 
   /** The room history of history.store: cluster memory, or PostgreSQL (which must answer now). */
-  private Future<RoomHistory> openHistory(Vertx started, HazelcastInstance hazelcast) {
+  private Future<RoomHistory> openHistory(Vertx started, HazelcastInstance hazelcast, Presence presence) {
     Settings.History settings = this.settings.history();
     if (settings.durable()) {
       return PostgresRoomHistory.open(started, settings.postgresUrl(), settings.retentionDays()).map(h -> h);
     }
-    return Future.succeededFuture(new HazelcastRoomHistory(started, hazelcast,
-      room -> this.settings.rooms().historySize(RoomName.namespaceOf(room))));
+    HazelcastRoomHistory memory = new HazelcastRoomHistory(started, hazelcast,
+      room -> this.settings.rooms().historySize(RoomName.namespaceOf(room)), settings.idleRoomSeconds());
+    memory.forgetIdleRooms(presence::occupied);
+    return Future.succeededFuture(memory);
   }
 
   /**

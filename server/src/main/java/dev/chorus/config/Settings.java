@@ -188,10 +188,14 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param postgresUrl   with the postgres store, {@code postgresql://user:password@host:port/database}. Default
    *                      empty. Its password is never printed
    * @param retentionDays with the postgres store, days a message is kept; 0 keeps every message. Default 0
+   * @param idleRoomSeconds with the memory store, seconds after which a room without members that stored no
+   *                      message is forgotten (its next message starts a new epoch), 1 to 31536000. Every node of
+   *                      a cluster must use the same value. Default {@code 86400}
    */
   public record History(@Env("HISTORY_SIZE") int size, @Env("HISTORY_STORE") String store,
                         @Env("HISTORY_POSTGRES_URL") String postgresUrl,
-                        @Env("HISTORY_RETENTION_DAYS") int retentionDays) {
+                        @Env("HISTORY_RETENTION_DAYS") int retentionDays,
+                        @Env("HISTORY_IDLE_ROOM_SECONDS") int idleRoomSeconds) {
     /** Largest size: rooms x size x 2 copies must fit in memory. */
     public static final int MAX_SIZE = 100_000;
     /** {@link #store()}: cluster memory. */
@@ -211,11 +215,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
           + " with the postgres store, got '" + redacted(postgresUrl) + "'");
       }
       Setting.of(History.class, "retentionDays").requireRange(retentionDays, 0, 36_500);
-    }
-
-    /** The memory store with {@code size} messages per room. */
-    public History(int size) {
-      this(size, MEMORY, "", 0);
+      Setting.of(History.class, "idleRoomSeconds").requireRange(idleRoomSeconds, 1, 31_536_000);
     }
 
     public boolean durable() {

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link RoomHistory} in PostgreSQL: every room's whole stream, kept across restarts of the whole cluster.
  * PostgreSQL is the sequencer: {@code chorus_append} (see {@link PostgresSchema}) locks the room's row, finds a
  * stored id or takes the next seq, and inserts the message, so a seq and an id each name one message, and a
- * room keeps its epoch for good. An append completes only once its transaction has committed.
+ * room keeps its epoch for good. An append completes only once its transaction has committed. A room has a
+ * row from its first message on: reads and positions insert nothing, and a room without a row has the epoch
+ * {@link Epochs#of} the database's generation and the room, which its first message's row then takes.
  * <p>Appends are grouped: while {@link #CONNECTIONS} transactions are in flight, new appends wait and go
  * together in the next one (at most {@link #MAX_BATCH}), one round trip and one commit for all of them. The
  * statements of a transaction run in room order, so two nodes' transactions lock rooms in the same order
@@ -53,10 +55,8 @@ public final class PostgresRoomHistory implements RoomHistory {
     LEFT JOIN LATERAL (SELECT seq, ts, sender, message, msg_key FROM chorus_messages
       WHERE room = r.room AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4) m ON true
     WHERE r.room = $1 ORDER BY m.seq""";
-  private static final String POSITION = """
-    WITH created AS (INSERT INTO chorus_rooms (room, epoch, last_seq) VALUES ($1, $2, 0)
-      ON CONFLICT (room) DO NOTHING RETURNING epoch, last_seq)
-    SELECT epoch, last_seq FROM created UNION ALL SELECT epoch, last_seq FROM chorus_rooms WHERE room = $1""";
+  private static final String POSITION = "SELECT epoch, last_seq FROM chorus_rooms WHERE room = $1";
+  private static final String GENERATION = "SELECT generation FROM chorus_generation";
   private static final String EXPIRE = "DELETE FROM chorus_messages WHERE ts < $1";
 
   /** An append waiting for its transaction. */
@@ -78,16 +78,19 @@ public final class PostgresRoomHistory implements RoomHistory {
   private final Vertx vertx;
   private final Pool pool;
   private final String where;
+  /** The database's generation ({@link PostgresSchema}): what the epochs of rooms without a row derive from. */
+  private final String generation;
   private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean reachable = true;
   private long probeTimer = -1;
   private long expiryTimer = -1;
 
-  private PostgresRoomHistory(Vertx vertx, Pool pool, String where) {
+  private PostgresRoomHistory(Vertx vertx, Pool pool, String where, String generation) {
     this.vertx = vertx;
     this.pool = pool;
     this.where = where;
+    this.generation = generation;
   }
 
   /**
@@ -102,12 +105,15 @@ public final class PostgresRoomHistory implements RoomHistory {
       .with(new NetClientOptions().setConnectTimeout((int) CALL_TIMEOUT_MILLIS)).connectingTo(connect)
       .using(vertx).build();
     String where = connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
-    PostgresRoomHistory history = new PostgresRoomHistory(vertx, pool, where);
-    return PostgresSchema.migrate(pool).timeout(CALL_TIMEOUT_MILLIS * 2, TimeUnit.MILLISECONDS)
-      .recover(failure -> pool.close().transform(v -> Future.<Void>failedFuture(
+    return PostgresSchema.migrate(pool)
+      .compose(v -> pool.query(GENERATION).execute())
+      .timeout(CALL_TIMEOUT_MILLIS * 2, TimeUnit.MILLISECONDS)
+      .recover(failure -> pool.close().transform(v -> Future.<RowSet<Row>>failedFuture(
         new StoreUnreachable("cannot reach PostgreSQL at " + where + " (history.postgresUrl): "
           + failure.getMessage(), failure))))
-      .map(v -> {
+      .map(rows -> {
+        PostgresRoomHistory history = new PostgresRoomHistory(vertx, pool, where,
+          rows.iterator().next().getString("generation"));
         history.startExpiry(retentionDays);
         LOG.info("History in PostgreSQL at {}: schema version {}", where, PostgresSchema.VERSION);
         return history;
@@ -130,7 +136,7 @@ public final class PostgresRoomHistory implements RoomHistory {
   @Override
   public Future<Appended> append(String room, String id, String sender, String message, long ts) {
     Promise<Appended> done = Promise.promise();
-    waiting.add(new Pending(room, id, sender, message, ts, Epochs.next(), vertx.getOrCreateContext(), done));
+    waiting.add(new Pending(room, id, sender, message, ts, unbornEpoch(room), vertx.getOrCreateContext(), done));
     flush();
     return done.future();
   }
@@ -194,7 +200,7 @@ public final class PostgresRoomHistory implements RoomHistory {
       .andThen(this::observe)
       .compose(rows -> {
         if (rows.size() == 0) {
-          return position(room).map(position -> new Page(position.epoch(), List.of()));
+          return Future.succeededFuture(new Page(unbornEpoch(room), List.of()));
         }
         String epoch = null;
         List<HistoryEntry> entries = new ArrayList<>();
@@ -214,19 +220,22 @@ public final class PostgresRoomHistory implements RoomHistory {
   @Override
   public Future<Position> position(String room) {
     Context context = vertx.getOrCreateContext();
-    Future<Position> position = pool.preparedQuery(POSITION).execute(Tuple.of(room, Epochs.next()))
+    Future<Position> position = pool.preparedQuery(POSITION).execute(Tuple.of(room))
       .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
       .andThen(this::observe)
-      .compose(rows -> rows.size() == 0
-        // Created by a transaction that committed while this one ran: it is there now.
-        ? pool.preparedQuery(POSITION).execute(Tuple.of(room, Epochs.next()))
-          .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).andThen(this::observe)
-        : Future.succeededFuture(rows))
       .map(rows -> {
+        if (rows.size() == 0) {
+          return new Position(unbornEpoch(room), 0);
+        }
         Row row = rows.iterator().next();
         return new Position(row.getString("epoch"), row.getLong("last_seq"));
       });
     return onContext(position, context);
+  }
+
+  /** The epoch of a room without a row: its first message's row takes it. */
+  private String unbornEpoch(String room) {
+    return Epochs.of(generation, room, 0);
   }
 
   private static <T> Future<T> onContext(Future<T> result, Context context) {

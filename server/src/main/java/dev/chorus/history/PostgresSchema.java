@@ -11,18 +11,22 @@ import java.util.List;
  * each migration after it runs in one transaction under an advisory lock, so nodes that start together
  * migrate once. A database of a newer version than this node knows is refused.
  * <ul>
- *   <li>{@code chorus_rooms}: a room's epoch (chosen once, when the room is first used) and newest seq;</li>
+ *   <li>{@code chorus_rooms}: a room's epoch (chosen once, when its first message is stored) and newest seq;
+ *       a room without a message has no row;</li>
  *   <li>{@code chorus_messages}: every retained message by (room, seq), with its key ({@code msg_key}: the
  *       client's id and the sender, {@link MessageKeys}; unique per room where given) and ts (for the
  *       retention);</li>
  *   <li>{@code chorus_append(room, id, sender, message, ts, epoch)}: stores a message once (see
- *       {@link PostgresRoomHistory}).</li>
+ *       {@link PostgresRoomHistory});</li>
+ *   <li>{@code chorus_generation}: one random value, drawn when the schema is created, from which the epochs
+ *       of rooms without a row derive (so a new database never gives a room an epoch an old one gave it).
+ *       Version 2 added it and dropped the rows version 1 created for rooms that were only joined or read.</li>
  * </ul>
  */
 final class PostgresSchema {
 
   /** The version this node's migrations reach. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   /** The advisory lock key under which migrations run: any constant unique to Chorus. */
   private static final long LOCK = 1_764_001L;
 
@@ -67,6 +71,11 @@ final class PostgresSchema {
       RETURN QUERY SELECT v_seq, p_ts, v_epoch, false, p_sender, p_message;
     END $$""");
 
+  private static final List<String> VERSION_2 = List.of(
+    "CREATE TABLE chorus_generation (generation text NOT NULL)",
+    "INSERT INTO chorus_generation (generation) VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 16))",
+    "DELETE FROM chorus_rooms WHERE last_seq = 0");
+
   private PostgresSchema() {
   }
 
@@ -85,6 +94,9 @@ final class PostgresSchema {
         Future<Void> done = Future.succeededFuture();
         if (current < 1) {
           done = run(connection, VERSION_1);
+        }
+        if (current < 2) {
+          done = done.compose(v -> run(connection, VERSION_2));
         }
         return current == VERSION ? done : done.compose(v -> connection.query("DELETE FROM chorus_schema").execute())
           .compose(v -> connection.query("INSERT INTO chorus_schema (version) VALUES (" + VERSION + ")").execute())

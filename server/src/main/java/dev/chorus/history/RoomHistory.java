@@ -12,6 +12,14 @@ import java.util.List;
  * retained, and for at least ten minutes) stores nothing and answers the original seq. Within one epoch a
  * seq names one message, forever; when a store cannot keep that promise (its streams were lost or diverged)
  * the room gets a new epoch. Futures complete on the caller's Vert.x context.
+ * <p>A room holds state in the store only from its first stored message on: {@link #read} and
+ * {@link #position} create nothing, so joins, {@code who} and reads of any number of room names cost the
+ * store nothing. A room with nothing stored still has an epoch, the one its first message's stream will take:
+ * every node answers the same for it without storing anything, so a client that joined the empty room resumes
+ * across that first message in the epoch it was told. (Rarely, the epoch a room with nothing stored answers
+ * changes before its first message, for example at the end of a period of the memory store; subscribers told
+ * the old one then get the history reset, as for any new epoch.) A store that forgets a room (the memory store's
+ * idle rooms) gives its next message a new epoch, never one of the room's earlier ones.
  */
 public interface RoomHistory {
 
@@ -51,7 +59,7 @@ public interface RoomHistory {
    */
   Future<Page> read(String room, long since, long upTo, int limit);
 
-  /** The room's epoch and newest seq; a room that has none yet gets its epoch here. */
+  /** The room's epoch and newest seq (0 and the epoch its first message will take, while it has none). */
   Future<Position> position(String room);
 
   /** Whether the store answers (as far as this node last saw); a store in cluster memory always does. */

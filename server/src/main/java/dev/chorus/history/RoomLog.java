@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class RoomLog implements IdentifiedDataSerializable {
 
+  /** The ring's first size. */
+  private static final int MIN_RING = 4;
   /** How long a client's id is remembered at least, even after its message is no longer retained. */
   public static final long ID_RETENTION_MILLIS = 10 * 60_000L;
 
@@ -41,8 +43,15 @@ public final class RoomLog implements IdentifiedDataSerializable {
 
   private String epoch;
   private long lastSeq;
-  /** Retained messages, a circular buffer: {@code ring[(head + i) % ring.length]} is the i-th oldest. */
+  /** When a message was last stored here, by the storing node's clock (epoch millis): how idle the room is. */
+  private long storedAt;
+  /**
+   * Retained messages, a circular buffer: {@code ring[(head + i) % ring.length]} is the i-th oldest. It grows
+   * by doubling up to the capacity, so a room with a few messages holds a few slots, not history.size.
+   */
   private Stored[] ring = new Stored[0];
+  /** The most messages retained: the room's history size as its latest append gave it. */
+  private int capacity;
   private int head;
   private int size;
   /** Keys of stored messages in the order stored (so also by seq), oldest first. */
@@ -74,6 +83,21 @@ public final class RoomLog implements IdentifiedDataSerializable {
     return lastSeq;
   }
 
+  /** When a message was last stored, by the clock of the node that stored it. */
+  long storedAt() {
+    return storedAt;
+  }
+
+  /** Names the stream anew: its seqs and messages stay, under {@code newEpoch}. */
+  void renameEpoch(String newEpoch) {
+    epoch = newEpoch;
+  }
+
+  /** Notes that a message was stored at {@code now}, the storing node's clock. */
+  void markStored(long now) {
+    storedAt = Math.max(storedAt, now);
+  }
+
   /** The oldest retained seq; {@code lastSeq + 1} when none is retained. */
   long firstSeq() {
     return lastSeq - size + 1;
@@ -101,7 +125,8 @@ public final class RoomLog implements IdentifiedDataSerializable {
   }
 
   private void add(String key, String call, HistoryEntry entry, int capacity) {
-    resize(capacity);
+    this.capacity = capacity;
+    fit();
     if (size == ring.length) {
       ring[head] = null;
       head = (head + 1) % ring.length;
@@ -113,13 +138,22 @@ public final class RoomLog implements IdentifiedDataSerializable {
     keys.put(key, new Mark(entry.seq(), entry.ts(), call));
   }
 
-  /** Keeps the newest {@code capacity} messages in a ring of that size (history.size may change between runs). */
-  private void resize(int capacity) {
-    if (capacity == ring.length) {
-      return;
+  /**
+   * Makes room for one more message: a full ring below the capacity doubles (up to it); a ring above the
+   * capacity (history.size may change between runs) keeps its newest messages.
+   */
+  private void fit() {
+    int length = ring.length > capacity ? capacity
+      : size < ring.length ? ring.length : Math.min(capacity, Math.max(MIN_RING, ring.length * 2));
+    if (length != ring.length) {
+      resize(length);
     }
-    int keep = Math.min(size, capacity);
-    Stored[] resized = new Stored[capacity];
+  }
+
+  /** Keeps the newest {@code length} messages in a ring of that size. */
+  private void resize(int length) {
+    int keep = Math.min(size, length);
+    Stored[] resized = new Stored[length];
     for (int i = 0; i < keep; i++) {
       resized[i] = ring[(head + size - keep + i) % ring.length];
     }
@@ -165,6 +199,11 @@ public final class RoomLog implements IdentifiedDataSerializable {
     return new RoomHistory.Page(epoch, entries);
   }
 
+  /** How many messages the ring has room for now (for tests). */
+  int slots() {
+    return ring.length;
+  }
+
   /** How many keys the log remembers (for tests). */
   int rememberedKeys() {
     return keys.size();
@@ -195,7 +234,8 @@ public final class RoomLog implements IdentifiedDataSerializable {
       return merging;
     }
     RoomLog merged = new RoomLog(newEpoch);
-    int capacity = Math.max(Math.max(existing.ring.length, merging.ring.length), 1);
+    merged.storedAt = Math.max(existing.storedAt, merging.storedAt);
+    int capacity = Math.max(Math.max(existing.capacity, merging.capacity), 1);
     // This side's keys, retained or remembered, keep their seqs; its messages keep their places.
     merged.keys = new LinkedHashMap<>(existing.keys);
     merged.lastSeq = existing.firstSeq() - 1;
@@ -272,7 +312,9 @@ public final class RoomLog implements IdentifiedDataSerializable {
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeString(epoch);
     out.writeLong(lastSeq);
+    out.writeLong(storedAt);
     out.writeInt(ring.length);
+    out.writeInt(capacity);
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
       Stored stored = stored(i);
@@ -295,7 +337,9 @@ public final class RoomLog implements IdentifiedDataSerializable {
   public void readData(ObjectDataInput in) throws IOException {
     epoch = in.readString();
     lastSeq = in.readLong();
+    storedAt = in.readLong();
     ring = new Stored[in.readInt()];
+    capacity = in.readInt();
     head = 0;
     size = in.readInt();
     long first = lastSeq - size + 1;

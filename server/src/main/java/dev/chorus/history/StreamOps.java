@@ -22,7 +22,8 @@ final class StreamOps {
 
   /**
    * Appends a message under {@code key} (or finds it stored already); {@code call} names this append, unique
-   * to it (see {@link RoomLog#append}); creates the room's stream under {@code newEpoch} if absent.
+   * to it (see {@link RoomLog#append}); creates the room's stream under {@code newEpoch} if absent;
+   * {@code storedAt} is the calling node's clock, which tells how idle the room is.
    */
   static final class Append implements EntryProcessor<String, RoomLog, Answer>, IdentifiedDataSerializable {
     private String key;
@@ -32,11 +33,13 @@ final class StreamOps {
     private long ts;
     private int capacity;
     private String newEpoch;
+    private long storedAt;
 
     Append() {
     }
 
-    Append(String key, String call, String sender, String message, long ts, int capacity, String newEpoch) {
+    Append(String key, String call, String sender, String message, long ts, int capacity, String newEpoch,
+           long storedAt) {
       this.key = key;
       this.call = call;
       this.sender = sender;
@@ -44,6 +47,7 @@ final class StreamOps {
       this.ts = ts;
       this.capacity = capacity;
       this.newEpoch = newEpoch;
+      this.storedAt = storedAt;
     }
 
     @Override
@@ -55,6 +59,7 @@ final class StreamOps {
       }
       RoomHistory.Appended appended = log.append(key, call, sender, message, ts, capacity);
       if (created || !appended.duplicate()) {
+        log.markStored(storedAt);
         entry.setValue(log);
       }
       // The caller knows what it appended: only a duplicate's original travels back (with its ts).
@@ -81,6 +86,7 @@ final class StreamOps {
       out.writeLong(ts);
       out.writeInt(capacity);
       out.writeString(newEpoch);
+      out.writeLong(storedAt);
     }
 
     @Override
@@ -92,10 +98,14 @@ final class StreamOps {
       ts = in.readLong();
       capacity = in.readInt();
       newEpoch = in.readString();
+      storedAt = in.readLong();
     }
   }
 
-  /** Reads retained messages; changes nothing, so it has no backup. */
+  /**
+   * Reads retained messages (with since = upTo, the room's position alone); changes nothing, creates nothing
+   * (a room without a stream answers a null epoch), so it has no backup.
+   */
   static final class Read implements EntryProcessor<String, RoomLog, Answer>, ReadOnly, IdentifiedDataSerializable {
     private long since;
     private long upTo;
@@ -150,25 +160,28 @@ final class StreamOps {
     }
   }
 
-  /** The room's position; creates its stream under {@code newEpoch} if absent, so every room has an epoch. */
-  static final class Open implements EntryProcessor<String, RoomLog, Answer>, IdentifiedDataSerializable {
-    private String newEpoch;
+  /**
+   * Forgets the room's stream if nothing was stored in it since {@code cutoff} (the sweeping node's clock);
+   * answers whether it did. Owner and backup decide alike: they hold the same log.
+   */
+  static final class Forget implements EntryProcessor<String, RoomLog, Boolean>, IdentifiedDataSerializable {
+    private long cutoff;
 
-    Open() {
+    Forget() {
     }
 
-    Open(String newEpoch) {
-      this.newEpoch = newEpoch;
+    Forget(long cutoff) {
+      this.cutoff = cutoff;
     }
 
     @Override
-    public Answer process(Map.Entry<String, RoomLog> entry) {
+    public Boolean process(Map.Entry<String, RoomLog> entry) {
       RoomLog log = entry.getValue();
-      if (log == null) {
-        log = new RoomLog(newEpoch);
-        entry.setValue(log);
+      if (log == null || log.storedAt() >= cutoff) {
+        return false;
       }
-      return new Answer(log.epoch(), log.lastSeq(), false, List.of(), 0);
+      entry.setValue(null);
+      return true;
     }
 
     @Override
@@ -178,7 +191,52 @@ final class StreamOps {
 
     @Override
     public int getClassId() {
-      return HistorySerialization.OPEN;
+      return HistorySerialization.FORGET;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(cutoff);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      cutoff = in.readLong();
+    }
+  }
+
+  /**
+   * Names the room's stream anew, under {@code newEpoch}: for a stream created in a lost partition before this
+   * node heard of the loss, whose epoch may be one the lost stream had.
+   */
+  static final class Rename implements EntryProcessor<String, RoomLog, Void>, IdentifiedDataSerializable {
+    private String newEpoch;
+
+    Rename() {
+    }
+
+    Rename(String newEpoch) {
+      this.newEpoch = newEpoch;
+    }
+
+    @Override
+    public Void process(Map.Entry<String, RoomLog> entry) {
+      RoomLog log = entry.getValue();
+      if (log != null) {
+        log.renameEpoch(newEpoch);
+        entry.setValue(log);
+      }
+      return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+      return HistorySerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return HistorySerialization.RENAME;
     }
 
     @Override
@@ -209,6 +267,11 @@ final class StreamOps {
       this.duplicate = duplicate;
       this.entries = entries;
       this.ts = ts;
+    }
+
+    /** The same answer in another epoch. */
+    Answer withEpoch(String newEpoch) {
+      return new Answer(newEpoch, seq, duplicate, entries, ts);
     }
 
     /** An append's ts: the original's for a duplicate. */

@@ -2,8 +2,11 @@ package dev.chorus.presence;
 
 import io.vertx.core.Future;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Who is in which room, cluster-wide. A member is a connection's name in a room, as an opaque string: the
@@ -74,4 +77,19 @@ public interface Presence {
 
   /** Every room with members, by name, with its member count. */
   Future<Map<String, Integer>> rooms();
+
+  /** Those of {@code rooms} that have members. */
+  default Future<Set<String>> occupied(Collection<String> rooms) {
+    List<String> asked = List.copyOf(rooms);
+    List<Future<List<String>>> members = asked.stream().map(this::members).toList();
+    return Future.all(members).map(all -> {
+      Set<String> occupied = new HashSet<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (!members.get(i).result().isEmpty()) {
+          occupied.add(asked.get(i));
+        }
+      }
+      return occupied;
+    });
+  }
 }

@@ -46,7 +46,8 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
     hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, room -> settings.history().size()));
+    RoomHistory history = call(() -> new HazelcastRoomHistory(vertx, hazelcast, room -> settings.history().size(),
+      settings.history().idleRoomSeconds()));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
     LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
     EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics, null));

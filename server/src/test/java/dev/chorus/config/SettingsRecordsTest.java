@@ -60,7 +60,10 @@ class SettingsRecordsTest {
 
   @Test
   void history() {
-    refused("history.size (HISTORY_SIZE) must be 1 to 100000, got 0", () -> new Settings.History(0));
+    refused("history.size (HISTORY_SIZE) must be 1 to 100000, got 0",
+      () -> new Settings.History(0, Settings.History.MEMORY, "", 0, 86_400));
+    refused("history.idleRoomSeconds (HISTORY_IDLE_ROOM_SECONDS) must be 1 to 31536000, got 0",
+      () -> new Settings.History(1000, Settings.History.MEMORY, "", 0, 0));
   }
 
   @Test

@@ -135,7 +135,7 @@ class DeploymentFilesTest {
       assertEquals("memory", env.get("HISTORY_STORE"), service);
       assertEquals(url, env.get("HISTORY_POSTGRES_URL"), service);
       // The URL is one the setting accepts.
-      assertTrue(new Settings.History(1000, "postgres", env.get("HISTORY_POSTGRES_URL"), 0).durable());
+      assertTrue(new Settings.History(1000, "postgres", env.get("HISTORY_POSTGRES_URL"), 0, 86_400).durable());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.chorus.history;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.chorus.support.Await;
 import dev.chorus.support.Contexts;
 import dev.chorus.support.StandaloneHazelcast;
@@ -14,12 +15,18 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * order, and a message stored before its room's owner died is still stored once, under its seq and epoch.
  */
 @Timeout(120)
-class HazelcastRoomHistoryTest {
+class HazelcastRoomHistoryTest extends RoomHistoryContract {
 
   private static final int SIZE = 10;
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private final List<HazelcastInstance> members = new ArrayList<>();
   private Vertx vertx;
   private Context context;
@@ -51,10 +59,36 @@ class HazelcastRoomHistoryTest {
   }
 
   private RoomHistory history(HazelcastInstance member) {
-    return new HazelcastRoomHistory(vertx, member, room -> SIZE);
+    return new HazelcastRoomHistory(vertx, member, room -> SIZE, 86_400);
   }
 
-  private <T> T await(Supplier<Future<T>> call) {
+  /** A history of {@code member} that forgets rooms idle for a second but those {@code occupied} names. */
+  private RoomHistory forgetting(HazelcastInstance member, Set<String> occupied) {
+    return Contexts.call(context, () -> {
+      HazelcastRoomHistory history = new HazelcastRoomHistory(vertx, member, room -> SIZE, 1);
+      history.forgetIdleRooms(rooms -> Future.succeededFuture(rooms.stream().filter(occupied::contains)
+        .collect(Collectors.toSet())));
+      return history;
+    });
+  }
+
+  private IMap<String, Object> streams() {
+    return members.get(0).getMap(HazelcastRoomHistory.MAP);
+  }
+
+
+  @Override
+  RoomHistory store(int index) {
+    return history(members.get(index));
+  }
+
+  @Override
+  long roomsWithState(Collection<String> rooms) {
+    return rooms.stream().filter(streams()::containsKey).count();
+  }
+
+  @Override
+  <T> T await(Supplier<Future<T>> call) {
     return Contexts.call(context, call).await();
   }
 
@@ -83,6 +117,90 @@ class HazelcastRoomHistoryTest {
     assertEquals(empty.epoch(), page.epoch());
     assertEquals(List.of("m3", "m4", "m5"), page.entries().stream().map(HistoryEntry::message).toList());
     assertEquals(new RoomHistory.Position(empty.epoch(), 6), await(() -> a.position(room)));
+  }
+
+  @Test
+  void anIdleRoomWithoutMembersIsForgottenAndItsNextMessageStartsANewEpoch() {
+    String held = room();
+    String idle = room();
+    String busy = room();
+    RoomHistory a = forgetting(members.get(0), Set.of(held));
+    forgetting(members.get(1), Set.of(held));
+    // held stores first: any sweep that finds idle idle finds held idle too.
+    await(() -> a.append(held, null, "alice", "still here", 1));
+    RoomHistory.Appended before = await(() -> a.append(idle, null, "alice", "bye", 1));
+    Await.until(() -> {
+      await(() -> a.append(busy, null, "bob", "still talking", 1));
+      return !streams().containsKey(idle);
+    }, WAIT, "the idle room forgotten");
+    assertTrue(streams().containsKey(held), "a room with a member is kept");
+    assertTrue(streams().containsKey(busy), "a room with recent messages is kept");
+    RoomHistory.Position forgotten = await(() -> a.position(idle));
+    assertEquals(0, forgotten.lastSeq());
+    assertNotEquals(before.epoch(), forgotten.epoch());
+    RoomHistory.Appended next = await(() -> a.append(idle, null, "alice", "back", 1));
+    assertEquals(1, next.entry().seq());
+    assertEquals(forgotten.epoch(), next.epoch());
+  }
+
+  @Test
+  void aRoomIdleOnAMemberThatDiedIsForgottenByTheMemberThatTookItOver() {
+    RoomHistory survivor = forgetting(members.get(0), Set.of());
+    RoomHistory dying = forgetting(members.get(1), Set.of());
+    String room;
+    do {
+      room = room();
+      String appending = room;
+      await(() -> dying.append(appending, null, "alice", "bye", 1));
+    } while (!members.get(1).getPartitionService().getPartition(room).getOwner().localMember());
+    // Stored an instant ago: the member dies well before the room is a second idle, so it never swept it.
+    HazelcastInstance died = members.remove(1);
+    died.getLifecycleService().terminate();
+    String owned = room;
+    Await.until(() -> !streams().containsKey(owned), WAIT, "the room forgotten by the surviving member");
+    assertEquals(0, await(() -> survivor.position(owned)).lastSeq());
+  }
+
+  @Test
+  void aStreamLostWithItsOwnerAndBackupStartsANewEpoch() throws InterruptedException {
+    List<HazelcastInstance> three = StandaloneHazelcast.startCluster(3);
+    members.addAll(three);
+    HazelcastInstance survivor = three.get(2);
+    RoomHistory history = history(survivor);
+    Map<String, String> epochs = new HashMap<>();
+    while (epochs.size() < 30) {
+      String room = room();
+      RoomHistory.Appended appended = await(() -> history.append(room, null, "alice", "m1", 1));
+      if (!survivor.getPartitionService().getPartition(room).getOwner().localMember()) {
+        epochs.put(room, appended.epoch());
+      }
+    }
+    // Both at once: the survivor must not copy their partitions' backups over before the second dies.
+    List<Thread> killers = three.subList(0, 2).stream()
+      .map(member -> new Thread(() -> member.getLifecycleService().terminate())).toList();
+    killers.forEach(Thread::start);
+    for (Thread killer : killers) {
+      killer.join();
+    }
+    members.removeAll(three.subList(0, 2));
+    Await.until(() -> survivor.getCluster().getMembers().size() == 1, WAIT, "the survivor alone");
+    List<String> lost = new ArrayList<>();
+    for (Map.Entry<String, String> room : epochs.entrySet()) {
+      RoomHistory.Appended next = await(() -> history.append(room.getKey(), null, "alice", "m2", 2));
+      if (next.entry().seq() == 1) {
+        lost.add(room.getKey());
+      } else {
+        assertEquals(room.getValue(), next.epoch(), "a stream that survived keeps its epoch");
+      }
+    }
+    // A stream created before the survivor heard of the loss may have taken its old epoch for a moment.
+    Await.until(() -> lost.stream().noneMatch(room -> epochs.get(room).equals(await(() -> history.position(room)).epoch())),
+      WAIT, "every lost stream under a new epoch");
+    for (String room : lost) {
+      RoomHistory.Position position = await(() -> history.position(room));
+      assertEquals(1, position.lastSeq(), "the stream created after the loss keeps its message");
+    }
+    assertFalse(lost.isEmpty(), "some stream had its owner and backup on the two members that died");
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while running.
  */
 @Timeout(180)
-class PostgresRoomHistoryTest {
+class PostgresRoomHistoryTest extends RoomHistoryContract {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static PostgresServer postgres;
@@ -53,16 +54,46 @@ class PostgresRoomHistoryTest {
     }
   }
 
-  private static <T> T await(Supplier<Future<T>> call) {
+  @Override
+  RoomHistory store(int index) {
+    return open();
+  }
+
+  @Override
+  long roomsWithState(Collection<String> rooms) {
+    return postgres.roomRows(rooms);
+  }
+
+  @Override
+  <T> T await(Supplier<Future<T>> call) {
     return Contexts.call(context, call).await();
   }
 
-  private static PostgresRoomHistory open() {
+  private PostgresRoomHistory open() {
     return await(() -> PostgresRoomHistory.open(vertx, postgres.url(), 0));
   }
 
   private static String room() {
     return "pg-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aVersion1DatabaseLosesTheRowsOfRoomsNeverWrittenToAndKeepsTheOthers() {
+    String written = room();
+    String joinedOnly = room();
+    RoomHistory before = open();
+    RoomHistory.Appended appended = await(() -> before.append(written, "c-1", "alice", "kept", 100));
+    await(before::close);
+    // As version 1 left it: a row for a room that was only joined, and no generation.
+    postgres.query("INSERT INTO chorus_rooms (room, epoch, last_seq) VALUES ($1, 'joined-in-v1', 0)", joinedOnly);
+    postgres.query("DROP TABLE chorus_generation");
+    postgres.query("UPDATE chorus_schema SET version = 1");
+
+    RoomHistory after = open();
+    assertEquals(0, postgres.roomRows(List.of(joinedOnly)));
+    assertEquals(new RoomHistory.Position(appended.epoch(), 1), await(() -> after.position(written)));
+    assertEquals(0, await(() -> after.position(joinedOnly)).lastSeq());
+    await(after::close);
   }
 
   @Test

@@ -84,6 +84,25 @@ class RoomLogTest {
   }
 
   @Test
+  void theRingGrowsWithItsMessagesUpToTheCapacity() {
+    RoomLog log = new RoomLog("e1");
+    append(log, "k1", "m1", 1, 1000);
+    assertEquals(4, log.slots(), "a room with one message does not hold history.size slots");
+    for (int i = 2; i <= 5; i++) {
+      append(log, "k" + i, "m" + i, i, 1000);
+    }
+    assertEquals(8, log.slots());
+    for (int i = 6; i <= 30; i++) {
+      append(log, "k" + i, "m" + i, i, 12);
+    }
+    assertEquals(12, log.slots());
+    assertEquals(19, log.read(0, Long.MAX_VALUE, 100).entries().get(0).seq(), "the newest 12 retained");
+    append(log, "k31", "m31", 31, 3);
+    assertEquals(3, log.slots(), "a smaller history size keeps the newest");
+    assertEquals(List.of("m29", "m30", "m31"), texts(log));
+  }
+
+  @Test
   void aClientIdOutlivesItsMessageForTenMinutesAMadeUpKeyDoesNot() {
     RoomLog log = new RoomLog("e1");
     append(log, "c-1", "first", 0, 1);
@@ -170,6 +189,20 @@ class RoomLogTest {
     assertTrue(retried.duplicate());
     assertEquals(5, retried.entry().seq());
     assertEquals(6, append(merged, "new", "after the merge", 7, 10).entry().seq());
+  }
+
+  @Test
+  void aMergedLogCountsAsStoredToWhenEitherSideLastWas() {
+    RoomLog ours = new RoomLog("e1");
+    RoomLog theirs = new RoomLog("e1");
+    append(ours, "ours-1", "ours 1", 1, 10);
+    ours.markStored(5 * MINUTE);
+    append(theirs, "theirs-1", "theirs 1", 1, 10);
+    theirs.markStored(9 * MINUTE);
+    RoomLog merged = RoomLog.merge(ours, theirs, "e2");
+    assertEquals(9 * MINUTE, merged.storedAt(), "the room is as idle as its busier side, no more");
+    merged.markStored(7 * MINUTE);
+    assertEquals(9 * MINUTE, merged.storedAt(), "a node whose clock is behind does not make it look idler");
   }
 
   @Test

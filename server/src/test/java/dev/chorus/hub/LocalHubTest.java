@@ -54,7 +54,7 @@ class LocalHubTest {
     hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, room -> RETAINED));
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, room -> RETAINED, 86_400));
     hub = Contexts.call(context, () -> new LocalHub(vertx, history,
       new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true, false), Map.of()),
       new ChorusMetrics(new SimpleMeterRegistry())));
@@ -91,6 +91,19 @@ class LocalHubTest {
       published.add(CatchUp.encode(room, entry));
     }
     return published;
+  }
+
+  /**
+   * Loses the room's stream as a lost partition does: the stream is gone, and the cluster's history generation
+   * is drawn anew (a lost partition's listener does that), so the room's next stream gets a new epoch.
+   */
+  private static void loseStream(String room) {
+    hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
+    String unused = room();
+    String before = onContext(() -> history.position(unused)).await().epoch();
+    hazelcast.getMap(HazelcastRoomHistory.GENERATION_MAP).put(HazelcastRoomHistory.GENERATION, "lost-" + room);
+    Await.until(() -> !before.equals(onContext(() -> history.position(unused)).await().epoch()), WAIT,
+      "the new generation reaches the history");
   }
 
   private static long subscribe(String room, FakeClientSocket socket) {
@@ -244,7 +257,7 @@ class LocalHubTest {
     RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
     assertEquals(2, before.lastSeq());
     // The room's stream is lost (its owner and backup died together): the next append begins a new one.
-    hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
+    loseStream(room);
     List<byte[]> fresh = append(room, 1, 2);
     String epoch = onContext(() -> history.position(room)).await().epoch();
     assertNotEquals(before.epoch(), epoch);
@@ -269,7 +282,7 @@ class LocalHubTest {
     FakeClientSocket alice = new FakeClientSocket("/chat");
     RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
     // The stream is lost and begins again, and nothing of the new one has reached this event loop yet...
-    hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
+    loseStream(room);
     append(room, 3, 4);
     // ...when bob resumes from the start: his replay, counted in the feed's old epoch, reads the new stream.
     FakeClientSocket bob = new FakeClientSocket("/chat");

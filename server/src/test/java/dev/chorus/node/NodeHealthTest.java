@@ -33,7 +33,7 @@ class NodeHealthTest {
     readiness = new Readiness();
     store = StandaloneHazelcast.start();
     health = new NodeHealth(vertx, readiness, new HazelcastClusterManager(new Config()),
-      new HazelcastRoomHistory(vertx, store, room -> 10));
+      new HazelcastRoomHistory(vertx, store, room -> 10, 86_400));
   }
 
   @AfterEach

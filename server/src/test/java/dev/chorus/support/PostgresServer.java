@@ -1,5 +1,12 @@
 package dev.chorus.support;
 
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -7,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -113,6 +122,25 @@ public final class PostgresServer implements AutoCloseable {
   /** The URL Chorus's history.postgresUrl takes, reaching the server at {@code address}. */
   public String url(String address) {
     return "postgresql://" + USER + ":" + PASSWORD + "@" + address + ":" + port + "/postgres";
+  }
+
+  /** How many of {@code rooms} have a row in Chorus's {@code chorus_rooms}. */
+  public long roomRows(Collection<String> rooms) {
+    return query("SELECT count(*) FROM chorus_rooms WHERE room = ANY($1)", (Object) rooms.toArray(String[]::new))
+      .iterator().next().getLong(0);
+  }
+
+  /** Runs one statement with {@code params} on a connection of its own, as an operator would. */
+  public RowSet<Row> query(String sql, Object... params) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url())).using(vertx).build();
+      return pool.preparedQuery(sql).execute(Tuple.from(params)).await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("PostgreSQL did not answer", e);
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private void run(List<String> command, boolean asPostgres) {
