@@ -14,6 +14,11 @@ final class OpenFileLimit {
 
   /** Descriptors kept for everything that is not a client connection, at most. */
   static final int RESERVED = 1024;
+  /**
+   * HTTP connections not upgraded (yet) that a node keeps room for per WebSocket it admits: a node holding
+   * all its WebSockets still answers /health and new upgrades while twice as many half-sent requests are held.
+   */
+  static final int PENDING_PER_CONNECTION = 2;
 
   private OpenFileLimit() {
   }
@@ -28,15 +33,21 @@ final class OpenFileLimit {
   }
 
   /**
-   * The connections a node may hold: the configured limit, lowered to fit under the open-file limit less a
-   * reserve of {@link #RESERVED} descriptors, or a quarter of a small limit.
+   * The WebSockets a node may hold: the configured limit, lowered so that they and
+   * {@link #PENDING_PER_CONNECTION} times as many connections not upgraded yet fit under the open-file limit
+   * less a reserve of {@link #RESERVED} descriptors (a quarter of a small limit).
    */
   static int connectionLimit(int configured, OptionalLong openFiles) {
     if (openFiles.isEmpty() || openFiles.getAsLong() <= 0) {
       return configured;
     }
     long limit = openFiles.getAsLong();
-    long room = limit - Math.min(RESERVED, limit / 4);
+    long room = (limit - Math.min(RESERVED, limit / 4)) / (1 + PENDING_PER_CONNECTION);
     return (int) Math.max(1, Math.min(configured, room));
+  }
+
+  /** The open-file limit under which {@code connections} WebSockets are not lowered. */
+  static long descriptorsFor(int connections) {
+    return (long) connections * (1 + PENDING_PER_CONNECTION) + RESERVED;
   }
 }

@@ -3,6 +3,7 @@ package dev.chorus.admission;
 import dev.chorus.config.Settings;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.PendingConnections;
 import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +13,11 @@ import java.util.OptionalLong;
 
 /**
  * Decides whether a WebSocket upgrade may proceed, before any socket exists, and counts the sockets it let
- * in until they close: the node's one count of open WebSockets (also behind GET /api/cluster). Refusals are
- * counted in chorus_upgrades_refused_total by HTTP status. Thread-safe: one per node, shared by its event loops.
+ * in until they close: the node's one count of open WebSockets (also behind GET /api/cluster), and their count
+ * per client address. Refusals are counted in chorus_upgrades_refused_total by HTTP status; refusals for an
+ * address over its limit are logged once a minute at most. It also holds the node's budget of HTTP
+ * connections that are not WebSockets yet (twice the WebSockets it admits, {@link PendingConnections}).
+ * Thread-safe: one per node, shared by its event loops.
  */
 public final class UpgradePolicy {
 
@@ -21,22 +25,29 @@ public final class UpgradePolicy {
 
   private final OriginPolicy origins;
   private final ConnectionLimiter connections;
+  private final AddressLimiter addresses;
+  private final PendingConnections pending;
   private final ChorusMetrics metrics;
+  private final RefusalLog addressRefusals = new RefusalLog(LOG);
   /** What a /chat and an /echo socket's close does, one shared action each (not one per connection). */
   private final Runnable chatClosed;
   private final Runnable echoClosed;
 
-  public UpgradePolicy(OriginPolicy origins, ConnectionLimiter connections, ChorusMetrics metrics) {
+  UpgradePolicy(OriginPolicy origins, ConnectionLimiter connections, AddressLimiter addresses,
+                PendingConnections pending, ChorusMetrics metrics) {
     this.origins = origins;
     this.connections = connections;
+    this.addresses = addresses;
+    this.pending = pending;
     this.metrics = metrics;
     this.chatClosed = closeAction("chat");
     this.echoClosed = closeAction("echo");
   }
 
   /**
-   * The node's policy: security.allowedOrigins, and limits.maxConnections lowered to fit the process's
-   * open-file limit (with one warning line when it is lowered).
+   * The node's policy: security.allowedOrigins, limits.maxConnectionsPerAddress, and limits.maxConnections
+   * lowered so that it and twice as many connections not yet upgraded fit the process's open-file limit (with
+   * one warning line when it is lowered).
    */
   public static UpgradePolicy forNode(Settings settings, ChorusMetrics metrics) {
     int configured = settings.limits().maxConnections();
@@ -44,23 +55,29 @@ public final class UpgradePolicy {
     int limit = OpenFileLimit.connectionLimit(configured, openFiles);
     if (limit < configured) {
       LOG.warn("limits.maxConnections (MAX_CONNECTIONS) is {} but the open-file limit is {}: this node accepts at most {} "
-        + "WebSockets (raise the hard limit: ulimit -Hn, or the container's nofile hard value)", configured,
-        openFiles.getAsLong(), limit);
+        + "WebSockets and {} connections not upgraded yet (raise the hard limit above {}: ulimit -Hn, or the "
+        + "container's nofile hard value)", configured, openFiles.getAsLong(), limit,
+        OpenFileLimit.PENDING_PER_CONNECTION * limit, OpenFileLimit.descriptorsFor(configured));
     }
     return new UpgradePolicy(new OriginPolicy(settings.security().allowedOrigins()), new ConnectionLimiter(limit),
-      metrics);
+      new AddressLimiter(settings.limits().maxConnectionsPerAddress()),
+      new PendingConnections(OpenFileLimit.PENDING_PER_CONNECTION * limit), metrics);
   }
 
-  /** The answer to an upgrade request with these headers; a refusal is counted. */
-  public Admission admit(MultiMap headers) {
-    Admission admission = decide(headers);
+  /** The answer to an upgrade request with these headers from {@code client} (its address); a refusal is counted. */
+  public Admission admit(MultiMap headers, String client) {
+    Admission admission = decide(headers, client);
     if (!admission.accepted()) {
       metrics.upgradeRefused(admission.httpStatus());
+    }
+    if (admission == Admission.ADDRESS_FULL) {
+      addressRefusals.refused("Refused a WebSocket upgrade from {}: it holds {} (limits.maxConnectionsPerAddress, "
+        + "MAX_CONNECTIONS_PER_ADDRESS)", client, addresses.count(client));
     }
     return admission;
   }
 
-  private Admission decide(MultiMap headers) {
+  private Admission decide(MultiMap headers, String client) {
     if (!validKey(headers.get("Sec-WebSocket-Key")) || headers.get("Sec-WebSocket-Version") == null) {
       return Admission.BAD_HANDSHAKE;
     }
@@ -69,6 +86,9 @@ public final class UpgradePolicy {
     }
     if (!connections.hasRoom()) {
       return Admission.NODE_FULL;
+    }
+    if (!addresses.hasRoom(client)) {
+      return Admission.ADDRESS_FULL;
     }
     return Admission.ACCEPTED;
   }
@@ -86,10 +106,10 @@ public final class UpgradePolicy {
   }
 
   /**
-   * Counts an accepted socket until it closes: in the node's connections and in chorus_connections by
-   * endpoint (its path without the slash).
+   * Counts an accepted socket of {@code client} (its address, as at {@link #admit}) until it closes: in the
+   * node's connections, in its address's, and in chorus_connections by endpoint (its path without the slash).
    */
-  public void opened(ClientSocket socket) {
+  public void opened(ClientSocket socket, String client) {
     String endpoint = endpoint(socket.path());
     connections.opened();
     metrics.connectionOpened(endpoint);
@@ -98,6 +118,10 @@ public final class UpgradePolicy {
       case "echo" -> echoClosed;
       default -> closeAction(endpoint);
     });
+    if (addresses.enabled()) {
+      addresses.opened(client);
+      socket.onClosed(() -> addresses.closed(client));
+    }
   }
 
   private Runnable closeAction(String endpoint) {
@@ -119,5 +143,10 @@ public final class UpgradePolicy {
   /** WebSockets open on this node. */
   public int openConnections() {
     return connections.count();
+  }
+
+  /** The node's budget of HTTP connections not upgraded (yet) to WebSockets. */
+  public PendingConnections pendingConnections() {
+    return pending;
   }
 }

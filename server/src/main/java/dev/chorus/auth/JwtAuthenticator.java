@@ -25,9 +25,11 @@ import java.util.List;
 public final class JwtAuthenticator {
 
   private final JWTAuth auth;
+  private final long authTimeoutMillis;
 
-  private JwtAuthenticator(JWTAuth auth) {
+  private JwtAuthenticator(JWTAuth auth, long authTimeoutMillis) {
     this.auth = auth;
+    this.authTimeoutMillis = authTimeoutMillis;
   }
 
   /** An authenticator for the configured key; the settings must have JWT enabled. */
@@ -43,7 +45,13 @@ public final class JwtAuthenticator {
         throw new UncheckedIOException(e);
       }
     }
-    return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key)));
+    return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key)),
+      security.authTimeoutSeconds() * 1000L);
+  }
+
+  /** How long a connection may take to present a token that verifies (security.authTimeoutSeconds). */
+  public long authTimeoutMillis() {
+    return authTimeoutMillis;
   }
 
   /**

@@ -155,13 +155,34 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                               loop's turn; a few milliseconds let a socket of a busy room get several
    *                               messages per write, at that much added latency. Replies (echo, errors, acks) and
    *                               replays never wait. Default {@code 0}
+   * @param proxyProtocol          whether every connection opens with a PROXY protocol v1 or v2 header (HAProxy's
+   *                               {@code send-proxy-v2}) whose source address is the client's; a connection without
+   *                               one is closed. Only behind a proxy that always sends it. Default {@code false}
+   * @param trustedProxies         IP addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} names the
+   *                               client: the last address in it that is not itself a trusted proxy. Default empty
+   * @param handshakeTimeoutSeconds how long an HTTP connection may take to send a whole request (or its
+   *                               WebSocket upgrade), from its opening or its previous answer, 1-3600; then it is
+   *                               closed. Default {@code 10}
    */
   public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
                        @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds,
                        @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds,
                        @Env("PER_MESSAGE_DEFLATE") boolean perMessageDeflate,
-                       @Env("WRITE_DELAY_MILLIS") int writeDelayMillis) {
+                       @Env("WRITE_DELAY_MILLIS") int writeDelayMillis,
+                       @Env("PROXY_PROTOCOL") boolean proxyProtocol,
+                       @Env("TRUSTED_PROXIES") List<String> trustedProxies,
+                       @Env("HANDSHAKE_TIMEOUT_SECONDS") int handshakeTimeoutSeconds) {
     public Server {
+      trustedProxies = List.copyOf(trustedProxies);
+      Setting trusted = Setting.of(Server.class, "trustedProxies");
+      for (String range : trustedProxies) {
+        try {
+          AddressRange.parse(range);
+        } catch (IllegalArgumentException e) {
+          throw trusted.refused("must list IP addresses or CIDR ranges, got '" + range + "'");
+        }
+      }
+      Setting.of(Server.class, "handshakeTimeoutSeconds").requireRange(handshakeTimeoutSeconds, 1, 3600);
       if (instances < 0 || instances > 256) {
         throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);
       }
@@ -277,6 +298,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param pingIntervalSeconds       how often the server pings each connection, 1-3600. Default {@code 20}
    * @param idleTimeoutSeconds        a connection silent this long (no frame, no pong) is closed, 1-86400 and
    *                                  greater than pingIntervalSeconds. Default {@code 60}
+   * @param maxConnectionsPerAddress  open WebSockets per client address, 0-1000000; beyond, an upgrade is refused
+   *                                  with 429. 0 turns the limit off. Default {@code 100}
    */
   public record Limits(@Env("MAX_CONNECTIONS") int maxConnections, @Env("MAX_CHAT_CHARS") int maxChatChars,
                        @Env("MAX_NAME_CHARS") int maxNameChars,
@@ -286,8 +309,10 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                        @Env("WRITE_QUEUE_MAX_BYTES") int writeQueueMaxBytes,
                        @Env("SLOW_CONSUMER_TIMEOUT_MS") int slowConsumerTimeoutMillis,
                        @Env("PING_INTERVAL_SECONDS") int pingIntervalSeconds,
-                       @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds) {
+                       @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds,
+                       @Env("MAX_CONNECTIONS_PER_ADDRESS") int maxConnectionsPerAddress) {
     public Limits {
+      Setting.of(Limits.class, "maxConnectionsPerAddress").requireRange(maxConnectionsPerAddress, 0, 1_000_000);
       Setting.of(Limits.class, "maxConnections").requireRange(maxConnections, 1, 1_000_000);
       Setting.of(Limits.class, "maxChatChars").requireRange(maxChatChars, 1, 1_000_000);
       Setting.of(Limits.class, "maxNameChars").requireRange(maxNameChars, 1, 1000);
@@ -319,11 +344,15 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                         ws/http. Default empty
    * @param tlsCertPath      readable PEM certificate chain for wss/https, set exactly when tlsKeyPath is.
    *                         Default empty
+   * @param authTimeoutSeconds with JWT on, how long a /chat connection may take to authenticate before it is
+   *                         closed with 1008 "authentication timeout", 1-3600. Default {@code 10}
    */
   public record Security(@Env("ALLOWED_ORIGINS") List<String> allowedOrigins, @Env("JWT_SECRET") String jwtSecret,
                          @Env("JWT_PUBLIC_KEY_PATH") String jwtPublicKeyPath, @Env("TLS_KEY_PATH") String tlsKeyPath,
-                         @Env("TLS_CERT_PATH") String tlsCertPath) {
+                         @Env("TLS_CERT_PATH") String tlsCertPath,
+                         @Env("AUTH_TIMEOUT_SECONDS") int authTimeoutSeconds) {
     public Security {
+      Setting.of(Security.class, "authTimeoutSeconds").requireRange(authTimeoutSeconds, 1, 3600);
       allowedOrigins = List.copyOf(allowedOrigins);
       for (String origin : allowedOrigins) {
         if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -362,7 +391,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
     @Override
     public String toString() {
       return "Security[allowedOrigins=" + allowedOrigins + ", jwtSecret=" + (jwtSecret.isEmpty() ? "(none)" : "(set)")
-        + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath + "]";
+        + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath + ", authTimeoutSeconds=" + authTimeoutSeconds + "]";
     }
   }
 

@@ -15,6 +15,7 @@ import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.node.NodeServices;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.HandshakeGuard;
 import dev.chorus.transport.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,9 +62,11 @@ public final class ServerVerticle extends VerticleBase {
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
-    AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
-      node.history(), node.presence(), node.users());
-    server = vertx.createHttpServer(serverOptions())
+    AdminApi.mount(router, new AdminAuth(settings.admin(), node.clients(), node.adminFailures()), rules, settings.rooms(),
+      settings.server().maxMessageBytes(), publisher, node.history(), node.presence(), node.users());
+    HandshakeGuard handshakes = new HandshakeGuard(node.upgrades().pendingConnections(),
+      settings.server().handshakeTimeoutSeconds());
+    server = handshakes.guard(vertx.createHttpServer(serverOptions()))
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))
       .requestHandler(router);
@@ -81,7 +84,11 @@ public final class ServerVerticle extends VerticleBase {
       // response written off the connection's event loop now throws IllegalStateException; every handler
       // here answers on the request's context (Hazelcast results come back through executeBlocking or
       // HazelcastCalls.onContext(stage, context)).
-      .setStrictThreadMode(true);
+      .setStrictThreadMode(true)
+      // With server.proxyProtocol, Vert.x reads the PROXY header and reports its source as the peer.
+      .setUseProxyProtocol(settings.server().proxyProtocol())
+      .setProxyProtocolTimeout(settings.server().handshakeTimeoutSeconds())
+      .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS);
     if (settings.security().tlsEnabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));
@@ -95,7 +102,8 @@ public final class ServerVerticle extends VerticleBase {
       handshake.reject(404);
       return;
     }
-    Admission admission = node.upgrades().admit(handshake.headers());
+    Admission admission = node.upgrades().admit(handshake.headers(),
+      node.clients().of(handshake.remoteAddress(), handshake.headers()));
     if (admission.accepted()) {
       transport.accept(handshake);
     } else {
@@ -104,8 +112,9 @@ public final class ServerVerticle extends VerticleBase {
   }
 
   private void onWebSocket(ServerWebSocket webSocket, ChatServices chat) {
+    String client = node.clients().of(webSocket.remoteAddress(), webSocket.headers());
     ClientSocket socket = transport.accept(webSocket);
-    node.upgrades().opened(socket);
+    node.upgrades().opened(socket, client);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {

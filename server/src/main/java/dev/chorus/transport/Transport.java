@@ -193,7 +193,7 @@ public final class Transport {
   }
 
   /** The internals of the Vert.x on the class path, looked up once per node process. */
-  private static final class NodeInternals {
+  static final class NodeInternals {
     static final VertxInternals INSTANCE = VertxInternals.find();
   }
 }

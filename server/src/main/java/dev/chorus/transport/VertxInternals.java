@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -50,6 +51,9 @@ import java.util.Map;
  *   {@code getsockname} and the copy every channel caches): every socket accepted on one address gets its own
  *   equal {@code InetSocketAddress} (96 bytes with its {@code InetAddress}); the transport hands each socket
  *   the one its event loop has already. Without it, each socket keeps its own.</li>
+ *   <li><b>An HTTP connection's pipeline</b> ({@code VertxConnection.channelHandlerContext()}): where
+ *   {@link HandshakeDeadline} goes. Without it, connections that are not WebSockets have no deadline and no
+ *   budget (Vert.x's behaviour).</li>
  * </ul>
  * Immutable once found; shared by the verticles of a node.
  */
@@ -74,9 +78,13 @@ final class VertxInternals {
   private final LocalAddresses localAddresses;
   /** The upgrade request of a handshake; null when not found. */
   private final Field handshakeRequest;
+  /** An HTTP connection's Netty context; null when not found. */
+  private final Method connectionContext;
 
-  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses) {
+  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses,
+                         Method connectionContext) {
     this.localAddresses = localAddresses;
+    this.connectionContext = connectionContext;
     this.channelHandlerContext = channelHandlerContext;
     this.lean = lean;
     this.handshakeRequest = handshakeRequest;
@@ -107,7 +115,34 @@ final class VertxInternals {
       LOG.warn("WebSockets negotiate no extension (server.perMessageDeflate has no effect): this Vert.x's internals "
         + "differ ({})", e.toString());
     }
-    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find());
+    Method connection = null;
+    try {
+      connection = Class.forName(names.connection()).getMethod("channelHandlerContext");
+      if (!ChannelHandlerContext.class.equals(connection.getReturnType())) {
+        throw new NoSuchMethodException("channelHandlerContext returns a " + connection.getReturnType().getName());
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      connection = null;
+      LOG.warn("HTTP connections have no handshake deadline (server.handshakeTimeoutSeconds has no effect): this "
+        + "Vert.x's internals differ ({})", e.toString());
+    }
+    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find(), connection);
+  }
+
+  /**
+   * The Netty context of Vert.x's handler for an HTTP connection (before any upgrade), or null when it cannot
+   * be reached.
+   */
+  ChannelHandlerContext pipeline(HttpConnection connection) {
+    if (connectionContext == null || !connectionContext.getDeclaringClass().isInstance(connection)) {
+      return null;
+    }
+    try {
+      return (ChannelHandlerContext) connectionContext.invoke(connection);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("no pipeline for an HTTP connection: {}", e.toString());
+      return null;
+    }
   }
 
   /** Whether {@link #pipeline} can reach sockets' pipelines. */

@@ -16,13 +16,14 @@ class OpenFileLimitTest {
   }
 
   @Test
-  void theLimitIsLoweredToLeaveDescriptorsForTheNodeItself() {
-    assertEquals(20_000 - OpenFileLimit.RESERVED, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(20_000)));
+  void theLimitIsLoweredToLeaveDescriptorsForTheNodeAndTwiceAsManyPendingConnections() {
+    assertEquals((20_000 - OpenFileLimit.RESERVED) / 3, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(20_000)));
+    assertEquals(100_000, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(OpenFileLimit.descriptorsFor(100_000))));
   }
 
   @Test
   void aSmallOpenFileLimitKeepsAQuarterForTheNode() {
-    assertEquals(768, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1024)));
+    assertEquals(256, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1024)));
     assertEquals(1, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(1)));
   }
 

@@ -21,7 +21,7 @@ class LimitsSettingsTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     Settings settings = SettingsLoader.load(Map.of(), NO_FILE);
-    assertEquals(new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60), settings.limits());
+    assertEquals(new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 100), settings.limits());
     assertEquals(List.of(), settings.security().allowedOrigins());
     assertFalse(settings.security().jwtEnabled());
     assertFalse(settings.security().tlsEnabled());
