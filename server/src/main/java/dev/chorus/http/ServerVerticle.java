@@ -88,7 +88,10 @@ public final class ServerVerticle extends VerticleBase {
       // With server.proxyProtocol, Vert.x reads the PROXY header and reports its source as the peer.
       .setUseProxyProtocol(settings.server().proxyProtocol())
       .setProxyProtocolTimeout(settings.server().handshakeTimeoutSeconds())
-      .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS);
+      .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS)
+      // No h2c: with it Vert.x sets a connection up only once its first request's headers are in, so a
+      // half-sent request would escape the handshake deadline (HandshakeGuard watches set-up connections).
+      .setHttp2ClearTextEnabled(false);
     if (settings.security().tlsEnabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setKeyPath(settings.security().tlsKeyPath()).setCertPath(settings.security().tlsCertPath()));

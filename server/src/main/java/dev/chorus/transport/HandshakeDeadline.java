@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The deadline of one HTTP connection that is not a WebSocket: it must send a whole request (or its WebSocket
  * upgrade) within server.handshakeTimeoutSeconds of opening, and each next request within as long of the
- * previous answer; else it is closed. While a request is being answered nothing is timed. Sits between Vert.x's
- * HTTP codec and its handler, so it sees requests and responses as messages; leaves the pipeline when a 101
- * makes the connection a WebSocket (whose liveness the heartbeat watches from then on). Confined to the
- * channel's event loop.
+ * previous answer; else it is closed. Once a request is read whole, nothing is timed until it is answered.
+ * Sits between Vert.x's HTTP codec and its handler, so it sees requests and responses as messages; leaves the
+ * pipeline when a 101 makes the connection a WebSocket (whose liveness the heartbeat watches from then on).
+ * Confined to the channel's event loop.
  */
 final class HandshakeDeadline extends ChannelDuplexHandler {
 
@@ -24,8 +24,9 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
   private final long timeoutMillis;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;
-  /** Requests read whole and not answered yet. */
-  private int unanswered;
+  /** The current request was read to its end; its answer was written to its end (either may come first). */
+  private boolean requestRead;
+  private boolean answered;
   private boolean counted;
 
   HandshakeDeadline(HandshakeGuard guard, long timeoutMillis) {
@@ -52,8 +53,13 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof LastHttpContent && unanswered++ == 0) {
-      disarm();
+    if (msg instanceof LastHttpContent) {
+      requestRead = true;
+      if (answered) {
+        nextRequest();
+      } else {
+        disarm();
+      }
     }
     ctx.fireChannelRead(msg);
   }
@@ -62,13 +68,23 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
     boolean upgraded = msg instanceof HttpResponse response
       && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status());
-    boolean answered = msg instanceof LastHttpContent;
+    boolean answer = msg instanceof LastHttpContent;
     ctx.write(msg, promise);
     if (upgraded) {
       ctx.pipeline().remove(this);
-    } else if (answered && unanswered > 0 && --unanswered == 0) {
-      arm();
+    } else if (answer) {
+      answered = true;
+      if (requestRead) {
+        nextRequest();
+      }
     }
+  }
+
+  /** Both sides of a request are done: the next one must come within the deadline. */
+  private void nextRequest() {
+    requestRead = false;
+    answered = false;
+    arm();
   }
 
   /** Closes the connection (pushed out by a newer one past the node's budget). */

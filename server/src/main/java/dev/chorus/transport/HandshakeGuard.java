@@ -11,8 +11,9 @@ import java.util.LinkedHashSet;
  * The HTTP connections of one event loop that are not WebSockets (yet), oldest first: each gets a
  * {@link HandshakeDeadline} (server.handshakeTimeoutSeconds) and counts in the node's {@link PendingConnections};
  * a connection that takes the node past that budget closes the oldest pending connection of this event loop
- * (Vert.x spreads connections over the event loops in turn, so each holds its share of a flood). One per
- * verticle instance; confined to its event loop.
+ * (Vert.x spreads connections over the event loops in turn, so each holds its share of a flood). A
+ * connection is watched from when Vert.x sets it up: at once for HTTP/1 without h2c (with h2c, only after its
+ * first request's headers). One per verticle instance; confined to its event loop.
  */
 public final class HandshakeGuard {
 
