@@ -9,8 +9,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Who a connection's client is, for per-address limits and operators' logs: the TCP peer's address (with
- * server.proxyProtocol, Vert.x already reports the PROXY header's source address as the peer), or, when
+ * Who a connection's client is, for per-address limits and operators' logs: its peer's address (with
+ * server.proxyProtocol, the PROXY header's source address: transport.PeerAddresses), or, when
  * that peer is one of server.trustedProxies, the last address of {@code X-Forwarded-For} that is not itself a
  * trusted proxy. An X-Forwarded-For from any other peer is ignored: a client can write anything there.
  * Immutable; thread-safe.

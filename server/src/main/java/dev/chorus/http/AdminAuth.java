@@ -4,6 +4,7 @@ import dev.chorus.admission.ClientAddresses;
 import dev.chorus.admission.FailureLimiter;
 import dev.chorus.admission.RefusalLog;
 import dev.chorus.config.Settings;
+import dev.chorus.transport.PeerAddresses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -24,11 +25,13 @@ final class AdminAuth implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
   private final byte[] token;
+  private final PeerAddresses peers;
   private final ClientAddresses clients;
   private final FailureLimiter failures;
   private final RefusalLog blocks = new RefusalLog(LOG);
 
-  AdminAuth(Settings.Admin admin, ClientAddresses clients, FailureLimiter failures) {
+  AdminAuth(Settings.Admin admin, PeerAddresses peers, ClientAddresses clients, FailureLimiter failures) {
+    this.peers = peers;
     this.token = admin.token().getBytes(StandardCharsets.UTF_8);
     this.clients = clients;
     this.failures = failures;
@@ -40,7 +43,7 @@ final class AdminAuth implements Handler<RoutingContext> {
       JsonResponse.error(ctx, 403, "the admin API is off: set ADMIN_TOKEN to enable it");
       return;
     }
-    String client = clients.of(ctx.request().remoteAddress(), ctx.request().headers());
+    String client = clients.of(peers.of(ctx.request()), ctx.request().headers());
     if (failures.blocked(client)) {
       JsonResponse.error(ctx, 429, "too many failed authentications from this address: try again in a minute");
       return;

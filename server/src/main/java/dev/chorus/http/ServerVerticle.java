@@ -16,8 +16,10 @@ import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.node.NodeServices;
 import dev.chorus.transport.ClientSocket;
 import dev.chorus.transport.HandshakeGuard;
+import dev.chorus.transport.PeerAddresses;
 import dev.chorus.transport.Transport;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,6 +28,8 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +47,12 @@ public final class ServerVerticle extends VerticleBase {
   private HttpServer server;
   private Broker broker;
   private Transport transport;
+  private final PeerAddresses peers = new PeerAddresses();
+  /**
+   * The client address of each admitted upgrade until its socket opens, by its request headers (the socket's
+   * headers are the same map): decided once, at the handshake, where Vert.x reports the PROXY header's source.
+   */
+  private final Map<MultiMap, String> admittedClients = new IdentityHashMap<>();
 
   public ServerVerticle(Settings settings, NodeServices node) {
     this.settings = settings;
@@ -62,10 +72,10 @@ public final class ServerVerticle extends VerticleBase {
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     Router router = HttpRoutes.create(vertx, node.health(), metrics, node.members());
-    AdminApi.mount(router, new AdminAuth(settings.admin(), node.clients(), node.adminFailures()), rules, settings.rooms(),
-      settings.server().maxMessageBytes(), publisher, node.history(), node.presence(), node.users());
+    AdminApi.mount(router, new AdminAuth(settings.admin(), peers, node.clients(), node.adminFailures()), rules,
+      settings.rooms(), settings.server().maxMessageBytes(), publisher, node.history(), node.presence(), node.users());
     HandshakeGuard handshakes = new HandshakeGuard(node.upgrades().pendingConnections(),
-      settings.server().handshakeTimeoutSeconds());
+      settings.server().handshakeTimeoutSeconds(), settings.server().proxyProtocol());
     server = handshakes.guard(vertx.createHttpServer(serverOptions()))
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))
@@ -85,10 +95,6 @@ public final class ServerVerticle extends VerticleBase {
       // here answers on the request's context (Hazelcast results come back through executeBlocking or
       // HazelcastCalls.onContext(stage, context)).
       .setStrictThreadMode(true)
-      // With server.proxyProtocol, Vert.x reads the PROXY header and reports its source as the peer.
-      .setUseProxyProtocol(settings.server().proxyProtocol())
-      .setProxyProtocolTimeout(settings.server().handshakeTimeoutSeconds())
-      .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS)
       // No h2c: with it Vert.x sets a connection up only once its first request's headers are in, so a
       // half-sent request would escape the handshake deadline (HandshakeGuard watches set-up connections).
       .setHttp2ClearTextEnabled(false);
@@ -105,17 +111,22 @@ public final class ServerVerticle extends VerticleBase {
       handshake.reject(404);
       return;
     }
-    Admission admission = node.upgrades().admit(handshake.headers(),
-      node.clients().of(handshake.remoteAddress(), handshake.headers()));
+    MultiMap headers = handshake.headers();
+    String client = node.clients().of(peers.of(handshake), headers);
+    Admission admission = node.upgrades().admit(headers, client);
     if (admission.accepted()) {
-      transport.accept(handshake);
+      admittedClients.put(headers, client);
+      transport.accept(handshake).onFailure(failure -> admittedClients.remove(headers));
     } else {
       handshake.reject(admission.httpStatus());
     }
   }
 
   private void onWebSocket(ServerWebSocket webSocket, ChatServices chat) {
-    String client = node.clients().of(webSocket.remoteAddress(), webSocket.headers());
+    String client = admittedClients.remove(webSocket.headers());
+    if (client == null) {
+      client = node.clients().of(webSocket.remoteAddress(), webSocket.headers());
+    }
     ClientSocket socket = transport.accept(webSocket);
     node.upgrades().opened(socket, client);
     if (ECHO_PATH.equals(socket.path())) {

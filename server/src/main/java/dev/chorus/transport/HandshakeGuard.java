@@ -22,17 +22,22 @@ public final class HandshakeGuard {
   private final VertxInternals internals;
   private final PendingConnections pending;
   private final long timeoutMillis;
+  private final boolean proxyProtocol;
   private final LinkedHashSet<HandshakeDeadline> waiting = new LinkedHashSet<>();
 
-  /** A guard with the node's budget and a deadline of {@code timeoutSeconds}. */
-  public HandshakeGuard(PendingConnections pending, int timeoutSeconds) {
-    this(Transport.NodeInternals.INSTANCE, pending, timeoutSeconds * 1000L);
+  /**
+   * A guard with the node's budget and a deadline of {@code timeoutSeconds}, reading a PROXY protocol header
+   * first on every connection when {@code proxyProtocol} ({@link ProxyHeader}).
+   */
+  public HandshakeGuard(PendingConnections pending, int timeoutSeconds, boolean proxyProtocol) {
+    this(Transport.NodeInternals.INSTANCE, pending, timeoutSeconds * 1000L, proxyProtocol);
   }
 
-  HandshakeGuard(VertxInternals internals, PendingConnections pending, long timeoutMillis) {
+  HandshakeGuard(VertxInternals internals, PendingConnections pending, long timeoutMillis, boolean proxyProtocol) {
     this.internals = internals;
     this.pending = pending;
     this.timeoutMillis = timeoutMillis;
+    this.proxyProtocol = proxyProtocol;
   }
 
   /** Guards every connection of {@code server}: install before it listens. */
@@ -47,6 +52,9 @@ public final class HandshakeGuard {
       return;
     }
     vertxHandler.pipeline().addBefore(vertxHandler.name(), HANDLER, new HandshakeDeadline(this, timeoutMillis));
+    if (proxyProtocol) {
+      ProxyHeader.install(vertxHandler);
+    }
   }
 
   /** A deadline was added to its channel's pipeline. */

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -165,16 +164,24 @@ final class VertxInternals {
    * when its response cannot be reached (then the 101 names no extension).
    */
   boolean answerExtensions(ServerWebSocketHandshake handshake, String extensions) {
-    if (handshakeRequest == null || !handshakeRequest.getDeclaringClass().isInstance(handshake)) {
+    HttpServerRequest request = request(handshake);
+    if (request == null) {
       return false;
     }
+    request.response().headers().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
+    return true;
+  }
+
+  /** The upgrade request of {@code handshake}, or null when it cannot be reached. */
+  HttpServerRequest request(ServerWebSocketHandshake handshake) {
+    if (handshakeRequest == null || !handshakeRequest.getDeclaringClass().isInstance(handshake)) {
+      return null;
+    }
     try {
-      MultiMap headers = ((HttpServerRequest) handshakeRequest.get(handshake)).response().headers();
-      headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
-      return true;
+      return (HttpServerRequest) handshakeRequest.get(handshake);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("a WebSocket handshake's response cannot be reached: {}", e.toString());
-      return false;
+      LOG.debug("a WebSocket handshake's request cannot be reached: {}", e.toString());
+      return null;
     }
   }
 
