@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counts this node's open WebSockets per client address and says whether an address may open another
  * (limits.maxConnectionsPerAddress; 0: no limit, nothing counted). An address is forgotten when its last socket
- * closes, so the map holds at most one entry per open socket. As with {@link ConnectionLimiter}, the check at
- * the handshake and the count at open are separate steps. Thread-safe: one per node.
+ * closes, so the map holds at most one entry per open socket. A slot is taken at the handshake, in one step with
+ * the check, so concurrent upgrades from one address never overshoot. Thread-safe: one per node.
  */
 final class AddressLimiter {
 
@@ -24,17 +24,24 @@ final class AddressLimiter {
     return maxPerAddress > 0;
   }
 
-  /** Whether {@code address} may open another WebSocket. */
-  boolean hasRoom(String address) {
-    return !enabled() || open.getOrDefault(address, 0) < maxPerAddress;
-  }
-
-  void opened(String address) {
-    if (enabled()) {
-      open.merge(address, 1, Integer::sum);
+  /** Takes a slot for {@code address} if it has one left; false when it is full. */
+  boolean tryOpen(String address) {
+    if (!enabled()) {
+      return true;
     }
+    boolean[] taken = {false};
+    open.compute(address, (key, count) -> {
+      int now = count == null ? 0 : count;
+      if (now >= maxPerAddress) {
+        return count;
+      }
+      taken[0] = true;
+      return now + 1;
+    });
+    return taken[0];
   }
 
+  /** Gives back a slot {@link #tryOpen} took. */
   void closed(String address) {
     if (enabled()) {
       open.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);

@@ -64,7 +64,11 @@ public final class UpgradePolicy {
       new PendingConnections(OpenFileLimit.PENDING_PER_CONNECTION * limit), metrics);
   }
 
-  /** The answer to an upgrade request with these headers from {@code client} (its address); a refusal is counted. */
+  /**
+   * The answer to an upgrade request with these headers from {@code client} (its address); a refusal is counted.
+   * An accepted upgrade holds a slot of its address until the socket {@link #opened} with it closes, or until
+   * {@link #abandoned} when the handshake fails.
+   */
   public Admission admit(MultiMap headers, String client) {
     Admission admission = decide(headers, client);
     if (!admission.accepted()) {
@@ -87,7 +91,8 @@ public final class UpgradePolicy {
     if (!connections.hasRoom()) {
       return Admission.NODE_FULL;
     }
-    if (!addresses.hasRoom(client)) {
+    // Last: the slot it takes is the accepted upgrade's.
+    if (!addresses.tryOpen(client)) {
       return Admission.ADDRESS_FULL;
     }
     return Admission.ACCEPTED;
@@ -107,7 +112,8 @@ public final class UpgradePolicy {
 
   /**
    * Counts an accepted socket of {@code client} (its address, as at {@link #admit}) until it closes: in the
-   * node's connections, in its address's, and in chorus_connections by endpoint (its path without the slash).
+   * node's connections and in chorus_connections by endpoint (its path without the slash); its address's slot,
+   * taken at {@link #admit}, is given back when it closes.
    */
   public void opened(ClientSocket socket, String client) {
     String endpoint = endpoint(socket.path());
@@ -119,9 +125,13 @@ public final class UpgradePolicy {
       default -> closeAction(endpoint);
     });
     if (addresses.enabled()) {
-      addresses.opened(client);
       socket.onClosed(() -> addresses.closed(client));
     }
+  }
+
+  /** An accepted upgrade of {@code client} that never became a socket: its address's slot is given back. */
+  public void abandoned(String client) {
+    addresses.closed(client);
   }
 
   private Runnable closeAction(String endpoint) {

@@ -116,7 +116,10 @@ public final class ServerVerticle extends VerticleBase {
     Admission admission = node.upgrades().admit(headers, client);
     if (admission.accepted()) {
       admittedClients.put(headers, client);
-      transport.accept(handshake).onFailure(failure -> admittedClients.remove(headers));
+      transport.accept(handshake).onFailure(failure -> {
+        admittedClients.remove(headers);
+        node.upgrades().abandoned(client);
+      });
     } else {
       handshake.reject(admission.httpStatus());
     }

@@ -70,11 +70,15 @@ class UpgradePolicyTest {
   }
 
   @Test
-  void anAddressAtItsLimitIs429WhileOtherAddressesAreAcceptedUntilOneOfItsSocketsCloses() {
+  void anAddressAtItsLimitIs429WhileOtherAddressesAreAcceptedUntilItsSlotIsGivenBack() {
     UpgradePolicy roomy = new UpgradePolicy(new OriginPolicy(List.of()), new ConnectionLimiter(100),
       new AddressLimiter(2), new PendingConnections(200), new ChorusMetrics(registry));
     FakeClientSocket first = new FakeClientSocket("/chat");
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT));
     roomy.opened(first, CLIENT);
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT));
+    roomy.abandoned(CLIENT);
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT), "an abandoned handshake gives its slot back");
     roomy.opened(new FakeClientSocket("/echo"), CLIENT);
     Admission admission = roomy.admit(headers(), CLIENT);
     assertEquals(Admission.ADDRESS_FULL, admission);
@@ -90,6 +94,7 @@ class UpgradePolicyTest {
     UpgradePolicy unlimited = new UpgradePolicy(new OriginPolicy(List.of()), new ConnectionLimiter(100),
       new AddressLimiter(0), new PendingConnections(200), new ChorusMetrics(registry));
     for (int i = 0; i < 5; i++) {
+      assertEquals(Admission.ACCEPTED, unlimited.admit(headers(), CLIENT));
       unlimited.opened(new FakeClientSocket("/chat"), CLIENT);
     }
     assertEquals(Admission.ACCEPTED, unlimited.admit(headers(), CLIENT));

@@ -98,6 +98,12 @@ class DeploymentFilesTest {
       "server-template extra 1-20 extra:8080")) {
       assertTrue(haproxy.contains(server), "haproxy.cfg lacks " + server);
     }
+    // Clients' addresses reach the nodes in PROXY v2 headers, which every node then requires.
+    assertTrue(haproxy.lines().anyMatch(line -> line.trim().startsWith("default-server") && line.contains("send-proxy-v2")),
+      "default-server must send-proxy-v2");
+    for (String service : List.of("node1", "node2", "node3", "extra")) {
+      assertEquals("true", compose.environment(service).get("PROXY_PROTOCOL"), service);
+    }
   }
 
   @Test

@@ -62,6 +62,10 @@ class ProxyProtocolIT {
       try (RawWebSocket direct = RawWebSocket.open(node.httpPort())) {
         assertEquals(-1, direct.handshake(RawWebSocket.upgradeRequest(node.httpPort(), "/echo", "")));
       }
+      // A v1 header that names no client, as the Dockerfile's health check sends it: the TCP peer counts.
+      try (RawWebSocket healthCheck = RawWebSocket.open(node.httpPort())) {
+        assertEquals(200, healthCheck.handshake("PROXY UNKNOWN\r\nGET /ready HTTP/1.0\r\n\r\n"));
+      }
     } finally {
       sockets.forEach(RawWebSocket::close);
     }
