@@ -163,6 +163,9 @@ public final class Transport {
       wire = new PublicWire(socket, maxMessageBytes, listener);
     }
     VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers, heartbeat);
+    if (vertxHandler != null) {
+      client.proxiedFrom = vertxHandler.channel().attr(ProxyHeader.CLIENT).get();
+    }
     socket.shutdownHandler(v -> client.close(CloseCode.GOING_AWAY));
     internals.releaseHeaders(socket);
     return client;
