@@ -133,13 +133,18 @@ final class VertxInternals {
    * be reached.
    */
   ChannelHandlerContext pipeline(HttpConnection connection) {
-    if (connectionContext == null || !connectionContext.getDeclaringClass().isInstance(connection)) {
+    return context(connectionContext, connection);
+  }
+
+  /** What {@code method} (a channelHandlerContext() accessor) answers for {@code target}; null when it cannot. */
+  private static ChannelHandlerContext context(Method method, Object target) {
+    if (method == null || !method.getDeclaringClass().isInstance(target)) {
       return null;
     }
     try {
-      return (ChannelHandlerContext) connectionContext.invoke(connection);
+      return (ChannelHandlerContext) method.invoke(target);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("no pipeline for an HTTP connection: {}", e.toString());
+      LOG.debug("no pipeline for a {}: {}", target.getClass().getSimpleName(), e.toString());
       return null;
     }
   }
@@ -187,15 +192,7 @@ final class VertxInternals {
 
   /** The Netty context of Vert.x's handler for {@code socket}, or null when it cannot be reached. */
   ChannelHandlerContext pipeline(ServerWebSocket socket) {
-    if (channelHandlerContext == null || !channelHandlerContext.getDeclaringClass().isInstance(socket)) {
-      return null;
-    }
-    try {
-      return (ChannelHandlerContext) channelHandlerContext.invoke(socket);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("no pipeline for a WebSocket: {}", e.toString());
-      return null;
-    }
+    return context(channelHandlerContext, socket);
   }
 
   /**
