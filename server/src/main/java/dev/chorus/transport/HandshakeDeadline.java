@@ -59,6 +59,7 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
         nextRequest();
       } else {
         disarm();
+        guard.answering(this);
       }
     }
     ctx.fireChannelRead(msg);
@@ -85,6 +86,7 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
     requestRead = false;
     answered = false;
     arm();
+    guard.awaiting(this);
   }
 
   /** Closes the connection (pushed out by a newer one past the node's budget). */

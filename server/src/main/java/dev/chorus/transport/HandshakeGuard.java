@@ -8,10 +8,11 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 
 /**
- * The HTTP connections of one event loop that are not WebSockets (yet), oldest first: each gets a
- * {@link HandshakeDeadline} (server.handshakeTimeoutSeconds) and counts in the node's {@link PendingConnections};
- * a connection that takes the node past that budget closes the oldest pending connection of this event loop
- * (Vert.x spreads connections over the event loops in turn, so each holds its share of a flood). A
+ * The HTTP connections of one event loop that are not WebSockets (yet): each gets a {@link HandshakeDeadline}
+ * (server.handshakeTimeoutSeconds) and counts in the node's {@link PendingConnections}; a connection that takes
+ * the node past that budget closes the one of this event loop that has waited longest for its client (a
+ * request being answered is never pushed out; Vert.x spreads connections over the event loops in turn, so each
+ * holds its share of a flood). A
  * connection is watched from when Vert.x sets it up: at once for HTTP/1 without h2c (with h2c, only after its
  * first request's headers). One per verticle instance; confined to its event loop.
  */
@@ -23,6 +24,7 @@ public final class HandshakeGuard {
   private final PendingConnections pending;
   private final long timeoutMillis;
   private final boolean proxyProtocol;
+  /** This event loop's connections waiting for their client to send a request, longest first. */
   private final LinkedHashSet<HandshakeDeadline> waiting = new LinkedHashSet<>();
 
   /**
@@ -68,6 +70,17 @@ public final class HandshakeGuard {
         evicted.close();
       }
     }
+  }
+
+  /** {@code connection} waits for its client's next request from now on. */
+  void awaiting(HandshakeDeadline connection) {
+    waiting.remove(connection);
+    waiting.add(connection);
+  }
+
+  /** {@code connection}'s request is being answered: it is not pushed out meanwhile. */
+  void answering(HandshakeDeadline connection) {
+    waiting.remove(connection);
   }
 
   /** A deadline left its pipeline, once for each {@link #added}: the connection closed or became a WebSocket. */

@@ -114,4 +114,18 @@ class HandshakeGuardTest {
     assertFalse(older.finish());
     assertFalse(newest.finish());
   }
+
+  @Test
+  void aRequestBeingAnsweredIsNotPushedOut() {
+    EmbeddedChannel answering = connection();
+    request(answering);
+    EmbeddedChannel waiting = connection();
+    EmbeddedChannel newest = connection();
+    assertTrue(answering.isOpen());
+    assertFalse(waiting.isOpen());
+    assertTrue(newest.isOpen());
+    assertFalse(answering.finish());
+    assertFalse(waiting.finish());
+    assertFalse(newest.finish());
+  }
 }
