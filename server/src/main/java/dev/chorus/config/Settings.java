@@ -28,6 +28,11 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                        Security security, Logging logging, Webhooks webhooks, Proxy proxy, Rooms rooms) {
 
   public Settings {
+    // The PROXY header comes before TLS on the wire, and the node reads it only once TLS is set up.
+    if (server.proxyProtocol() && security.tlsEnabled()) {
+      throw new SettingsException("server.proxyProtocol (PROXY_PROTOCOL) cannot be combined with security.tlsKeyPath "
+        + "(TLS_KEY_PATH): terminate TLS at the proxy");
+    }
     if ((!proxy.joinUrl().isEmpty() || !proxy.publishUrl().isEmpty()) && webhooks.secret().isEmpty()) {
       throw new SettingsException("proxy." + (proxy.joinUrl().isEmpty() ? "publishUrl (PUBLISH_PROXY_URL)"
         : "joinUrl (JOIN_PROXY_URL)") + " needs webhooks.secret (WEBHOOK_SECRET) to sign its requests");
@@ -157,7 +162,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                               replays never wait. Default {@code 0}
    * @param proxyProtocol          whether every connection opens with a PROXY protocol v1 or v2 header (HAProxy's
    *                               {@code send-proxy-v2}) whose source address is the client's; a connection without
-   *                               one is closed. Only behind a proxy that always sends it. Default {@code false}
+   *                               one is closed. Only behind a proxy that always sends it; not with TLS on the
+   *                               node. Default {@code false}
    * @param trustedProxies         IP addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} names the
    *                               client: the last address in it that is not itself a trusted proxy. Default empty
    * @param handshakeTimeoutSeconds how long an HTTP connection may take to send a whole request (or its

@@ -37,6 +37,16 @@ class LimitsSettingsTest {
   }
 
   @Test
+  void theProxyProtocolNeedsTlsToEndAtTheProxy() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.load(Map.of(
+      "PROXY_PROTOCOL", "true", "TLS_KEY_PATH", "pom.xml", "TLS_CERT_PATH", "pom.xml"), NO_FILE));
+    assertEquals("server.proxyProtocol (PROXY_PROTOCOL) cannot be combined with security.tlsKeyPath (TLS_KEY_PATH): "
+      + "terminate TLS at the proxy", refused.getMessage());
+    assertTrue(SettingsLoader.load(Map.of("PROXY_PROTOCOL", "true", "TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1"), NO_FILE)
+      .server().proxyProtocol());
+  }
+
+  @Test
   void printedSettingsNeverShowTheJwtSecret() {
     String secret = "a-secret-that-must-not-reach-any-log";
     Settings settings = SettingsLoader.load(Map.of("JWT_SECRET", secret), NO_FILE);
