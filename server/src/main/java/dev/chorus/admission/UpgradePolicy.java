@@ -111,9 +111,9 @@ public final class UpgradePolicy {
   }
 
   /**
-   * Counts an accepted socket of {@code client} (its address, as at {@link #admit}) until it closes: in the
-   * node's connections and in chorus_connections by endpoint (its path without the slash); its address's slot,
-   * taken at {@link #admit}, is given back when it closes.
+   * Counts an accepted socket of {@code client} (its address, as at {@link #admit}; null: none was taken) until
+   * it closes: in the node's connections and in chorus_connections by endpoint (its path without the slash); its
+   * address's slot, taken at {@link #admit}, is given back when it closes.
    */
   public void opened(ClientSocket socket, String client) {
     String endpoint = endpoint(socket.path());
@@ -124,7 +124,7 @@ public final class UpgradePolicy {
       case "echo" -> echoClosed;
       default -> closeAction(endpoint);
     });
-    if (addresses.enabled()) {
+    if (addresses.enabled() && client != null) {
       socket.onClosed(() -> addresses.closed(client));
     }
   }

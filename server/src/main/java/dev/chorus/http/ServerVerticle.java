@@ -50,7 +50,7 @@ public final class ServerVerticle extends VerticleBase {
   private final PeerAddresses peers = new PeerAddresses();
   /**
    * The client address of each admitted upgrade until its socket opens, by its request headers (the socket's
-   * headers are the same map): decided once, at the handshake, where Vert.x reports the PROXY header's source.
+   * headers are the same map): decided once, at the handshake, where it took its address's slot.
    */
   private final Map<MultiMap, String> admittedClients = new IdentityHashMap<>();
 
@@ -127,9 +127,6 @@ public final class ServerVerticle extends VerticleBase {
 
   private void onWebSocket(ServerWebSocket webSocket, ChatServices chat) {
     String client = admittedClients.remove(webSocket.headers());
-    if (client == null) {
-      client = node.clients().of(webSocket.remoteAddress(), webSocket.headers());
-    }
     ClientSocket socket = transport.accept(webSocket);
     node.upgrades().opened(socket, client);
     if (ECHO_PATH.equals(socket.path())) {
