@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +69,7 @@ class HalfOpenConnectionsIT {
       }
       assertEquals(0, open, "half-sent requests still open " + (DEADLINE_SECONDS + 6) + " s after the attack:\n"
         + node.log());
+      assertFalse(node.log().contains("Too many open files"), node.log());
     } finally {
       for (Socket socket : halfSent) {
         socket.close();
