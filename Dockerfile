@@ -23,6 +23,6 @@ USER chorus
 EXPOSE 8080 5701 5801
 # Ready = joined the cluster with subscriptions registered, and not draining. bash: /dev/tcp needs it.
 HEALTHCHECK --interval=5s --timeout=2s --start-period=60s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8080} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8080} && { [ \"$PROXY_PROTOCOL\" != true ] || printf 'PROXY UNKNOWN\\r\\n' >&3; } && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 # SIGTERM drains: sockets closed with 1001, then the node leaves the cluster (stop_grace_period covers it).
 ENTRYPOINT ["/app/entrypoint.sh"]

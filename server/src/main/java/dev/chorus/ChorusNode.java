@@ -7,6 +7,8 @@ import dev.chorus.broker.SubscriptionProbe;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
+import dev.chorus.admission.ClientAddresses;
+import dev.chorus.admission.FailureLimiter;
 import dev.chorus.admission.UpgradePolicy;
 import dev.chorus.node.NodeHealth;
 import dev.chorus.node.NodeServices;
@@ -150,7 +152,7 @@ public final class ChorusNode {
             proxySettings, metrics);
         SubscriptionProbe probe = new SubscriptionProbe(started, clusterManager.getNodeId());
         NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, probe, members,
-          health, metrics);
+          health, metrics, new ClientAddresses(settings.server().trustedProxies()), FailureLimiter.forAdmin());
         return users.start().compose(v -> probe.start()).compose(v ->
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)))
           // Ready only once every member's publishes reach this node's fresh subscriptions.

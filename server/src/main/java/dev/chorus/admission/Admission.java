@@ -8,6 +8,8 @@ public enum Admission {
   BAD_HANDSHAKE(400),
   /** A page from an origin neither the node's own nor listed in security.allowedOrigins ({@link OriginPolicy}). */
   FOREIGN_ORIGIN(403),
+  /** The client's address holds as many WebSockets as one address may (limits.maxConnectionsPerAddress). */
+  ADDRESS_FULL(429),
   /** The node holds as many WebSockets as it may (limits.maxConnections, or fewer for the open-file limit). */
   NODE_FULL(503);
 

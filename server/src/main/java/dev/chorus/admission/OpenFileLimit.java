@@ -14,6 +14,12 @@ final class OpenFileLimit {
 
   /** Descriptors kept for everything that is not a client connection, at most. */
   static final int RESERVED = 1024;
+  /**
+   * HTTP connections not upgraded (yet) that a node keeps room for per WebSocket it admits, while descriptors
+   * last: a node holding few WebSockets still answers /health and new upgrades while twice as many half-sent
+   * requests as it admits WebSockets are held.
+   */
+  static final int PENDING_PER_CONNECTION = 2;
 
   private OpenFileLimit() {
   }
@@ -28,15 +34,36 @@ final class OpenFileLimit {
   }
 
   /**
-   * The connections a node may hold: the configured limit, lowered to fit under the open-file limit less a
-   * reserve of {@link #RESERVED} descriptors, or a quarter of a small limit.
+   * The WebSockets a node may hold: the configured limit, lowered to the open-file limit less a reserve of
+   * {@link #RESERVED} descriptors (a quarter of a small limit).
    */
   static int connectionLimit(int configured, OptionalLong openFiles) {
     if (openFiles.isEmpty() || openFiles.getAsLong() <= 0) {
       return configured;
     }
     long limit = openFiles.getAsLong();
-    long room = limit - Math.min(RESERVED, limit / 4);
-    return (int) Math.max(1, Math.min(configured, room));
+    return (int) Math.max(1, Math.min(configured, limit - reserve(limit)));
+  }
+
+  /**
+   * The connections not upgraded yet that fit beside {@code webSockets} open ones: the open-file limit less
+   * half the reserve and the WebSockets, so that a node full of WebSockets still answers /health, /ready and
+   * upgrades (with 503) from half its reserve. Unbounded when the limit is unknown.
+   */
+  static int pendingRoom(OptionalLong openFiles, int webSockets) {
+    if (openFiles.isEmpty() || openFiles.getAsLong() <= 0) {
+      return Integer.MAX_VALUE;
+    }
+    long limit = openFiles.getAsLong();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - reserve(limit) / 2 - webSockets));
+  }
+
+  private static long reserve(long limit) {
+    return Math.min(RESERVED, limit / 4);
+  }
+
+  /** The open-file limit under which {@code connections} WebSockets are not lowered. */
+  static long descriptorsFor(int connections) {
+    return (long) connections + RESERVED;
   }
 }

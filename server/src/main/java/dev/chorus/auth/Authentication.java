@@ -19,7 +19,11 @@ import java.nio.charset.StandardCharsets;
  * token's {@code exp} (plus the leeway, security.jwtLeewaySeconds) passes the connection is closed with 4002,
  * unless a {@code {"type":"refresh"}} with a valid token of the same user (its {@code sub}) replaced it first
  * (answered {@code {"type":"refreshed","exp":...}}; a bad one or another user's closes with 1008). With JWT
- * off every connection counts as authenticated and has no identity. Confined to its socket's event loop.
+ * off every connection counts as authenticated and has no identity.
+ * <p>With JWT on, a connection whose token is not verified within security.authTimeoutSeconds of the upgrade
+ * is closed with 1008 "authentication timeout", whatever it sent meanwhile: neither pongs nor messages extend
+ * the deadline, so a socket that never authenticates holds a connection slot for that long at most.
+ * Confined to its socket's event loop.
  */
 public final class Authentication {
 
@@ -29,6 +33,7 @@ public final class Authentication {
   private static final long MAX_TIMER_MILLIS = 24 * 3600 * 1000L;
 
   private long expiryTimer = -1;
+  private long deadlineTimer = -1;
   private Identity identity;
   private boolean verifying;
   private Runnable onAuthenticated;
@@ -41,9 +46,21 @@ public final class Authentication {
     this.jwt = jwt;
   }
 
-  /** Starts verifying the upgrade's {@code ?token=} when JWT is on and one was given. */
+  /**
+   * With JWT on, starts the authentication deadline and verifying the upgrade's {@code ?token=} if one was
+   * given.
+   */
   public void start() {
-    String token = jwt == null ? null : tokenParameter(socket.query());
+    if (jwt == null) {
+      return;
+    }
+    deadlineTimer = vertx.setTimer(jwt.authTimeoutMillis(), id -> {
+      deadlineTimer = -1;
+      if (identity == null) {
+        socket.close(CloseCode.AUTHENTICATION_TIMEOUT);
+      }
+    });
+    String token = tokenParameter(socket.query());
     if (token != null) {
       verify(token);
     }
@@ -112,8 +129,9 @@ public final class Authentication {
     });
   }
 
-  /** The connection closed: its token's expiry no longer matters. */
+  /** The connection closed: its deadline and its token's expiry no longer matter. */
   public void closed() {
+    cancelDeadline();
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
@@ -168,6 +186,7 @@ public final class Authentication {
         return;
       }
       identity = result.result();
+      cancelDeadline();
       expireAt(identity.exp());
       if (onAuthenticated != null) {
         Runnable action = onAuthenticated;
@@ -176,6 +195,13 @@ public final class Authentication {
       }
       socket.resume();
     });
+  }
+
+  private void cancelDeadline() {
+    if (deadlineTimer >= 0) {
+      vertx.cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
   }
 
   /** The value of {@code token} in a query string, or null. */

@@ -34,10 +34,12 @@ public final class JwtAuthenticator {
 
   private final JWTAuth auth;
   private final int leewaySeconds;
+  private final long authTimeoutMillis;
 
-  private JwtAuthenticator(JWTAuth auth, int leewaySeconds) {
+  private JwtAuthenticator(JWTAuth auth, int leewaySeconds, long authTimeoutMillis) {
     this.auth = auth;
     this.leewaySeconds = leewaySeconds;
+    this.authTimeoutMillis = authTimeoutMillis;
   }
 
   /**
@@ -73,7 +75,12 @@ public final class JwtAuthenticator {
       checks.setIssuer(security.jwtIssuer());
     }
     return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks)),
-      security.jwtLeewaySeconds());
+      security.jwtLeewaySeconds(), security.authTimeoutSeconds() * 1000L);
+  }
+
+  /** How long a connection may take to present a token that verifies (security.authTimeoutSeconds). */
+  public long authTimeoutMillis() {
+    return authTimeoutMillis;
   }
 
   /** The clock skew allowed to a token's times, in seconds: a connection outlives its token's exp by as much. */

@@ -29,6 +29,11 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                        Rooms rooms) {
 
   public Settings {
+    // The PROXY header comes before TLS on the wire, and the node reads it only once TLS is set up.
+    if (server.proxyProtocol() && security.tlsEnabled()) {
+      throw new SettingsException("server.proxyProtocol (PROXY_PROTOCOL) cannot be combined with security.tlsKeyPath "
+        + "(TLS_KEY_PATH): terminate TLS at the proxy");
+    }
     if ((!proxy.joinUrl().isEmpty() || !proxy.publishUrl().isEmpty()) && webhooks.secret().isEmpty()) {
       throw new SettingsException("proxy." + (proxy.joinUrl().isEmpty() ? "publishUrl (PUBLISH_PROXY_URL)"
         : "joinUrl (JOIN_PROXY_URL)") + " needs webhooks.secret (WEBHOOK_SECRET) to sign its requests");
@@ -159,13 +164,35 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                               loop's turn; a few milliseconds let a socket of a busy room get several
    *                               messages per write, at that much added latency. Replies (echo, errors, acks) and
    *                               replays never wait. Default {@code 0}
+   * @param proxyProtocol          whether every connection opens with a PROXY protocol v1 or v2 header (HAProxy's
+   *                               {@code send-proxy-v2}) whose source address is the client's; a connection without
+   *                               one is closed. Only behind a proxy that always sends it; not with TLS on the
+   *                               node. Default {@code false}
+   * @param trustedProxies         IP addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} names the
+   *                               client: the last address in it that is not itself a trusted proxy. Default empty
+   * @param handshakeTimeoutSeconds how long an HTTP connection may take to send a whole request (or its
+   *                               WebSocket upgrade), from its opening or its previous answer, 1-3600; then it is
+   *                               closed. Default {@code 10}
    */
   public record Server(@Env("SERVER_INSTANCES") int instances, @Env("MAX_MESSAGE_BYTES") int maxMessageBytes,
                        @Env("SHUTDOWN_TIMEOUT_SECONDS") int shutdownTimeoutSeconds,
                        @Env("MEMORY_RETURN_SECONDS") int memoryReturnSeconds,
                        @Env("PER_MESSAGE_DEFLATE") boolean perMessageDeflate,
-                       @Env("WRITE_DELAY_MILLIS") int writeDelayMillis) {
+                       @Env("WRITE_DELAY_MILLIS") int writeDelayMillis,
+                       @Env("PROXY_PROTOCOL") boolean proxyProtocol,
+                       @Env("TRUSTED_PROXIES") List<String> trustedProxies,
+                       @Env("HANDSHAKE_TIMEOUT_SECONDS") int handshakeTimeoutSeconds) {
     public Server {
+      trustedProxies = List.copyOf(trustedProxies);
+      Setting trusted = Setting.of(Server.class, "trustedProxies");
+      for (String range : trustedProxies) {
+        try {
+          AddressRange.parse(range);
+        } catch (IllegalArgumentException e) {
+          throw trusted.refused("must list IP addresses or CIDR ranges, got '" + range + "'");
+        }
+      }
+      Setting.of(Server.class, "handshakeTimeoutSeconds").requireRange(handshakeTimeoutSeconds, 1, 3600);
       if (instances < 0 || instances > 256) {
         throw Setting.of(Server.class, "instances").refused("must be 0 (one per core) to 256, got " + instances);
       }
@@ -283,6 +310,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    *                                  greater than pingIntervalSeconds. Default {@code 60}
    * @param maxWhoMembers             most members one {@code who} answer lists (it always gives the room's
    *                                  count), 1-10000. Default {@code 100}
+   * @param maxConnectionsPerAddress  open WebSockets per client address, 0-1000000; beyond, an upgrade is refused
+   *                                  with 429. 0 turns the limit off. Default {@code 100}
    */
   public record Limits(@Env("MAX_CONNECTIONS") int maxConnections, @Env("MAX_CHAT_CHARS") int maxChatChars,
                        @Env("MAX_NAME_CHARS") int maxNameChars,
@@ -293,8 +322,10 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
                        @Env("SLOW_CONSUMER_TIMEOUT_MS") int slowConsumerTimeoutMillis,
                        @Env("PING_INTERVAL_SECONDS") int pingIntervalSeconds,
                        @Env("IDLE_TIMEOUT_SECONDS") int idleTimeoutSeconds,
-                       @Env("MAX_WHO_MEMBERS") int maxWhoMembers) {
+                       @Env("MAX_WHO_MEMBERS") int maxWhoMembers,
+                       @Env("MAX_CONNECTIONS_PER_ADDRESS") int maxConnectionsPerAddress) {
     public Limits {
+      Setting.of(Limits.class, "maxConnectionsPerAddress").requireRange(maxConnectionsPerAddress, 0, 1_000_000);
       Setting.of(Limits.class, "maxConnections").requireRange(maxConnections, 1, 1_000_000);
       Setting.of(Limits.class, "maxChatChars").requireRange(maxChatChars, 1, 1_000_000);
       Setting.of(Limits.class, "maxNameChars").requireRange(maxNameChars, 1, 1000);
@@ -332,12 +363,16 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param jwtIssuer        when set, a token's {@code iss} must equal it; empty: not checked. Default empty
    * @param jwtLeewaySeconds clock skew allowed to a token's {@code exp}, {@code nbf} and {@code iat}, 0-600.
    *                         Default {@code 30}
+   * @param authTimeoutSeconds with JWT on, how long a /chat connection may take to authenticate before it is
+   *                         closed with 1008 "authentication timeout", 1-3600. Default {@code 10}
    */
   public record Security(@Env("ALLOWED_ORIGINS") List<String> allowedOrigins, @Env("JWT_SECRET") String jwtSecret,
                          @Env("JWT_PUBLIC_KEY_PATH") String jwtPublicKeyPath, @Env("TLS_KEY_PATH") String tlsKeyPath,
                          @Env("TLS_CERT_PATH") String tlsCertPath, @Env("JWT_AUDIENCE") String jwtAudience,
-                         @Env("JWT_ISSUER") String jwtIssuer, @Env("JWT_LEEWAY_SECONDS") int jwtLeewaySeconds) {
+                         @Env("JWT_ISSUER") String jwtIssuer, @Env("JWT_LEEWAY_SECONDS") int jwtLeewaySeconds,
+                         @Env("AUTH_TIMEOUT_SECONDS") int authTimeoutSeconds) {
     public Security {
+      Setting.of(Security.class, "authTimeoutSeconds").requireRange(authTimeoutSeconds, 1, 3600);
       allowedOrigins = List.copyOf(allowedOrigins);
       for (String origin : allowedOrigins) {
         if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -378,7 +413,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
     public String toString() {
       return "Security[allowedOrigins=" + allowedOrigins + ", jwtSecret=" + (jwtSecret.isEmpty() ? "(none)" : "(set)")
         + ", jwtPublicKeyPath=" + jwtPublicKeyPath + ", tlsKeyPath=" + tlsKeyPath + ", tlsCertPath=" + tlsCertPath
-        + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer + ", jwtLeewaySeconds=" + jwtLeewaySeconds + "]";
+        + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer + ", jwtLeewaySeconds=" + jwtLeewaySeconds
+        + ", authTimeoutSeconds=" + authTimeoutSeconds + "]";
     }
   }
 

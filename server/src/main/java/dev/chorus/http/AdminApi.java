@@ -29,16 +29,16 @@ public final class AdminApi {
   }
 
   /**
-   * Adds the API's routes to {@code router}; {@code maxBodyBytes} bounds a request body; {@code usersAreSubs}: JWT
-   * is on, and users are tokens' subs.
+   * Adds the API's routes to {@code router} behind {@code auth}; {@code maxBodyBytes} bounds a request body;
+   * {@code usersAreSubs}: JWT is on, and users are tokens' subs.
    */
-  public static void mount(Router router, Settings.Admin admin, ChatRules rules, Settings.Rooms roomOptions,
+  static void mount(Router router, AdminAuth auth, ChatRules rules, Settings.Rooms roomOptions,
                            int maxBodyBytes, RoomPublisher publisher, RoomHistory history, Presence presence,
                            UserDirectory users, boolean usersAreSubs) {
     MessagesResource messages = new MessagesResource(rules, roomOptions, publisher);
     RoomsResource rooms = new RoomsResource(presence, roomOptions);
     HistoryResource historyResource = new HistoryResource(history, roomOptions);
-    router.route(PREFIX + "/*").handler(new AdminAuth(admin));
+    router.route(PREFIX + "/*").handler(auth);
     router.post(PREFIX + "/rooms/:room/messages").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
       .handler(messages::publish);
     router.get(PREFIX + "/rooms").handler(rooms::rooms);

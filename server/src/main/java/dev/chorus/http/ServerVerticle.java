@@ -15,9 +15,12 @@ import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.node.NodeServices;
 import dev.chorus.transport.ClientSocket;
+import dev.chorus.transport.HandshakeGuard;
+import dev.chorus.transport.PeerAddresses;
 import dev.chorus.transport.Transport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,6 +29,8 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +50,12 @@ public final class ServerVerticle extends VerticleBase {
   private HttpServer metricsServer;
   private Broker broker;
   private Transport transport;
+  private final PeerAddresses peers = new PeerAddresses();
+  /**
+   * The client address of each admitted upgrade until its socket opens, by its request headers (the socket's
+   * headers are the same map): decided once, at the handshake, where it took its address's slot.
+   */
+  private final Map<MultiMap, String> admittedClients = new IdentityHashMap<>();
 
   public ServerVerticle(Settings settings, NodeServices node) {
     this.settings = settings;
@@ -67,9 +78,12 @@ public final class ServerVerticle extends VerticleBase {
       ? new MetricsScrape(vertx, prometheus) : null;
     Settings.Metrics metricsPort = settings.metrics();
     Router router = HttpRoutes.create(vertx, node.health(), metricsPort.ownPort() ? null : scrape, node.members());
-    AdminApi.mount(router, settings.admin(), rules, settings.rooms(), settings.server().maxMessageBytes(), publisher,
-      node.history(), node.presence(), node.users(), jwt != null);
-    server = vertx.createHttpServer(serverOptions())
+    AdminApi.mount(router, new AdminAuth(settings.admin(), peers, node.clients(), node.adminFailures()), rules,
+      settings.rooms(), settings.server().maxMessageBytes(), publisher, node.history(), node.presence(), node.users(),
+      jwt != null);
+    HandshakeGuard handshakes = new HandshakeGuard(node.upgrades().pendingConnections(),
+      settings.server().handshakeTimeoutSeconds(), settings.server().proxyProtocol());
+    server = handshakes.guard(vertx.createHttpServer(serverOptions()))
       .webSocketHandshakeHandler(this::onHandshake)
       .webSocketHandler(socket -> onWebSocket(socket, chat))
       .requestHandler(router);
@@ -101,7 +115,9 @@ public final class ServerVerticle extends VerticleBase {
       // HazelcastCalls.onContext(stage, context)).
       .setStrictThreadMode(true)
       // HTTP/2 only when asked for (http.http2): WebSockets upgrade from HTTP/1.1, and every protocol a port
-      // speaks is one more an attacker can probe.
+      // speaks is one more an attacker can probe. With h2c on, Vert.x sets a connection up only once its first
+      // request's headers are in, so that first request escapes the handshake deadline (HandshakeGuard watches
+      // set-up connections): one more reason to leave it off.
       .setHttp2ClearTextEnabled(settings.http().http2());
     if (settings.security().tlsEnabled()) {
       options.setSsl(true).setUseAlpn(settings.http().http2()).setKeyCertOptions(new PemKeyCertOptions()
@@ -116,17 +132,24 @@ public final class ServerVerticle extends VerticleBase {
       handshake.reject(404);
       return;
     }
-    Admission admission = node.upgrades().admit(handshake.headers());
+    MultiMap headers = handshake.headers();
+    String client = node.clients().of(peers.of(handshake), headers);
+    Admission admission = node.upgrades().admit(headers, client);
     if (admission.accepted()) {
-      transport.accept(handshake);
+      admittedClients.put(headers, client);
+      transport.accept(handshake).onFailure(failure -> {
+        admittedClients.remove(headers);
+        node.upgrades().abandoned(client);
+      });
     } else {
       handshake.reject(admission.httpStatus());
     }
   }
 
   private void onWebSocket(ServerWebSocket webSocket, ChatServices chat) {
+    String client = admittedClients.remove(webSocket.headers());
     ClientSocket socket = transport.accept(webSocket);
-    node.upgrades().opened(socket);
+    node.upgrades().opened(socket, client);
     if (ECHO_PATH.equals(socket.path())) {
       EchoHandler.attach(socket);
     } else {

@@ -2,6 +2,8 @@ package dev.chorus.node;
 
 import dev.chorus.broker.SubscriptionProbe;
 import dev.chorus.cluster.MemberDirectory;
+import dev.chorus.admission.ClientAddresses;
+import dev.chorus.admission.FailureLimiter;
 import dev.chorus.admission.UpgradePolicy;
 import dev.chorus.history.RoomHistory;
 import dev.chorus.metrics.ChorusMetrics;
@@ -24,9 +26,12 @@ import dev.chorus.webhooks.WebhookEvents;
  * @param members  this node's view of the cluster (GET /api/cluster)
  * @param health   liveness and readiness checks (GET /health, GET /ready)
  * @param metrics  Chorus's own metrics (GET /metrics)
+ * @param clients  who a connection's client is (server.trustedProxies)
+ * @param adminFailures failed admin API authentications per client address
  */
 public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, UserDirectory users,
                            WebhookEvents webhooks, ApplicationProxy proxy, SubscriptionProbe probe,
                            MemberDirectory members,
-                           NodeHealth health, ChorusMetrics metrics) {
+                           NodeHealth health, ChorusMetrics metrics, ClientAddresses clients,
+                           FailureLimiter adminFailures) {
 }

@@ -25,6 +25,8 @@ public enum CloseCode {
   SLOW_CONSUMER(1008, "slow consumer: outbound queue full", true),
   /** A token that fails verification. */
   AUTHENTICATION_FAILED(1008, "authentication failed", false),
+  /** With JWT on, no token verified within security.authTimeoutSeconds of the upgrade: reconnect with one. */
+  AUTHENTICATION_TIMEOUT(1008, "authentication timeout", false),
   /** A message larger than the configured limit. */
   MESSAGE_TOO_BIG(1009, "message too big", false),
   /** The admin API disconnected the connection's user: do not reconnect. */

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -102,19 +103,18 @@ public final class Transport {
   /**
    * Accepts an admitted upgrade: call from the WebSocket handshake handler instead of {@code handshake.accept()}.
    * With server.perMessageDeflate on, the first acceptable permessage-deflate offer ({@link PerMessageDeflate})
-   * is answered in the 101. Only where the transport owns the frames: with the {@link PublicWire} fallback no
+   * is answered in the 101; the result is the handshake's. Only where the transport owns the frames: with the {@link PublicWire} fallback no
    * extension is negotiated (Vert.x's own permessage-deflate is left off, since it would compress every
    * message again for every socket).
    */
-  public void accept(ServerWebSocketHandshake handshake) {
+  public Future<ServerWebSocket> accept(ServerWebSocketHandshake handshake) {
     MultiMap headers = handshake.headers();
     PerMessageDeflate.Agreement agreed = agreement(headers);
     if (agreed != null && internals.answerExtensions(handshake, agreed.response())) {
       answered.put(headers, agreed);
-      handshake.accept().onFailure(failure -> answered.remove(headers));
-    } else {
-      handshake.accept();
+      return handshake.accept().onFailure(failure -> answered.remove(headers));
     }
+    return handshake.accept();
   }
 
   /** What the 101 is to answer to the upgrade request's {@code headers}: null for no extension. */
@@ -163,6 +163,9 @@ public final class Transport {
       wire = new PublicWire(socket, maxMessageBytes, listener);
     }
     VertxClientSocket client = new VertxClientSocket(socket, wire, slowConsumers, heartbeat);
+    if (vertxHandler != null) {
+      client.proxiedFrom = vertxHandler.channel().attr(ProxyHeader.CLIENT).get();
+    }
     socket.shutdownHandler(v -> client.close(CloseCode.GOING_AWAY));
     internals.releaseHeaders(socket);
     return client;
@@ -193,7 +196,7 @@ public final class Transport {
   }
 
   /** The internals of the Vert.x on the class path, looked up once per node process. */
-  private static final class NodeInternals {
+  static final class NodeInternals {
     static final VertxInternals INSTANCE = VertxInternals.find();
   }
 }

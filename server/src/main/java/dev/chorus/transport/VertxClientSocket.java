@@ -3,6 +3,7 @@ package dev.chorus.transport;
 import dev.chorus.protocol.CloseCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class VertxClientSocket implements ClientSocket {
   boolean listed;
   /** Where {@link Heartbeat} holds this socket in its list; -1 when it does not. */
   int heartbeatSlot = -1;
+  /** The client a PROXY protocol header named ({@link ProxyHeader}); null: the TCP peer. */
+  SocketAddress proxiedFrom;
 
   /** A socket watched by {@code heartbeat} until it closes. */
   VertxClientSocket(ServerWebSocket socket, Wire wire, SlowConsumers slowConsumers, Heartbeat heartbeat) {
@@ -116,7 +119,7 @@ final class VertxClientSocket implements ClientSocket {
 
   @Override
   public String remoteAddress() {
-    return String.valueOf(socket.remoteAddress());
+    return String.valueOf(proxiedFrom != null ? proxiedFrom : socket.remoteAddress());
   }
 
   @Override

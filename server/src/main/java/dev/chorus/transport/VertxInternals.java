@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -50,6 +50,9 @@ import java.util.Map;
  *   {@code getsockname} and the copy every channel caches): every socket accepted on one address gets its own
  *   equal {@code InetSocketAddress} (96 bytes with its {@code InetAddress}); the transport hands each socket
  *   the one its event loop has already. Without it, each socket keeps its own.</li>
+ *   <li><b>An HTTP connection's pipeline</b> ({@code VertxConnection.channelHandlerContext()}): where
+ *   {@link HandshakeDeadline} goes. Without it, connections that are not WebSockets have no deadline and no
+ *   budget (Vert.x's behaviour).</li>
  * </ul>
  * Immutable once found; shared by the verticles of a node.
  */
@@ -74,9 +77,13 @@ final class VertxInternals {
   private final LocalAddresses localAddresses;
   /** The upgrade request of a handshake; null when not found. */
   private final Field handshakeRequest;
+  /** An HTTP connection's Netty context; null when not found. */
+  private final Method connectionContext;
 
-  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses) {
+  private VertxInternals(Method channelHandlerContext, Lean lean, Field handshakeRequest, LocalAddresses localAddresses,
+                         Method connectionContext) {
     this.localAddresses = localAddresses;
+    this.connectionContext = connectionContext;
     this.channelHandlerContext = channelHandlerContext;
     this.lean = lean;
     this.handshakeRequest = handshakeRequest;
@@ -107,7 +114,39 @@ final class VertxInternals {
       LOG.warn("WebSockets negotiate no extension (server.perMessageDeflate has no effect): this Vert.x's internals "
         + "differ ({})", e.toString());
     }
-    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find());
+    Method connection = null;
+    try {
+      connection = Class.forName(names.connection()).getMethod("channelHandlerContext");
+      if (!ChannelHandlerContext.class.equals(connection.getReturnType())) {
+        throw new NoSuchMethodException("channelHandlerContext returns a " + connection.getReturnType().getName());
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      connection = null;
+      LOG.warn("HTTP connections have no handshake deadline (server.handshakeTimeoutSeconds has no effect): this "
+        + "Vert.x's internals differ ({})", e.toString());
+    }
+    return new VertxInternals(context, Lean.find(names), request, LocalAddresses.find(), connection);
+  }
+
+  /**
+   * The Netty context of Vert.x's handler for an HTTP connection (before any upgrade), or null when it cannot
+   * be reached.
+   */
+  ChannelHandlerContext pipeline(HttpConnection connection) {
+    return context(connectionContext, connection);
+  }
+
+  /** What {@code method} (a channelHandlerContext() accessor) answers for {@code target}; null when it cannot. */
+  private static ChannelHandlerContext context(Method method, Object target) {
+    if (method == null || !method.getDeclaringClass().isInstance(target)) {
+      return null;
+    }
+    try {
+      return (ChannelHandlerContext) method.invoke(target);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("no pipeline for a {}: {}", target.getClass().getSimpleName(), e.toString());
+      return null;
+    }
   }
 
   /** Whether {@link #pipeline} can reach sockets' pipelines. */
@@ -130,30 +169,30 @@ final class VertxInternals {
    * when its response cannot be reached (then the 101 names no extension).
    */
   boolean answerExtensions(ServerWebSocketHandshake handshake, String extensions) {
-    if (handshakeRequest == null || !handshakeRequest.getDeclaringClass().isInstance(handshake)) {
+    HttpServerRequest request = request(handshake);
+    if (request == null) {
       return false;
     }
+    request.response().headers().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
+    return true;
+  }
+
+  /** The upgrade request of {@code handshake}, or null when it cannot be reached. */
+  HttpServerRequest request(ServerWebSocketHandshake handshake) {
+    if (handshakeRequest == null || !handshakeRequest.getDeclaringClass().isInstance(handshake)) {
+      return null;
+    }
     try {
-      MultiMap headers = ((HttpServerRequest) handshakeRequest.get(handshake)).response().headers();
-      headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
-      return true;
+      return (HttpServerRequest) handshakeRequest.get(handshake);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("a WebSocket handshake's response cannot be reached: {}", e.toString());
-      return false;
+      LOG.debug("a WebSocket handshake's request cannot be reached: {}", e.toString());
+      return null;
     }
   }
 
   /** The Netty context of Vert.x's handler for {@code socket}, or null when it cannot be reached. */
   ChannelHandlerContext pipeline(ServerWebSocket socket) {
-    if (channelHandlerContext == null || !channelHandlerContext.getDeclaringClass().isInstance(socket)) {
-      return null;
-    }
-    try {
-      return (ChannelHandlerContext) channelHandlerContext.invoke(socket);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("no pipeline for a WebSocket: {}", e.toString());
-      return null;
-    }
+    return context(channelHandlerContext, socket);
   }
 
   /**

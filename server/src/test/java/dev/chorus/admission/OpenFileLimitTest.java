@@ -16,8 +16,19 @@ class OpenFileLimitTest {
   }
 
   @Test
-  void theLimitIsLoweredToLeaveDescriptorsForTheNodeItself() {
+  void theLimitIsLoweredToLeaveDescriptorsForTheNode() {
     assertEquals(20_000 - OpenFileLimit.RESERVED, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(20_000)));
+    assertEquals(100_000, OpenFileLimit.connectionLimit(100_000, OptionalLong.of(OpenFileLimit.descriptorsFor(100_000))));
+  }
+
+  @Test
+  void pendingConnectionsGetTheDescriptorsTheWebSocketsLeaveAndHalfTheReserveOnAFullNode() {
+    OptionalLong openFiles = OptionalLong.of(20_000);
+    assertEquals(20_000 - OpenFileLimit.RESERVED / 2, OpenFileLimit.pendingRoom(openFiles, 0));
+    int full = OpenFileLimit.connectionLimit(100_000, openFiles);
+    assertEquals(OpenFileLimit.RESERVED / 2, OpenFileLimit.pendingRoom(openFiles, full),
+      "a node full of WebSockets still has descriptors to answer /health and refuse upgrades with");
+    assertEquals(Integer.MAX_VALUE, OpenFileLimit.pendingRoom(OptionalLong.empty(), 10));
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.chorus.admission;
 
 import dev.chorus.metrics.ChorusMetrics;
+import dev.chorus.protocol.CloseCode;
+import dev.chorus.support.FakeClientSocket;
+import dev.chorus.transport.PendingConnections;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
@@ -15,7 +18,9 @@ class UpgradePolicyTest {
   private final ConnectionLimiter connections = new ConnectionLimiter(1);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final UpgradePolicy policy = new UpgradePolicy(new OriginPolicy(List.of(), "", 8080), connections,
-    new ChorusMetrics(registry));
+    new AddressLimiter(2), new PendingConnections(2), new ChorusMetrics(registry));
+
+  private static final String CLIENT = "192.0.2.7";
 
   private static MultiMap headers() {
     return MultiMap.caseInsensitiveMultiMap()
@@ -31,23 +36,23 @@ class UpgradePolicyTest {
 
   @Test
   void validUpgradeIsAccepted() {
-    assertEquals(Admission.ACCEPTED, policy.admit(headers()));
+    assertEquals(Admission.ACCEPTED, policy.admit(headers(), CLIENT));
     assertNull(registry.find("chorus.upgrades.refused").counter());
   }
 
   @Test
   void missingOrMalformedKeyOrVersionIs400() {
-    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().remove("Sec-WebSocket-Key")));
-    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().set("Sec-WebSocket-Key", "not base64!")));
-    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().set("Sec-WebSocket-Key", "c2hvcnQ=")));
-    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().remove("Sec-WebSocket-Version")));
+    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().remove("Sec-WebSocket-Key"), CLIENT));
+    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().set("Sec-WebSocket-Key", "not base64!"), CLIENT));
+    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().set("Sec-WebSocket-Key", "c2hvcnQ="), CLIENT));
+    assertEquals(Admission.BAD_HANDSHAKE, policy.admit(headers().remove("Sec-WebSocket-Version"), CLIENT));
     assertEquals(400, Admission.BAD_HANDSHAKE.httpStatus());
     assertEquals(4, refused(400));
   }
 
   @Test
   void foreignOriginIs403() {
-    Admission admission = policy.admit(headers().add("Origin", "https://evil.example"));
+    Admission admission = policy.admit(headers().add("Origin", "https://evil.example"), CLIENT);
     assertEquals(Admission.FOREIGN_ORIGIN, admission);
     assertEquals(403, admission.httpStatus());
     assertEquals(1, refused(403));
@@ -56,11 +61,42 @@ class UpgradePolicyTest {
   @Test
   void fullNodeIs503UntilAConnectionCloses() {
     connections.opened();
-    Admission admission = policy.admit(headers());
+    Admission admission = policy.admit(headers(), CLIENT);
     assertEquals(Admission.NODE_FULL, admission);
     assertEquals(503, admission.httpStatus());
     connections.closed();
-    assertEquals(Admission.ACCEPTED, policy.admit(headers()));
+    assertEquals(Admission.ACCEPTED, policy.admit(headers(), CLIENT));
     assertEquals(1, refused(503));
+  }
+
+  @Test
+  void anAddressAtItsLimitIs429WhileOtherAddressesAreAcceptedUntilItsSlotIsGivenBack() {
+    UpgradePolicy roomy = new UpgradePolicy(new OriginPolicy(List.of(), "", 8080), new ConnectionLimiter(100),
+      new AddressLimiter(2), new PendingConnections(200), new ChorusMetrics(registry));
+    FakeClientSocket first = new FakeClientSocket("/chat");
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT));
+    roomy.opened(first, CLIENT);
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT));
+    roomy.abandoned(CLIENT);
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT), "an abandoned handshake gives its slot back");
+    roomy.opened(new FakeClientSocket("/echo"), CLIENT);
+    Admission admission = roomy.admit(headers(), CLIENT);
+    assertEquals(Admission.ADDRESS_FULL, admission);
+    assertEquals(429, admission.httpStatus());
+    assertEquals(1, refused(429));
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), "192.0.2.8"));
+    first.close(CloseCode.GOING_AWAY);
+    assertEquals(Admission.ACCEPTED, roomy.admit(headers(), CLIENT));
+  }
+
+  @Test
+  void aLimitOfZeroCountsNothing() {
+    UpgradePolicy unlimited = new UpgradePolicy(new OriginPolicy(List.of(), "", 8080), new ConnectionLimiter(100),
+      new AddressLimiter(0), new PendingConnections(200), new ChorusMetrics(registry));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(Admission.ACCEPTED, unlimited.admit(headers(), CLIENT));
+      unlimited.opened(new FakeClientSocket("/chat"), CLIENT);
+    }
+    assertEquals(Admission.ACCEPTED, unlimited.admit(headers(), CLIENT));
   }
 }

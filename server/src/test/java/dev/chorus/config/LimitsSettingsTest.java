@@ -21,7 +21,7 @@ class LimitsSettingsTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     Settings settings = SettingsLoader.load(Map.of(), NO_FILE);
-    assertEquals(new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 100), settings.limits());
+    assertEquals(new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 100, 100), settings.limits());
     assertEquals(List.of(), settings.security().allowedOrigins());
     assertFalse(settings.security().jwtEnabled());
     assertFalse(settings.security().tlsEnabled());
@@ -34,6 +34,16 @@ class LimitsSettingsTest {
     assertEquals(5, settings.limits().maxConnections());
     assertEquals(List.of("https://a.example", "https://b.example:8443"), settings.security().allowedOrigins());
     assertTrue(settings.security().jwtEnabled());
+  }
+
+  @Test
+  void theProxyProtocolNeedsTlsToEndAtTheProxy() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.load(Map.of(
+      "PROXY_PROTOCOL", "true", "TLS_KEY_PATH", "pom.xml", "TLS_CERT_PATH", "pom.xml"), NO_FILE));
+    assertEquals("server.proxyProtocol (PROXY_PROTOCOL) cannot be combined with security.tlsKeyPath (TLS_KEY_PATH): "
+      + "terminate TLS at the proxy", refused.getMessage());
+    assertTrue(SettingsLoader.load(Map.of("PROXY_PROTOCOL", "true", "TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1"), NO_FILE)
+      .server().proxyProtocol());
   }
 
   @Test

@@ -47,15 +47,21 @@ class SettingsRecordsTest {
   @Test
   void server() {
     refused("server.instances (SERVER_INSTANCES) must be 0 (one per core) to 256, got 257",
-      () -> new Settings.Server(257, 65536, 10, 10, false, 0));
+      () -> new Settings.Server(257, 65536, 10, 10, false, 0, false, List.of(), 10));
     refused("server.maxMessageBytes (MAX_MESSAGE_BYTES) must be 125 to 16777216, got 16777217",
-      () -> new Settings.Server(0, 16777217, 10, 10, false, 0));
+      () -> new Settings.Server(0, 16777217, 10, 10, false, 0, false, List.of(), 10));
     refused("server.shutdownTimeoutSeconds (SHUTDOWN_TIMEOUT_SECONDS) must be 0 to 3600, got -1",
-      () -> new Settings.Server(0, 65536, -1, 10, false, 0));
+      () -> new Settings.Server(0, 65536, -1, 10, false, 0, false, List.of(), 10));
     refused("server.memoryReturnSeconds (MEMORY_RETURN_SECONDS) must be 0 to 3600, got 3601",
-      () -> new Settings.Server(0, 65536, 10, 3601, false, 0));
+      () -> new Settings.Server(0, 65536, 10, 3601, false, 0, false, List.of(), 10));
     refused("server.writeDelayMillis (WRITE_DELAY_MILLIS) must be 0 to 100, got 101",
-      () -> new Settings.Server(0, 65536, 10, 10, false, 101));
+      () -> new Settings.Server(0, 65536, 10, 10, false, 101, false, List.of(), 10));
+    refused("server.trustedProxies (TRUSTED_PROXIES) must list IP addresses or CIDR ranges, got 'proxy.example'",
+      () -> new Settings.Server(0, 65536, 10, 10, false, 0, false, List.of("10.0.0.0/8", "proxy.example"), 10));
+    refused("server.trustedProxies (TRUSTED_PROXIES) must list IP addresses or CIDR ranges, got '10.0.0.0/33'",
+      () -> new Settings.Server(0, 65536, 10, 10, false, 0, false, List.of("10.0.0.0/33"), 10));
+    refused("server.handshakeTimeoutSeconds (HANDSHAKE_TIMEOUT_SECONDS) must be 1 to 3600, got 0",
+      () -> new Settings.Server(0, 65536, 10, 10, false, 0, false, List.of(), 0));
   }
 
   @Test
@@ -75,25 +81,29 @@ class SettingsRecordsTest {
   @Test
   void limits() {
     refused("limits.writeQueueMaxBytes (WRITE_QUEUE_MAX_BYTES) must be 1024 to 1073741824, got 1023",
-      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1023, 5000, 20, 60, 100));
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1023, 5000, 20, 60, 100, 100));
     refused("limits.slowConsumerTimeoutMillis (SLOW_CONSUMER_TIMEOUT_MS) must be 100 to 3600000, got 99",
-      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 99, 20, 60, 100));
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 99, 20, 60, 100, 100));
     refused("limits.idleTimeoutSeconds (IDLE_TIMEOUT_SECONDS) must be greater than limits.pingIntervalSeconds "
-      + "(PING_INTERVAL_SECONDS), got 10", () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 10, 100));
+      + "(PING_INTERVAL_SECONDS), got 10", () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 10, 100, 100));
     refused("limits.maxWhoMembers (MAX_WHO_MEMBERS) must be 1 to 10000, got 0",
-      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 0));
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 0, 100));
+    refused("limits.maxConnectionsPerAddress (MAX_CONNECTIONS_PER_ADDRESS) must be 0 to 1000000, got -1",
+      () -> new Settings.Limits(100000, 4096, 32, 16, 20, 40, 50, 1048576, 5000, 20, 60, 100, -1));
   }
 
   @Test
   void security() {
     refused("security.allowedOrigins (ALLOWED_ORIGINS) must list scheme://host[:port] origins or *, got 'ftp://x'",
-      () -> new Settings.Security(List.of("ftp://x"), "", "", "", "", "", "", 30));
+      () -> new Settings.Security(List.of("ftp://x"), "", "", "", "", "", "", 30, 10));
     refused("security.jwtSecret (JWT_SECRET) and security.jwtPublicKeyPath (JWT_PUBLIC_KEY_PATH) must not both be set",
-      () -> new Settings.Security(List.of(), "x".repeat(32), "pom.xml", "", "", "", "", 30));
+      () -> new Settings.Security(List.of(), "x".repeat(32), "pom.xml", "", "", "", "", 30, 10));
     refused("security.tlsCertPath (TLS_CERT_PATH) must name a readable file, got 'no/such/cert.pem'",
-      () -> new Settings.Security(List.of(), "", "", "pom.xml", "no/such/cert.pem", "", "", 30));
+      () -> new Settings.Security(List.of(), "", "", "pom.xml", "no/such/cert.pem", "", "", 30, 10));
     refused("security.jwtLeewaySeconds (JWT_LEEWAY_SECONDS) must be 0 to 600, got -1",
-      () -> new Settings.Security(List.of(), "", "", "", "", "", "", -1));
+      () -> new Settings.Security(List.of(), "", "", "", "", "", "", -1, 10));
+    refused("security.authTimeoutSeconds (AUTH_TIMEOUT_SECONDS) must be 1 to 3600, got 0",
+      () -> new Settings.Security(List.of(), "", "", "", "", "", "", 30, 0));
   }
 
   @Test

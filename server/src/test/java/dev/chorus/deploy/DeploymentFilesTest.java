@@ -140,6 +140,20 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void prometheusScrapesEveryNodeOnItsMetricsPortSinceTheHttpPortWantsAProxyHeader() throws IOException {
+    ComposeFile compose = ComposeFile.load();
+    String prometheus = Files.readString(RepoFiles.path("ops", "prometheus", "prometheus.yml"));
+    for (String service : List.of("node1", "node2", "node3", "extra")) {
+      Map<String, String> env = compose.environment(service);
+      assertEquals("true", env.get("PROXY_PROTOCOL"), service);
+      assertEquals("9100", env.get("METRICS_PORT"), service);
+      assertEquals("0.0.0.0", env.get("METRICS_HOST"), service + ": the metrics port must be reachable on the network");
+    }
+    assertTrue(prometheus.contains("\"node1:9100\", \"node2:9100\", \"node3:9100\""), prometheus);
+    assertTrue(prometheus.contains("port: 9100"), "extras are scraped on their metrics port too");
+  }
+
+  @Test
   void extraNodesStartAtZeroAndTakeTheirAddressAtStart() {
     ComposeFile compose = ComposeFile.load();
     Map<String, String> env = compose.environment("extra");
@@ -160,6 +174,12 @@ class DeploymentFilesTest {
     for (String server : List.of("server node1 node1:8080", "server node2 node2:8080", "server node3 node3:8080",
       "server-template extra 1-20 extra:8080")) {
       assertTrue(haproxy.contains(server), "haproxy.cfg lacks " + server);
+    }
+    // Clients' addresses reach the nodes in PROXY v2 headers, which every node then requires.
+    assertTrue(haproxy.lines().anyMatch(line -> line.trim().startsWith("default-server") && line.contains("send-proxy-v2")),
+      "default-server must send-proxy-v2");
+    for (String service : List.of("node1", "node2", "node3", "extra")) {
+      assertEquals("true", compose.environment(service).get("PROXY_PROTOCOL"), service);
     }
   }
 

@@ -100,6 +100,8 @@ class MultiHostClusterIT {
     env.putIfAbsent("CLUSTER_HOST", network.address(host));
     assertEquals(network.address(host), env.get("CLUSTER_HOST"), "compose address of " + service);
     env.put("CLUSTER_NAME", clusterName);
+    // The test talks to each node directly, not through the load balancer that sends PROXY headers.
+    env.remove("PROXY_PROTOCOL");
     return env;
   }
 

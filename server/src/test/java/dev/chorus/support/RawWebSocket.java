@@ -78,8 +78,19 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** A TCP connection to 127.0.0.1:port, nothing sent yet. */
   public static RawWebSocket open(int port) {
+    return openFrom(null, port);
+  }
+
+  /**
+   * A TCP connection to 127.0.0.1:port from the local address {@code source} (another loopback address such as
+   * 127.0.0.2 plays another client; null: any), nothing sent yet.
+   */
+  public static RawWebSocket openFrom(String source, int port) {
     try {
       Socket socket = new Socket();
+      if (source != null) {
+        socket.bind(new InetSocketAddress(source, 0));
+      }
       socket.setReceiveBufferSize(16 * 1024); // small, so a client that stops reading fills up quickly
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout((int) ChatClient.DEFAULT_WAIT.toMillis());

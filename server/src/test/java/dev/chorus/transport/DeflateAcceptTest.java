@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 
 import static dev.chorus.support.RawWebSocket.TEXT;
@@ -46,7 +47,7 @@ class DeflateAcceptTest {
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true, 0), code -> { });
+        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true, 0, false, List.of(), 10), code -> { });
         transport.start();
         Future<?> withHandshake = vertx.createHttpServer(options(answering))
           .webSocketHandshakeHandler(transport::accept)

@@ -57,7 +57,7 @@ class PublicFallbackTest {
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true, 0), closes::add,
+        Transport transport = new Transport(vertx, limits, new Settings.Server(1, LIMIT, 5, 0, true, 0, false, List.of(), 10), closes::add,
           VertxInternals.find(ELSEWHERE));
         assertFalse(transport.ownsFrames());
         transport.start();
