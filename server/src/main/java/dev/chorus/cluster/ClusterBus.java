@@ -198,9 +198,9 @@ public final class ClusterBus {
     if (now >= due && nextLogAt.compareAndSet(due, now + LOG_EVERY_MILLIS)) {
       unlogged.addAndGet(-dropped);
       // Vert.x 5.0.7 tells a consumer neither the connection nor the member a message came from.
-      LOG.warn("Dropped {} event-bus message(s) that failed verification, the latest on {}: {}; a member without "
-        + "this cluster's secret may have joined (chorus_cluster_rejected_total counts them all)", dropped,
-        address, refusal);
+      LOG.warn("Dropped {} event-bus message(s) failing verification since the last such line, the latest on {}: "
+        + "{}; a member without this cluster's secret may have joined (chorus_cluster_rejected_total counts them)",
+        dropped, address, refusal);
     }
   }
 
