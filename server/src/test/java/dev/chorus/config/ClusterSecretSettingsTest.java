@@ -1,17 +1,13 @@
 package dev.chorus.config;
 
+import dev.chorus.support.TestNodes;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,19 +34,10 @@ class ClusterSecretSettingsTest {
   }
 
   /** An address of this machine that is not loopback; the test is skipped on a machine without one. */
-  private static String nonLoopbackAddress() throws SocketException {
-    for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!network.isUp() || network.isLoopback()) {
-        continue;
-      }
-      for (InetAddress address : Collections.list(network.getInetAddresses())) {
-        if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
-          return address.getHostAddress();
-        }
-      }
-    }
-    Assumptions.abort("this machine has no non-loopback IPv4 address");
-    return null;
+  private static String nonLoopbackAddress() {
+    String address = TestNodes.nonLoopbackAddress();
+    Assumptions.assumeTrue(address != null, "this machine has no non-loopback IPv4 address");
+    return address;
   }
 
   @Test
@@ -61,7 +48,7 @@ class ClusterSecretSettingsTest {
   }
 
   @Test
-  void offLoopbackANodeWithoutSecretIsRefusedNamingBothSettings() throws SocketException {
+  void offLoopbackANodeWithoutSecretIsRefusedNamingBothSettings() {
     String host = nonLoopbackAddress();
     assertEquals("cluster.secret (CLUSTER_SECRET) or cluster.secretFile (CLUSTER_SECRET_FILE) must be set when "
       + "cluster.host (CLUSTER_HOST) is not a loopback address", refusal(Map.of("CLUSTER_HOST", host)));
