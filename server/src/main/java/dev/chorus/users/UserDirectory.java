@@ -183,7 +183,7 @@ public final class UserDirectory {
     try {
       call = new JsonObject(Buffer.buffer(incoming.envelope().body()));
     } catch (RuntimeException e) {
-      return; // Sealed by a member with the secret, yet not a call: never sent by this version.
+      return; // Not a call of this version (on a node without a secret, anyone's plain message): no answer.
     }
     String user = call.getString("user", "");
     Set<Registration> local = users.getOrDefault(user, Set.of());
