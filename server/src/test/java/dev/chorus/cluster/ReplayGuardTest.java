@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayGuardTest {
 
@@ -43,7 +44,20 @@ class ReplayGuardTest {
       String refusal = guard.check(sealedAt, nonce(6), 0);
       assertEquals(now.get() - sealedAt > ReplayGuard.WINDOW_MILLIS ? "outside the time window" : "replayed", refusal,
         "at " + step);
-      assertNull(guard.check(now.get(), nonce(1000 + (int) (step / 10_000)), 0), "fresh traffic turns generations over");
+      assertNull(guard.check(now.get(), nonce(1000 + (int) (step / 10_000)), 0), "fresh traffic goes on");
     }
+  }
+
+  @Test
+  void idsOutOfTheWindowAreForgotten() {
+    for (int i = 0; i < 100; i++) {
+      assertNull(guard.check(now.get(), nonce(i), 0));
+      now.addAndGet(1_000);
+    }
+    // 100 s of traffic, one message a second: only the last window's buckets (and the one it reaches into) stay.
+    assertTrue(guard.buckets() <= ReplayGuard.WINDOW_MILLIS / 5_000 + 1, guard.buckets() + " buckets");
+    now.addAndGet(2 * ReplayGuard.WINDOW_MILLIS);
+    assertNull(guard.check(now.get(), nonce(500), 0));
+    assertEquals(1, guard.buckets(), "only the fresh message's bucket");
   }
 }
