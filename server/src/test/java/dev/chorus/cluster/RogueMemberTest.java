@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two real nodes and a rogue member: a clustered Vert.x with the cluster's name and Chorus's Hazelcast
  * configuration (what anyone with the public jar who reaches the cluster port can start), but without the
- * cluster secret. It hears the room broadcasts and sends, on every Chorus address, what it made (a chat
+ * cluster secret. It listens on every address of Vert.x's subscription map while clients join with meta,
+ * chat and get a direct message, and hears none of it; then it sends, on every Chorus address, what it made (a chat
  * forged as alice's, a direct message, a disconnect, a probe) and what it heard (replays, and a broadcast
  * moved to another address). With the secret on the nodes nothing reaches a client and every node counts it;
  * without it the same rogue succeeds, so the test can fail. Nodes with different secrets never exchange a message.
@@ -54,13 +55,18 @@ class RogueMemberTest {
   private static final String SECRET = "rogue-test-cluster-secret-0123456789abcdef";
   private static final String ROOM = "board";
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String ADMIN_TOKEN = "rogue-test-admin-token-0123456789";
 
   /** The rogue: a member of the cluster, sending plain envelopes as the public jar would. */
   private static final class Rogue implements AutoCloseable {
     final Vertx vertx;
     final HazelcastClusterManager manager;
     final ClusterBus bus;
+    /** What it heard on the room address. */
     final List<Buffer> heard = new CopyOnWriteArrayList<>();
+    /** What it heard on any address, as text. */
+    final List<String> heardAnywhere = new CopyOnWriteArrayList<>();
+    private final List<MessageConsumer<Object>> elsewhere = new ArrayList<>();
 
     Rogue(TestNode member) {
       Settings.Cluster cluster = new Settings.Cluster(member.clusterName(), "127.0.0.1", FreePorts.next(),
@@ -74,14 +80,35 @@ class RogueMemberTest {
       bus = new ClusterBus(vertx, null, () -> { });
     }
 
-    /** Listens on the room address (the nodes now publish to the rogue too) without being able to open anything. */
+    /**
+     * Listens on every address in Vert.x's subscription map (the nodes now publish to it too, and it takes its
+     * turn at their sends), without being able to open anything.
+     */
     void eavesdrop() {
-      MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.ROOM_BROADCAST, message -> {
+      MessageConsumer<Object> rooms = vertx.eventBus().consumer(Addresses.ROOM_BROADCAST, message -> {
         if (message.body() instanceof Buffer buffer) {
           heard.add(buffer);
         }
+        heardAnywhere.add(text(message.body()));
       });
-      Await.result(consumer.completion(), WAIT);
+      Await.result(rooms.completion(), WAIT);
+      for (Object address : manager.getHazelcastInstance().getMultiMap("__vertx.subs").keySet()) {
+        if (!Addresses.ROOM_BROADCAST.equals(address)) {
+          MessageConsumer<Object> consumer = vertx.eventBus().consumer(address.toString(),
+            message -> heardAnywhere.add(text(message.body())));
+          Await.result(consumer.completion(), WAIT);
+          elsewhere.add(consumer);
+        }
+      }
+    }
+
+    /** Stops listening but on the room address, so that what it sends to a node's address reaches the node. */
+    void listenOnlyToRooms() {
+      elsewhere.forEach(consumer -> Await.result(consumer.unregister(), WAIT));
+    }
+
+    private static String text(Object body) {
+      return body instanceof Buffer buffer ? buffer.toString(StandardCharsets.ISO_8859_1) : String.valueOf(body);
     }
 
     List<String> nodeIds() {
@@ -136,24 +163,30 @@ class RogueMemberTest {
   }
 
   private static TestNode node(String secret) {
-    return TestNode.inProcess().withoutRateLimit().env("CLUSTER_SECRET", secret);
+    return TestNode.inProcess().withoutRateLimit().env("CLUSTER_SECRET", secret).env("ADMIN_TOKEN", ADMIN_TOKEN);
   }
 
   @Test
   void aRogueWithoutTheSecretHearsNothingReadableAndReachesNoClient() {
     try (TestNode first = node(SECRET).start(); TestNode second = node(SECRET).joining(first).start();
-         ChatClient alice = joinedAs(first, "alice"); ChatClient bob = joinedAs(second, "bob");
-         Rogue rogue = new Rogue(first)) {
+         ChatClient bob = joinedAs(second, "bob"); Rogue rogue = new Rogue(first);
+         ChatClient alice = first.connect()) {
       rogue.eavesdrop();
+      alice.send(new JsonObject().put("type", "join").put("name", "alice").put("room", ROOM)
+        .put("meta", new JsonObject().put("email", "alice-marker@example.com")));
+      alice.awaitJson(joined(ROOM, "alice"));
       Await.until(() -> {
         alice.chat(ROOM, "hello-marker");
         return !rogue.heard.isEmpty();
       }, WAIT, "the rogue hearing a broadcast");
       bob.awaitJson(chat(ROOM, "alice", "hello-marker"));
-      for (Buffer sealed : rogue.heard) {
-        String wire = sealed.toString(StandardCharsets.ISO_8859_1);
+      // A direct message through the admin API: the rogue takes its turn at the users calls, so it may fail.
+      first.http().header("Authorization", "Bearer " + ADMIN_TOKEN).post("/api/users/bob/messages",
+        new JsonObject().put("sender", "ops").put("message", "direct-marker").encode());
+      for (String wire : rogue.heardAnywhere) {
         assertFalse(wire.contains("marker") || wire.contains(ROOM) || wire.contains("alice"), "readable: " + wire);
       }
+      rogue.listenOnlyToRooms();
 
       int heard = rogue.heard.size();
       rogue.attack();
@@ -191,6 +224,7 @@ class RogueMemberTest {
         return !rogue.heard.isEmpty();
       }, WAIT, "the rogue hearing a broadcast");
       assertTrue(rogue.heard.get(0).toString(StandardCharsets.ISO_8859_1).contains("hello"), "plain on the wire");
+      rogue.listenOnlyToRooms();
 
       rogue.attack();
       StringBuilder received = new StringBuilder();
