@@ -10,7 +10,6 @@ import dev.chorus.cluster.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -44,14 +43,16 @@ public final class EventBusBroker implements Broker {
   @Override
   public void publishChat(String room, ServerMessage.Chat chat, String epoch) {
     metrics.messagePublished();
-    Map<String, String> headers = new HashMap<>(8);
-    headers.put(Addresses.ROOM_HEADER, room);
-    headers.put(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
-    if (chat.sequenced()) {
-      headers.put(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
-      if (epoch != null) {
-        headers.put(Addresses.EPOCH_HEADER, epoch);
-      }
+    String publishedAt = Long.toString(ChorusMetrics.epochMicros());
+    Map<String, String> headers;
+    if (!chat.sequenced()) {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt);
+    } else if (epoch == null) {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt,
+        Addresses.SEQ_HEADER, Long.toString(chat.seq()));
+    } else {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt,
+        Addresses.SEQ_HEADER, Long.toString(chat.seq()), Addresses.EPOCH_HEADER, epoch);
     }
     bus.publish(Addresses.ROOM_BROADCAST, new Envelope(headers, MessageCodec.encode(chat)));
   }

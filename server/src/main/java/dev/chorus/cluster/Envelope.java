@@ -14,7 +14,7 @@ import java.util.Map;
 public record Envelope(Map<String, String> headers, byte[] body) {
 
   public Envelope {
-    headers = Map.copyOf(headers);
+    headers = Map.copyOf(headers); // no copy when already immutable (Map.of)
     if (headers.size() > 255) {
       throw new IllegalArgumentException("at most 255 headers");
     }

@@ -1,7 +1,6 @@
 package dev.chorus.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -63,7 +62,8 @@ final class EnvelopeFormat {
         sealedAt = (sealedAt << 8) | (bytes[at++] & 0xff);
       }
       int count = bytes[at++] & 0xff;
-      Map<String, String> headers = new HashMap<>(count * 2);
+      @SuppressWarnings("unchecked")
+      Map.Entry<String, String>[] headers = new Map.Entry[count];
       for (int i = 0; i < count; i++) {
         int nameLength = bytes[at++] & 0xff;
         String name = new String(bytes, at, nameLength, StandardCharsets.UTF_8);
@@ -73,13 +73,14 @@ final class EnvelopeFormat {
         if (at + valueLength > bytes.length) {
           throw new Malformed();
         }
-        headers.put(name, new String(bytes, at, valueLength, StandardCharsets.UTF_8));
+        headers[i] = Map.entry(name, new String(bytes, at, valueLength, StandardCharsets.UTF_8));
         at += valueLength;
       }
       byte[] body = new byte[bytes.length - at];
       System.arraycopy(bytes, at, body, 0, body.length);
-      return new Timed(sealedAt, new Envelope(headers, body));
-    } catch (IndexOutOfBoundsException e) {
+      return new Timed(sealedAt, new Envelope(Map.ofEntries(headers), body));
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      // Cut short, or a header named twice.
       throw new Malformed();
     }
   }
