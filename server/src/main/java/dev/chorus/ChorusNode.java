@@ -3,7 +3,10 @@ package dev.chorus;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.auth.JwtAuthenticator;
+import dev.chorus.broker.RoomRelay;
 import dev.chorus.broker.SubscriptionProbe;
+import dev.chorus.cluster.ClusterBus;
+import dev.chorus.cluster.ClusterKeys;
 import dev.chorus.cluster.ClusterConfigFactory;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.config.Settings;
@@ -75,6 +78,7 @@ public final class ChorusNode {
   private volatile Vertx vertx;
   private volatile RoomHistory history;
   private volatile MemberDirectory members;
+  private volatile ClusterBus bus;
   private volatile WebhookDispatcher dispatcher;
 
   public ChorusNode(Settings settings, Path workingDir) {
@@ -95,6 +99,11 @@ public final class ChorusNode {
     }
     JwtAuthenticator.warnIfUnscoped(settings.security());
     Settings.Cluster cluster = settings.cluster();
+    ClusterKeys keys = cluster.sealed() ? ClusterKeys.derive(cluster.secretValue()) : null;
+    if (keys == null) {
+      LOG.warn("No cluster.secret (CLUSTER_SECRET) or cluster.secretFile (CLUSTER_SECRET_FILE): event-bus messages "
+        + "between nodes travel unsealed, acceptable only while every node is on this machine's loopback");
+    }
     Config hazelcastConfig = ClusterConfigFactory.create(cluster, workingDir);
     HazelcastRoomHistory.configure(hazelcastConfig);
     HazelcastPresence.configure(hazelcastConfig);
@@ -124,7 +133,9 @@ public final class ChorusNode {
         NodeHealth health = new NodeHealth(started, readiness, clusterManager, history);
         members = new MemberDirectory(started, clusterManager,
           settings.http().advertisedHost(cluster) + ":" + settings.http().port(), upgrades::openConnections);
-        UserDirectory users = new UserDirectory(started, clusterManager.getNodeId(), clusterManager::getNodes);
+        ClusterBus bus = new ClusterBus(started, keys, metrics::clusterRejected);
+        this.bus = bus;
+        UserDirectory users = new UserDirectory(bus, clusterManager.getNodeId(), clusterManager::getNodes);
         WebhookEvents webhooks = WebhookEvents.OFF;
         if (settings.webhooks().enabled()) {
           webhooks = new WebhookEvents(hazelcast, metrics);
@@ -150,10 +161,11 @@ public final class ChorusNode {
           ? ApplicationProxy.OFF
           : new ApplicationProxy(new HookClient(started, settings.webhooks().secret(), proxySettings.timeoutMillis()),
             proxySettings, metrics);
-        SubscriptionProbe probe = new SubscriptionProbe(started, clusterManager.getNodeId());
-        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, probe, members,
+        SubscriptionProbe probe = new SubscriptionProbe(started, bus, clusterManager.getNodeId());
+        RoomRelay relay = new RoomRelay(bus, probe);
+        NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, bus, members,
           health, metrics, new ClientAddresses(settings.server().trustedProxies()), FailureLimiter.forAdmin());
-        return users.start().compose(v -> probe.start()).compose(v ->
+        return users.start().compose(v -> probe.start()).compose(v -> relay.start()).compose(v ->
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)))
           // Ready only once every member's publishes reach this node's fresh subscriptions.
           .compose(deployed -> probe.awaitVisibleTo(clusterManager.getNodes(), PROBE_WAIT_MILLIS));
@@ -237,6 +249,11 @@ public final class ChorusNode {
   /** The cluster's room history as this node reaches it, once started (for tools and tests). */
   public RoomHistory history() {
     return history;
+  }
+
+  /** The node's messages to and from other nodes, once started (for tools and tests). */
+  public ClusterBus bus() {
+    return bus;
   }
 
   public Readiness readiness() {

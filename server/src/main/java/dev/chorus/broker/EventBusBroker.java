@@ -5,100 +5,91 @@ import dev.chorus.hub.LocalHub;
 import dev.chorus.metrics.ChorusMetrics;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.ServerMessage;
+import dev.chorus.cluster.ClusterBus;
+import dev.chorus.cluster.Envelope;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.Map;
+
 /**
- * {@link Broker} over Vert.x's clustered event bus: one publish per message to {@link Addresses#ROOM_BROADCAST},
- * which every verticle instance of every node consumes, handing the bytes to its {@link LocalHub}.
- * The body is the message's UTF-8 JSON, so receivers write it without decoding; a chat message's seq and
- * epoch travel in headers too, for ordering and deduplication.
+ * {@link Broker} over the cluster's event bus: one publish per message to {@link Addresses#ROOM_BROADCAST}
+ * through {@link ClusterBus} (sealed once with the cluster secret), which each node's {@link RoomRelay} opens and
+ * hands to every verticle instance of the node at {@link Addresses#ROOM_LOCAL}; this broker gives it to its
+ * {@link LocalHub}. The body is the message's UTF-8 JSON, so receivers write it without decoding; the room, a
+ * chat message's seq and epoch, and the publish time travel as envelope headers, sealed with the body.
+ * Confined to its verticle's event loop.
  */
 public final class EventBusBroker implements Broker {
 
-  private final EventBus eventBus;
+  private final ClusterBus bus;
   private final LocalHub hub;
   private final ChorusMetrics metrics;
-  private final SubscriptionProbe probe;
-  private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<Envelope> consumer;
 
-  /** {@code probe} hears the subscription probes that arrive here; null for none (a node without a cluster). */
-  public EventBusBroker(EventBus eventBus, LocalHub hub, ChorusMetrics metrics, SubscriptionProbe probe) {
-    this.eventBus = eventBus;
+  public EventBusBroker(ClusterBus bus, LocalHub hub, ChorusMetrics metrics) {
+    this.bus = bus;
     this.hub = hub;
     this.metrics = metrics;
-    this.probe = probe;
   }
 
   @Override
   public void publish(String room, ServerMessage message) {
-    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options(room));
+    metrics.messagePublished();
+    bus.publish(Addresses.ROOM_BROADCAST, new Envelope(Map.of(Addresses.ROOM_HEADER, room,
+      Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros())), MessageCodec.encode(message)));
   }
 
   @Override
   public void publishChat(String room, ServerMessage.Chat chat, String epoch) {
-    DeliveryOptions options = options(room);
-    if (chat.sequenced()) {
-      options.addHeader(Addresses.SEQ_HEADER, Long.toString(chat.seq()));
-      if (epoch != null) {
-        options.addHeader(Addresses.EPOCH_HEADER, epoch);
-      }
-    }
-    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(chat)), options);
-  }
-
-  private DeliveryOptions options(String room) {
     metrics.messagePublished();
-    return new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
-      .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(ChorusMetrics.epochMicros()));
+    String publishedAt = Long.toString(ChorusMetrics.epochMicros());
+    Map<String, String> headers;
+    if (!chat.sequenced()) {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt);
+    } else if (epoch == null) {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt,
+        Addresses.SEQ_HEADER, Long.toString(chat.seq()));
+    } else {
+      headers = Map.of(Addresses.ROOM_HEADER, room, Addresses.PUBLISHED_AT_HEADER, publishedAt,
+        Addresses.SEQ_HEADER, Long.toString(chat.seq()), Addresses.EPOCH_HEADER, epoch);
+    }
+    bus.publish(Addresses.ROOM_BROADCAST, new Envelope(headers, MessageCodec.encode(chat)));
   }
 
   @Override
   public void publishEphemeral(String room, String from, ServerMessage message) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.ROOM_HEADER, room)
-      .addHeader(Addresses.EPHEMERAL_FROM_HEADER, from);
-    eventBus.publish(Addresses.ROOM_BROADCAST, Buffer.buffer(MessageCodec.encode(message)), options);
+    bus.publish(Addresses.ROOM_BROADCAST, new Envelope(Map.of(Addresses.ROOM_HEADER, room,
+      Addresses.EPHEMERAL_FROM_HEADER, from), MessageCodec.encode(message)));
   }
 
   @Override
   public Future<Void> subscribe() {
-    consumer = eventBus.consumer(Addresses.ROOM_BROADCAST, this::deliver);
+    consumer = bus.eventBus().localConsumer(Addresses.ROOM_LOCAL, message -> deliver(message.body()));
     return consumer.completion();
   }
 
-  private void deliver(Message<Buffer> message) {
-    String room = message.headers().get(Addresses.ROOM_HEADER);
-    if (room == null) {
-      if (probe != null) {
-        probe.arrived(message.headers().get(Addresses.PROBE_FOR_HEADER), message.headers().get(Addresses.PROBE_FROM_HEADER));
-      }
+  private void deliver(Envelope message) {
+    String room = message.header(Addresses.ROOM_HEADER);
+    if (room == null || hub.size(room) == 0) {
+      // Every event loop of every node hears every room: skip rooms with no one here.
       return;
     }
-    if (hub.size(room) == 0) {
-      // Every event loop of every node hears every room: skip the copy and parsing for rooms with no one here.
-      return;
-    }
-    String ephemeralFrom = message.headers().get(Addresses.EPHEMERAL_FROM_HEADER);
+    String ephemeralFrom = message.header(Addresses.EPHEMERAL_FROM_HEADER);
     if (ephemeralFrom != null) {
-      hub.deliverEphemeral(room, ephemeralFrom, message.body().getBytes());
+      hub.deliverEphemeral(room, ephemeralFrom, message.body());
       return;
     }
-    metrics.publishToDeliver(publishedAt(message));
-    String seq = message.headers().get(Addresses.SEQ_HEADER);
+    metrics.publishToDeliver(parsed(message.header(Addresses.PUBLISHED_AT_HEADER)));
+    String seq = message.header(Addresses.SEQ_HEADER);
     try {
-      hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.headers().get(Addresses.EPOCH_HEADER),
-        message.body().getBytes());
+      hub.deliver(room, seq == null ? -1 : Long.parseLong(seq), message.header(Addresses.EPOCH_HEADER), message.body());
     } catch (NumberFormatException e) {
       // Not from a Chorus node of this version: ignored.
     }
   }
 
-  private static long publishedAt(Message<Buffer> message) {
-    String micros = message.headers().get(Addresses.PUBLISHED_AT_HEADER);
+  private static long parsed(String micros) {
     try {
       return micros == null ? -1 : Long.parseLong(micros);
     } catch (NumberFormatException e) {

@@ -1,17 +1,19 @@
 package dev.chorus.broker;
 
 import dev.chorus.cluster.Addresses;
+import dev.chorus.cluster.ClusterBus;
+import dev.chorus.cluster.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,33 +35,36 @@ public final class SubscriptionProbe {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionProbe.class);
 
   private final Vertx vertx;
+  private final ClusterBus bus;
   private final String nodeId;
   private final Set<String> heardFrom = ConcurrentHashMap.newKeySet();
   private final Set<String> acknowledgedBy = ConcurrentHashMap.newKeySet();
-  private MessageConsumer<String> consumer;
+  private MessageConsumer<Object> consumer;
 
-  public SubscriptionProbe(Vertx vertx, String nodeId) {
+  /** Probes through {@code bus} (sealed like every message between nodes); {@code vertx} runs the retries. */
+  public SubscriptionProbe(Vertx vertx, ClusterBus bus, String nodeId) {
     this.vertx = vertx;
+    this.bus = bus;
     this.nodeId = nodeId;
   }
 
   /** Answers other nodes' probe requests: publishes a probe for the asking node on the room address. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(ADDRESS_PREFIX + nodeId, request -> {
-      String body = request.body();
+    consumer = bus.consumer(ADDRESS_PREFIX + nodeId, request -> {
+      String body = new String(request.envelope().body(), StandardCharsets.UTF_8);
       if (body.startsWith(ACK)) {
         acknowledgedBy.add(body.substring(ACK.length()));
         return;
       }
       publishProbe(body);
-      request.reply("");
+      request.reply(Envelope.of(new byte[0]));
     });
     return consumer.completion();
   }
 
   private void publishProbe(String probeFor) {
-    vertx.eventBus().publish(Addresses.ROOM_BROADCAST, Buffer.buffer(), new DeliveryOptions()
-      .addHeader(Addresses.PROBE_FOR_HEADER, probeFor).addHeader(Addresses.PROBE_FROM_HEADER, nodeId));
+    bus.publish(Addresses.ROOM_BROADCAST, new Envelope(Map.of(Addresses.PROBE_FOR_HEADER, probeFor,
+      Addresses.PROBE_FROM_HEADER, nodeId), new byte[0]));
   }
 
   /** A message without a room arrived at this node's room consumer: a probe, when it carries the headers. */
@@ -70,7 +75,7 @@ public final class SubscriptionProbe {
     if (nodeId.equals(probeFor)) {
       heardFrom.add(probeFrom);
     } else if (EVERYONE.equals(probeFor) && !nodeId.equals(probeFrom)) {
-      vertx.eventBus().send(ADDRESS_PREFIX + probeFrom, ACK + nodeId);
+      bus.send(ADDRESS_PREFIX + probeFrom, utf8(ACK + nodeId));
     }
   }
 
@@ -101,7 +106,7 @@ public final class SubscriptionProbe {
       return;
     }
     for (String member : waiting) {
-      vertx.eventBus().request(ADDRESS_PREFIX + member, nodeId, new DeliveryOptions().setSendTimeout(RETRY_MS * 5));
+      bus.request(ADDRESS_PREFIX + member, utf8(nodeId), RETRY_MS * 5);
     }
     vertx.setTimer(RETRY_MS, id -> ask(waiting, deadline, done));
   }
@@ -120,5 +125,9 @@ public final class SubscriptionProbe {
     }
     publishProbe(EVERYONE);
     vertx.setTimer(RETRY_MS, id -> tell(members, deadline, done));
+  }
+
+  private static Envelope utf8(String text) {
+    return Envelope.of(text.getBytes(StandardCharsets.UTF_8));
   }
 }

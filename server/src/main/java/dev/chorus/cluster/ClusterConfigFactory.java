@@ -3,6 +3,7 @@ package dev.chorus.cluster;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
@@ -15,7 +16,8 @@ import java.util.List;
 
 /**
  * Builds the Hazelcast configuration of a node: cluster.xml from the working directory when present, else
- * the packaged copy, with the cluster settings applied on top (name, bind address, port, TCP-IP members).
+ * the packaged copy, with the cluster settings applied on top (name, bind address, port, TCP-IP members), and
+ * the Java serialization filter of {@link #serializationFilter()}.
  */
 public final class ClusterConfigFactory {
 
@@ -39,7 +41,25 @@ public final class ClusterConfigFactory {
     join.getAutoDetectionConfig().setEnabled(false);
     TcpIpConfig tcpIp = join.getTcpIpConfig().setEnabled(true);
     tcpIp.setMembers(members(cluster));
+    config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
     return config;
+  }
+
+  /**
+   * Which classes a member may Java-deserialize from its peers' data; any other is refused before it is loaded,
+   * so its readObject never runs. Chorus's own (presence's entry processors are Java-serialized records; the rest
+   * is strings, byte arrays and IdentifiedDataSerializable), Vert.x's, and Hazelcast's default list
+   * ({@code com.hazelcast.}, {@code java}, arrays: exceptions travelling back from remote operations,
+   * collections), less the JDK packages that hold known deserialization gadgets (JMX, RMI, JNDI, beans,
+   * scripting, Swing, AWT, XML). A peer's object of any other class, such as a gadget of a library on the
+   * classpath, fails to deserialize.
+   */
+  public static JavaSerializationFilterConfig serializationFilter() {
+    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(false);
+    filter.getWhitelist().addPrefixes("dev.chorus.", "io.vertx.");
+    filter.getBlacklist().addPrefixes("javax.management.", "java.rmi.", "javax.naming.", "java.beans.",
+      "javax.script.", "javax.swing.", "javax.xml.", "java.awt.");
+    return filter;
   }
 
   /** The configured members, or this node alone. A member without a port uses the default 5701. */

@@ -2,10 +2,14 @@ package dev.chorus.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,20 +95,79 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param port         Hazelcast member port, 1-65535. Default {@code 5701}
    * @param members      host[:port] of members to join; empty means this node alone. Default empty
    * @param eventBusPort event-bus TCP port, 0-65535; 0 picks a free one. Default {@code 0}
+   * @param secret       the cluster secret, at least 32 characters, the same on every node: every event-bus
+   *                     message between nodes is sealed with keys derived from it. Required when host is not a
+   *                     loopback address (or secretFile). Default empty. Never printed.
+   * @param secretFile   readable file holding the cluster secret (one trailing newline ignored), instead of
+   *                     secret (for Docker and Kubernetes secrets); not both. Default empty
    */
   public record Cluster(@Env("CLUSTER_NAME") String name, @Env("CLUSTER_HOST") String host,
                         @Env("CLUSTER_PORT") int port, @Env("CLUSTER_MEMBERS") List<String> members,
-                        @Env("EVENTBUS_PORT") int eventBusPort) {
+                        @Env("EVENTBUS_PORT") int eventBusPort, @Env("CLUSTER_SECRET") String secret,
+                        @Env("CLUSTER_SECRET_FILE") String secretFile) {
+    /** The shortest cluster secret accepted. */
+    public static final int MIN_SECRET_LENGTH = 32;
+
     public Cluster {
       members = List.copyOf(members);
       Setting.of(Cluster.class, "name").requireText(name);
-      requireLocalAddress(host);
+      boolean loopback = requireLocalAddress(host);
       Setting.of(Cluster.class, "port").requirePort(port, 1);
       Setting.of(Cluster.class, "eventBusPort").requirePort(eventBusPort, 0);
       members.forEach(Cluster::requireMember);
+      requireSecret(secret, secretFile, loopback);
     }
 
-    private static void requireLocalAddress(String host) {
+    /** The cluster secret (from secret, or read from secretFile), or empty for none. */
+    public String secretValue() {
+      return resolve(secret, secretFile);
+    }
+
+    private static String resolve(String secret, String secretFile) {
+      if (secretFile.isEmpty()) {
+        return secret;
+      }
+      try {
+        String text = Files.readString(Path.of(secretFile), StandardCharsets.UTF_8);
+        return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+          : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+      } catch (IOException e) {
+        throw Setting.of(Cluster.class, "secretFile").refused("must name a readable file, got '" + secretFile + "'");
+      }
+    }
+
+    private static void requireSecret(String secret, String secretFile, boolean loopback) {
+      Setting inline = Setting.of(Cluster.class, "secret");
+      Setting file = Setting.of(Cluster.class, "secretFile");
+      if (!secret.isEmpty() && !secretFile.isEmpty()) {
+        throw inline.refused("and " + file.label() + " must not both be set");
+      }
+      if (secret.isEmpty() && secretFile.isEmpty()) {
+        if (!loopback) {
+          throw new SettingsException(inline.label() + " or " + file.label() + " must be set when "
+            + Setting.of(Cluster.class, "host").label() + " is not a loopback address");
+        }
+        return;
+      }
+      if (resolve(secret, secretFile).length() < MIN_SECRET_LENGTH) {
+        throw (secret.isEmpty() ? file.refused("must hold at least " + MIN_SECRET_LENGTH + " characters")
+          : inline.refused("must be at least " + MIN_SECRET_LENGTH + " characters"));
+      }
+    }
+
+    /** Whether the node has a cluster secret, so its event-bus messages are sealed. */
+    public boolean sealed() {
+      return !secret.isEmpty() || !secretFile.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Cluster[name=" + name + ", host=" + host + ", port=" + port + ", members=" + members + ", eventBusPort="
+        + eventBusPort + ", secret=" + (secret.isEmpty() ? "(none)" : "(set)") + ", secretFile=" + secretFile + "]";
+    }
+
+    /** Refuses a host that is not an address of this machine; true when it is a loopback address. */
+    private static boolean requireLocalAddress(String host) {
       Setting setting = Setting.of(Cluster.class, "host");
       setting.requireText(host);
       try {
@@ -115,6 +178,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
         if (!address.isLoopbackAddress() && NetworkInterface.getByInetAddress(address) == null) {
           throw setting.refused("must be an address of this machine, got " + host);
         }
+        return address.isLoopbackAddress();
       } catch (UnknownHostException e) {
         throw setting.refused("must be a resolvable address, got '" + host + "'");
       } catch (SocketException e) {

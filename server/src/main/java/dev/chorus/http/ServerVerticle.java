@@ -68,7 +68,7 @@ public final class ServerVerticle extends VerticleBase {
     transport = new Transport(vertx, settings.limits(), settings.server(), metrics::serverClosed);
     transport.start();
     LocalHub hub = new LocalHub(vertx, node.history(), settings.rooms(), metrics);
-    broker = new EventBusBroker(vertx.eventBus(), hub, metrics, node.probe());
+    broker = new EventBusBroker(node.bus(), hub, metrics);
     RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms(), node.webhooks());
     ChatRules rules = ChatRules.of(settings.limits());
     JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;

@@ -62,6 +62,7 @@ public final class ChorusMetrics {
   private final Counter published;
   private final Counter deliveries;
   private final Counter slowClientDisconnects;
+  private final Counter clusterRejected;
   private final Timer publishToDeliver;
 
   public ChorusMetrics(MeterRegistry registry) {
@@ -80,6 +81,8 @@ public final class ChorusMetrics {
       .register(registry);
     webhookRetries = Counter.builder("chorus.webhook.retries").description("Webhook batches sent again after a failure")
       .register(registry);
+    clusterRejected = Counter.builder("chorus.cluster.rejected")
+      .description("Event-bus messages from other members dropped because they failed verification").register(registry);
     slowClientDisconnects = Counter.builder("chorus.slow.client.disconnects")
       .description("Sockets closed because the client did not read fast enough").register(registry);
     publishToDeliver = Timer.builder("chorus.publish.to.deliver")
@@ -171,6 +174,11 @@ public final class ChorusMetrics {
   }
 
   /** A socket was closed because its client did not read fast enough. */
+  /** An event-bus message failed verification (cluster.secret) and was dropped. */
+  public void clusterRejected() {
+    clusterRejected.increment();
+  }
+
   public void slowClientDisconnected() {
     slowClientDisconnects.increment();
   }

@@ -1,6 +1,6 @@
 package dev.chorus.node;
 
-import dev.chorus.broker.SubscriptionProbe;
+import dev.chorus.cluster.ClusterBus;
 import dev.chorus.cluster.MemberDirectory;
 import dev.chorus.admission.ClientAddresses;
 import dev.chorus.admission.FailureLimiter;
@@ -22,7 +22,7 @@ import dev.chorus.webhooks.WebhookEvents;
  * @param users    this node's connections by user, and the cluster-wide calls on a user
  * @param webhooks what happens in rooms, for the application (off: {@link WebhookEvents#OFF})
  * @param proxy    the application's join and publish proxies (none: {@link ApplicationProxy#OFF})
- * @param probe    tells when the other members' publishes reach this node
+ * @param bus      the node's messages to and from other nodes, sealed with the cluster secret
  * @param members  this node's view of the cluster (GET /api/cluster)
  * @param health   liveness and readiness checks (GET /health, GET /ready)
  * @param metrics  Chorus's own metrics (GET /metrics)
@@ -30,7 +30,7 @@ import dev.chorus.webhooks.WebhookEvents;
  * @param adminFailures failed admin API authentications per client address
  */
 public record NodeServices(UpgradePolicy upgrades, RoomHistory history, Presence presence, UserDirectory users,
-                           WebhookEvents webhooks, ApplicationProxy proxy, SubscriptionProbe probe,
+                           WebhookEvents webhooks, ApplicationProxy proxy, ClusterBus bus,
                            MemberDirectory members,
                            NodeHealth health, ChorusMetrics metrics, ClientAddresses clients,
                            FailureLimiter adminFailures) {

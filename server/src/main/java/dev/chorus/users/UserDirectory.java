@@ -1,13 +1,12 @@
 package dev.chorus.users;
 
+import dev.chorus.cluster.ClusterBus;
+import dev.chorus.cluster.Envelope;
 import dev.chorus.protocol.CloseCode;
 import dev.chorus.transport.ClientSocket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,22 +81,25 @@ public final class UserDirectory {
     }
   }
 
-  private final Vertx vertx;
+  private final ClusterBus bus;
   private final String nodeId;
   private final Supplier<List<String>> nodes;
   private final Map<String, Set<Registration>> users = new ConcurrentHashMap<>();
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
 
-  /** {@code nodeId} is this node's, {@code nodes} every member's (the cluster manager's view). */
-  public UserDirectory(Vertx vertx, String nodeId, Supplier<List<String>> nodes) {
-    this.vertx = vertx;
+  /**
+   * {@code nodeId} is this node's, {@code nodes} every member's (the cluster manager's view); calls and answers
+   * go through {@code bus}, sealed like every message between nodes.
+   */
+  public UserDirectory(ClusterBus bus, String nodeId, Supplier<List<String>> nodes) {
+    this.bus = bus;
     this.nodeId = nodeId;
     this.nodes = nodes;
   }
 
   /** Answers the cluster-wide calls for this node's connections; completes once registered cluster-wide. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(ADDRESS_PREFIX + nodeId, this::answer);
+    consumer = bus.consumer(ADDRESS_PREFIX + nodeId, this::answer);
     return consumer.completion();
   }
 
@@ -151,9 +153,10 @@ public final class UserDirectory {
   private Future<List<JsonObject>> ask(JsonObject call) {
     List<String> members = nodes.get();
     List<Future<JsonObject>> asked = new ArrayList<>();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS);
+    Envelope envelope = Envelope.of(call.toBuffer().getBytes());
     for (String node : members) {
-      asked.add(vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + node, call, options).map(Message::body));
+      asked.add(bus.request(ADDRESS_PREFIX + node, envelope, ASK_TIMEOUT_MS)
+        .map(answer -> new JsonObject(Buffer.buffer(answer.body()))));
     }
     return Future.join(asked).transform(all -> {
       List<JsonObject> answers = new ArrayList<>();
@@ -175,18 +178,24 @@ public final class UserDirectory {
   }
 
   /** This node's part of a cluster-wide call. */
-  private void answer(Message<JsonObject> call) {
-    String user = call.body().getString("user", "");
+  private void answer(ClusterBus.Incoming incoming) {
+    JsonObject call;
+    try {
+      call = new JsonObject(Buffer.buffer(incoming.envelope().body()));
+    } catch (RuntimeException e) {
+      return; // Not a call of this version (on a node without a secret, anyone's plain message): no answer.
+    }
+    String user = call.getString("user", "");
     Set<Registration> local = users.getOrDefault(user, Set.of());
     JsonObject answer = new JsonObject().put("connections", local.size());
-    switch (call.body().getString(OP, "")) {
+    switch (call.getString(OP, "")) {
       case "lookup" -> {
         TreeSet<String> rooms = new TreeSet<>();
         local.forEach(registration -> rooms.addAll(registration.rooms));
         answer.put("rooms", new JsonArray(List.copyOf(rooms)));
       }
       case "send" -> {
-        byte[] json = call.body().getBuffer("json").getBytes();
+        byte[] json = call.getBuffer("json").getBytes();
         local.forEach(registration -> registration.onItsEventLoop(socket -> {
           if (socket.isOpen()) {
             socket.sendText(json);
@@ -194,11 +203,11 @@ public final class UserDirectory {
         }));
       }
       case "disconnect" -> {
-        CloseCode code = CloseCode.valueOf(call.body().getString("code"));
+        CloseCode code = CloseCode.valueOf(call.getString("code"));
         local.forEach(registration -> registration.onItsEventLoop(socket -> socket.close(code)));
       }
       default -> answer.put("connections", 0);
     }
-    call.reply(answer);
+    incoming.reply(Envelope.of(answer.toBuffer().getBytes()));
   }
 }

@@ -2,6 +2,8 @@ package dev.chorus.chat;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.chorus.broker.EventBusBroker;
+import dev.chorus.broker.RoomRelay;
+import dev.chorus.cluster.ClusterBus;
 import dev.chorus.config.Settings;
 import dev.chorus.history.HazelcastRoomHistory;
 import dev.chorus.history.RoomHistory;
@@ -50,9 +52,11 @@ final class ChatStack implements BeforeAllCallback, AfterAllCallback {
       settings.history().idleRoomSeconds()));
     ChorusMetrics metrics = new ChorusMetrics(new SimpleMeterRegistry());
     LocalHub hub = call(() -> new LocalHub(vertx, history, settings.rooms(), metrics));
-    EventBusBroker broker = call(() -> new EventBusBroker(vertx.eventBus(), hub, metrics, null));
+    ClusterBus bus = new ClusterBus(vertx, null, metrics::clusterRejected);
+    call(() -> new RoomRelay(bus, null).start()).await();
+    EventBusBroker broker = call(() -> new EventBusBroker(bus, hub, metrics));
     call(broker::subscribe).await();
-    UserDirectory users = new UserDirectory(vertx, "local", () -> List.of("local"));
+    UserDirectory users = new UserDirectory(bus, "local", () -> List.of("local"));
     call(users::start).await();
     services = call(() -> new ChatServices(vertx, hub, new RoomPublisher(history, broker, settings.rooms(), WebhookEvents.OFF),
       new HazelcastPresence(vertx, hazelcast), users, ChatRules.of(settings.limits()), settings.limits(),

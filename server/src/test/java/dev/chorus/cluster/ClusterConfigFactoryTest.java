@@ -20,7 +20,7 @@ class ClusterConfigFactoryTest {
 
   @Test
   void settingsOverrideThePackagedClusterXml() {
-    Settings.Cluster cluster = new Settings.Cluster("blue", "127.0.0.1", 5801, List.of("127.0.0.1:5701"), 0);
+    Settings.Cluster cluster = new Settings.Cluster("blue", "127.0.0.1", 5801, List.of("127.0.0.1:5701"), 0, "", "");
     Config config = ClusterConfigFactory.create(cluster, emptyDir);
     assertEquals("blue", config.getClusterName());
     assertEquals(5801, config.getNetworkConfig().getPort());
@@ -35,7 +35,7 @@ class ClusterConfigFactoryTest {
 
   @Test
   void withoutMembersTheNodeIsAlone() {
-    Settings.Cluster cluster = new Settings.Cluster("solo", "127.0.0.1", 5901, List.of(), 0);
+    Settings.Cluster cluster = new Settings.Cluster("solo", "127.0.0.1", 5901, List.of(), 0, "", "");
     Config config = ClusterConfigFactory.create(cluster, emptyDir);
     assertEquals(List.of("127.0.0.1:5901"), config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
   }

@@ -31,17 +31,17 @@ class SettingsRecordsTest {
   @Test
   void cluster() {
     refused("cluster.name (CLUSTER_NAME) must not be empty",
-      () -> new Settings.Cluster("", "127.0.0.1", 5701, List.of(), 0));
+      () -> new Settings.Cluster("", "127.0.0.1", 5701, List.of(), 0, "", ""));
     refused("cluster.host (CLUSTER_HOST) must be an address peers can reach, not 0.0.0.0",
-      () -> new Settings.Cluster("chorus", "0.0.0.0", 5701, List.of(), 0));
+      () -> new Settings.Cluster("chorus", "0.0.0.0", 5701, List.of(), 0, "", ""));
     refused("cluster.port (CLUSTER_PORT) must be a port number 1-65535, got 65536",
-      () -> new Settings.Cluster("chorus", "127.0.0.1", 65536, List.of(), 0));
+      () -> new Settings.Cluster("chorus", "127.0.0.1", 65536, List.of(), 0, "", ""));
     refused("cluster.eventBusPort (EVENTBUS_PORT) must be a port number 0-65535, got -1",
-      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of(), -1));
+      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of(), -1, "", ""));
     refused("cluster.members (CLUSTER_MEMBERS) must list host[:port] entries, got ':5701'",
-      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of(":5701"), 0));
+      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of(":5701"), 0, "", ""));
     refused("cluster.members (CLUSTER_MEMBERS) port of '10.0.0.1:70000' must be a port number 1-65535, got 70000",
-      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of("10.0.0.1:70000"), 0));
+      () -> new Settings.Cluster("chorus", "127.0.0.1", 5701, List.of("10.0.0.1:70000"), 0, "", ""));
   }
 
   @Test

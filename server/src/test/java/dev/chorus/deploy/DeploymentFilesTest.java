@@ -139,6 +139,30 @@ class DeploymentFilesTest {
     }
   }
 
+  /**
+   * No secret is written in the file: a one-shot service writes a random one into a volume, every node (the
+   * extras too, so --scale shares it) reads it from there and starts only after it was written, and no
+   * cluster port is published.
+   */
+  @Test
+  void everyNodeReadsTheClusterSecretTheOneShotServiceWrote() {
+    ComposeFile compose = ComposeFile.load();
+    Map<String, Object> writer = compose.service("cluster-secret");
+    assertEquals("no", writer.get("restart"));
+    assertTrue(String.valueOf(writer.get("command")).contains("/dev/urandom"), "a random secret");
+    assertTrue(String.valueOf(writer.get("volumes")).contains("chorus-secret:/run/chorus"), "written to the volume");
+    for (String service : List.of("node1", "node2", "node3", "extra")) {
+      Map<String, String> env = compose.environment(service);
+      assertNull(env.get("CLUSTER_SECRET"), service + " has no secret in the file");
+      assertEquals("/run/chorus/cluster-secret", env.get("CLUSTER_SECRET_FILE"), service);
+      assertEquals(List.of("chorus-secret:/run/chorus:ro"), compose.service(service).get("volumes"), service);
+      assertEquals(Map.of("cluster-secret", Map.of("condition", "service_completed_successfully")),
+        compose.service(service).get("depends_on"), service + " waits for the secret");
+      compose.ports(service).forEach(port -> assertFalse(port.contains("5701") || port.contains("5801"),
+        service + " publishes a cluster port: " + port));
+    }
+  }
+
   @Test
   void prometheusScrapesEveryNodeOnItsMetricsPortSinceTheHttpPortWantsAProxyHeader() throws IOException {
     ComposeFile compose = ComposeFile.load();

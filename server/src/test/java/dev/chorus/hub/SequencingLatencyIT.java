@@ -44,8 +44,8 @@ class SequencingLatencyIT {
       b = TestNodes.start(TestNodes.settings(TestNodes.environment(cluster,
         "127.0.0.1:" + a.settings().cluster().port())));
       Vertx vertxA = a.vertx();
-      Broker broker = new EventBusBroker(vertxA.eventBus(),
-        new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics(), null);
+      Broker broker = new EventBusBroker(a.bus(),
+        new LocalHub(vertxA, a.history(), a.settings().rooms(), a.metrics()), a.metrics());
       RoomPublisher publisher = new RoomPublisher(a.history(), broker, a.settings().rooms(), WebhookEvents.OFF);
       HazelcastInstance hazelcastA = Hazelcast.getAllHazelcastInstances().stream()
         .filter(h -> h.getConfig().getClusterName().equals(cluster)

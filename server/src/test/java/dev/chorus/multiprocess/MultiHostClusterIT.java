@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,7 +106,19 @@ class MultiHostClusterIT {
     env.put("CLUSTER_NAME", clusterName);
     // The test talks to each node directly, not through the load balancer that sends PROXY headers.
     env.remove("PROXY_PROTOCOL");
+    // The compose file's secret volume, as a file of this run's (with the trailing newline an editor leaves).
+    env.computeIfPresent("CLUSTER_SECRET_FILE", (key, path) -> secretFile().toString());
     return env;
+  }
+
+  private static Path secretFile() {
+    try {
+      Path file = Path.of("target", "nodes", "multi-host-cluster-secret").toAbsolutePath();
+      Files.createDirectories(file.getParent());
+      return Files.writeString(file, NodeProcess.CLUSTER_SECRET + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static NodeProcess startNode(int host, Map<String, String> env) {

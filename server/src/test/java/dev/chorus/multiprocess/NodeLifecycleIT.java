@@ -6,6 +6,7 @@ import dev.chorus.support.Http;
 import dev.chorus.support.NodeProcess;
 import dev.chorus.support.TestNode;
 import dev.chorus.support.TestNodes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +64,20 @@ class NodeLifecycleIT {
       assertEquals(2, node.awaitExit(Duration.ofSeconds(30)));
       String log = node.log().strip();
       assertEquals("chorus: HTTP_PORT must be an integer, got 'eighty'", log);
+    }
+  }
+
+  @Test
+  void offLoopbackWithoutAClusterSecretStopsStartUpWithExit2AndOneLine() {
+    String host = TestNodes.nonLoopbackAddress();
+    Assumptions.assumeTrue(host != null, "this machine has no non-loopback IPv4 address");
+    Map<String, String> env = TestNodes.environment(TestNodes.uniqueClusterName(), "");
+    env.put("CLUSTER_HOST", host);
+    env.put("CLUSTER_SECRET", "");
+    try (NodeProcess node = NodeProcess.start("no-cluster-secret", env)) {
+      assertEquals(2, node.awaitExit(Duration.ofSeconds(30)), node.log());
+      assertEquals("chorus: cluster.secret (CLUSTER_SECRET) or cluster.secretFile (CLUSTER_SECRET_FILE) must be set "
+        + "when cluster.host (CLUSTER_HOST) is not a loopback address", node.log().strip());
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Chorus node as operators run it: {@code java -jar target/chat-server.jar} in its own process and working
  * directory, configured by environment variables. Output goes to a log file kept under target/ for
- * post-mortems. {@link #close()} kills the process if it is still running.
+ * post-mortems. {@link #close()} kills the process if it is still running. Nodes run with the cluster secret
+ * {@link #CLUSTER_SECRET} unless the environment names one (CLUSTER_SECRET or CLUSTER_SECRET_FILE; an empty
+ * CLUSTER_SECRET runs without), as every cluster off loopback must.
  */
 public final class NodeProcess implements AutoCloseable {
+
+  /** The cluster secret of test nodes that name none. */
+  public static final String CLUSTER_SECRET = "chorus-test-cluster-secret-0123456789abcdef";
 
   private final Process process;
   private final Path log;
@@ -48,7 +54,11 @@ public final class NodeProcess implements AutoCloseable {
    * reached by the test on {@code httpHost}. The wrapper must exec the JVM so that killing the process
    * kills the node.
    */
-  public static NodeProcess start(String name, Map<String, String> env, List<String> wrapper, String httpHost) {
+  public static NodeProcess start(String name, Map<String, String> given, List<String> wrapper, String httpHost) {
+    Map<String, String> env = new HashMap<>(given);
+    if (!env.containsKey("CLUSTER_SECRET") && !env.containsKey("CLUSTER_SECRET_FILE")) {
+      env.put("CLUSTER_SECRET", CLUSTER_SECRET);
+    }
     try {
       Path dir = Files.createDirectories(Path.of("target", "nodes"));
       Path workDir = Files.createTempDirectory(dir, name + "-");

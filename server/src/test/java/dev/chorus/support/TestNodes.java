@@ -4,8 +4,13 @@ import dev.chorus.ChorusNode;
 import dev.chorus.config.Settings;
 import dev.chorus.config.SettingsLoader;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -50,6 +55,25 @@ public final class TestNodes {
     env.put("RATE_MESSAGES_PER_SECOND", "10000");
     env.put("RATE_BURST", "10000");
     return env;
+  }
+
+  /** An IPv4 address of this machine that is not loopback (and not link-local), or null if it has none. */
+  public static String nonLoopbackAddress() {
+    try {
+      for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!network.isUp() || network.isLoopback()) {
+          continue;
+        }
+        for (InetAddress address : Collections.list(network.getInetAddresses())) {
+          if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
+            return address.getHostAddress();
+          }
+        }
+      }
+      return null;
+    } catch (SocketException e) {
+      return null;
+    }
   }
 
   /** Settings for that environment. */

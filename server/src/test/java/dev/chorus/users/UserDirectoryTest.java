@@ -1,5 +1,6 @@
 package dev.chorus.users;
 
+import dev.chorus.cluster.ClusterBus;
 import dev.chorus.support.FakeClientSocket;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UserDirectoryTest {
 
   private final Vertx vertx = Vertx.vertx();
-  private final UserDirectory users = new UserDirectory(vertx, "local", () -> List.of("local"));
+  private final UserDirectory users = new UserDirectory(new ClusterBus(vertx, null, () -> { }), "local",
+    () -> List.of("local"));
 
   @AfterEach
   void close() {
