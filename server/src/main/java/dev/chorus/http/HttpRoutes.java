@@ -10,7 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
  * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET
  * /api/cluster, and the browser client's static files from webroot/ (GET / is its page), with the headers of
- * {@link PageHeaders}; everything else is 404 (Vert.x Web's default).
+ * {@link PageHeaders}, which also answers 404 for any other path.
  */
 public final class HttpRoutes {
 
@@ -35,7 +35,8 @@ public final class HttpRoutes {
       .onSuccess(view -> JsonResponse.send(ctx, 200, view))
       .onFailure(failure -> JsonResponse.error(ctx, 503, "cluster view unavailable: " + failure.getMessage())));
     router.get("/*").handler(new PageHeaders(members))
-      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
+      // The caching headers are PageHeaders' (ETag and 304 included), the same on every node.
+      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setCachingEnabled(false));
     return router;
   }
 
