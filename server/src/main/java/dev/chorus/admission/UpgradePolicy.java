@@ -50,13 +50,16 @@ public final class UpgradePolicy {
         openFiles.getAsLong(), limit);
     }
     OriginPolicy origins = new OriginPolicy(settings.security().allowedOrigins(), settings.http().publicHost(),
-      settings.http().port());
+      settings.http().port(), OriginPolicy.interfaceAddresses());
     return new UpgradePolicy(origins, new ConnectionLimiter(limit), metrics);
   }
 
-  /** The answer to an upgrade request with these headers; a refusal is counted, one for its Origin logged. */
-  public Admission admit(MultiMap headers) {
-    Admission admission = decide(headers);
+  /**
+   * The answer to an upgrade request with these headers, on a connection to {@code localAddress} (this
+   * node's end, an IP literal); a refusal is counted, one for its Origin logged.
+   */
+  public Admission admit(MultiMap headers, String localAddress) {
+    Admission admission = decide(headers, localAddress);
     if (!admission.accepted()) {
       metrics.upgradeRefused(admission.httpStatus());
     }
@@ -66,11 +69,11 @@ public final class UpgradePolicy {
     return admission;
   }
 
-  private Admission decide(MultiMap headers) {
+  private Admission decide(MultiMap headers, String localAddress) {
     if (!validKey(headers.get("Sec-WebSocket-Key")) || headers.get("Sec-WebSocket-Version") == null) {
       return Admission.BAD_HANDSHAKE;
     }
-    if (!origins.allows(headers.get("Origin"))) {
+    if (!origins.allows(headers.get("Origin"), localAddress)) {
       return Admission.FOREIGN_ORIGIN;
     }
     if (!connections.hasRoom()) {

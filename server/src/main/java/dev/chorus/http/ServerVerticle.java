@@ -116,7 +116,7 @@ public final class ServerVerticle extends VerticleBase {
       handshake.reject(404);
       return;
     }
-    Admission admission = node.upgrades().admit(handshake.headers());
+    Admission admission = node.upgrades().admit(handshake.headers(), handshake.localAddress().hostAddress());
     if (admission.accepted()) {
       transport.accept(handshake);
     } else {
