@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The gate of the browser client's files (GET / and the rest of webroot/): a request whose path names none of
- * them, or whose raw path holds an encoded slash or backslash ({@code %2F}, {@code %5C}, any case), is 404,
+ * The gate of the browser client's files (GET / and the rest of webroot/), routed the {@link #PATHS} they
+ * may have: a request whose path names none of them, or whose raw path holds an encoded slash or backslash ({@code %2F}, {@code %5C}, any case), is 404,
  * so the static handler behind it serves exactly webroot/'s files and nothing it would reach by decoding or
  * normalizing another path (which used to answer without the headers below, or fail with 500). Every file it
  * lets through, and every 304, carries:
@@ -40,8 +40,12 @@ import java.util.regex.Pattern;
  */
 final class PageHeaders implements Handler<RoutingContext> {
 
-  /** The paths of webroot/'s files (it has no subdirectories); "/" is index.html. */
-  private static final Pattern FILE = Pattern.compile("/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+  /**
+   * The paths this handler is routed: "/" (index.html) and the names webroot/'s files may have (it has no
+   * subdirectories). Other paths go on to the routes mounted after it (the admin API) or to the router's 404.
+   */
+  static final String PATHS = "/(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99})?";
+  private static final Pattern FILE = Pattern.compile(PATHS);
   /** An encoded {@code /} or {@code \\} in a raw path: decoded, it would name another path than the one checked. */
   private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(?:2f|5c)", Pattern.CASE_INSENSITIVE);
   /** A host[:port] that may stand in a CSP host-source: a DNS name or IPv4 address, an optional port. */
