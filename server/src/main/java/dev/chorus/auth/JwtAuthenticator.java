@@ -34,10 +34,12 @@ public final class JwtAuthenticator {
 
   private final JWTAuth auth;
   private final int leewaySeconds;
+  private final int maxNameChars;
 
-  private JwtAuthenticator(JWTAuth auth, int leewaySeconds) {
+  private JwtAuthenticator(JWTAuth auth, int leewaySeconds, int maxNameChars) {
     this.auth = auth;
     this.leewaySeconds = leewaySeconds;
+    this.maxNameChars = maxNameChars;
   }
 
   /**
@@ -52,8 +54,11 @@ public final class JwtAuthenticator {
     }
   }
 
-  /** An authenticator for the configured key; the settings must have JWT enabled. */
-  public static JwtAuthenticator create(Vertx vertx, Settings.Security security) {
+  /**
+   * An authenticator for the configured key; the settings must have JWT enabled. A token without a
+   * {@code name} is shown by its {@code sub}, cut to {@code maxNameChars} (limits.maxNameChars).
+   */
+  public static JwtAuthenticator create(Vertx vertx, Settings.Security security, int maxNameChars) {
     PubSecKeyOptions key;
     if (!security.jwtSecret().isEmpty()) {
       key = new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(security.jwtSecret());
@@ -73,7 +78,7 @@ public final class JwtAuthenticator {
       checks.setIssuer(security.jwtIssuer());
     }
     return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks)),
-      security.jwtLeewaySeconds());
+      security.jwtLeewaySeconds(), maxNameChars);
   }
 
   /** The clock skew allowed to a token's times, in seconds: a connection outlives its token's exp by as much. */
@@ -96,7 +101,7 @@ public final class JwtAuthenticator {
         return Future.failedFuture("token has no usable sub");
       }
       String name = text(claims, "name");
-      return Future.succeededFuture(new Identity(user, name != null ? name : user, rooms(claims),
+      return Future.succeededFuture(new Identity(user, Identity.displayName(name, user, maxNameChars), rooms(claims),
         number(claims, "exp")));
     });
   }

@@ -60,7 +60,8 @@ public final class ServerVerticle extends VerticleBase {
     broker = new EventBusBroker(vertx.eventBus(), hub, metrics, node.probe());
     RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms(), node.webhooks());
     ChatRules rules = ChatRules.of(settings.limits());
-    JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
+    JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security(),
+      settings.limits().maxNameChars()) : null;
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     MetricsScrape scrape = metrics.registry() instanceof PrometheusMeterRegistry prometheus

@@ -83,6 +83,31 @@ class MessageCodecTest {
     assertEquals(ChatError.INVALID_NAME, failure.error());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "Hangul filler as a key               | 3164 | {\"%s\":1}",
+    "variation selector in a nested key   | FE0F | {\"a\":{\"b%s\":1}}"})
+  void metaKeysWithInvisibleCharactersAreTheNameError(String description, String hex, String metaFormat) {
+    String text = "{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + metaFormat.formatted("\\u" + hex) + "}";
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(text));
+    assertEquals(ChatError.INVALID_NAME, failure.error());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "right-to-left override in a value    | 202E | {\"role\":\"ad%smin\"}",
+    "left-to-right embedding in a value   | 202A | {\"role\":\"%s\"}",
+    "right-to-left isolate in a value     | 2067 | {\"role\":\"a%s\"}",
+    "pop directional isolate in a value   | 2069 | {\"role\":\"a%s\"}",
+    "start of heading in a value          | 0001 | {\"role\":\"a%s\"}",
+    "line feed in a nested value          | 000A | {\"device\":{\"os\":\"x%sy\"}}",
+    "C1 control in a value in a list      | 0085 | {\"tags\":[\"a\",\"b%s\"]}"})
+  void metaValuesWithControlOrBidiCharactersAreInvalid(String description, String hex, String metaFormat) {
+    String text = "{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + metaFormat.formatted("\\u" + hex) + "}";
+    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(text));
+    assertEquals(ChatError.INVALID_MESSAGE, failure.error());
+  }
+
   @Test
   void metaValuesAndPrintableKeysPass() throws ProtocolException {
     String meta = "{\"device\":\"phone \u00e9\",\"nested\":{\"k\u00e9y\":[1,2]}}";
