@@ -27,9 +27,7 @@ class ChatRulesTest {
   @ValueSource(strings = {"", " ", "\t", "123456789012345678901234567890123", "a\u0000b", "a\nb", "a\rb",
     "a\u001bb", "a\u007fb", "a\u0085b", "a\u2028b", "a\u2029b"})
   void refusesEmptyTooLongAndControlCharacters(String name) {
-    assertFalse(rules.isValidName(name));
-    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
-    assertEquals(ChatError.INVALID_NAME, refused.error());
+    assertInvalidName(name);
   }
 
   @ParameterizedTest(name = "{0} (U+{1})")
@@ -49,8 +47,7 @@ class ChatRulesTest {
     "backspace                  | 0008"})
   void refusesFormatAndControlCharactersAnywhereInTheName(String description, String hex) {
     String name = "ali" + Character.toString(Integer.parseInt(hex, 16)) + "ce";
-    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
-    assertEquals(ChatError.INVALID_NAME, refused.error());
+    assertInvalidName(name);
   }
 
   /** Names written as {@code U+XXXX} escapes (and {@code n*} for n repeats of what follows) to keep them visible. */
@@ -82,9 +79,7 @@ class ChatRulesTest {
     "30 stacked combining marks              | a 30*U+0301",
     "five stacked enclosing marks            | a 5*U+20DD"})
   void refusesInvisibleAndLookalikeNames(String description, String escaped) {
-    String name = unescape(escaped);
-    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
-    assertEquals(ChatError.INVALID_NAME, refused.error());
+    assertInvalidName(unescape(escaped));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -99,6 +94,12 @@ class ChatRulesTest {
     "Devanagari with vowel signs             | U+0928 U+092E U+0938 U+094D U+0924 U+0947"})
   void acceptsMarksWithinTheirLimitAndVisibleSpaces(String description, String escaped) {
     assertTrue(rules.isValidName(unescape(escaped)));
+  }
+
+  private void assertInvalidName(String name) {
+    assertFalse(rules.isValidName(name));
+    ProtocolException refused = assertThrows(ProtocolException.class, () -> rules.checkName(name));
+    assertEquals(ChatError.INVALID_NAME, refused.error());
   }
 
   /** {@code "a 2*U+0301 b"} is "a", two U+0301, "b". */
