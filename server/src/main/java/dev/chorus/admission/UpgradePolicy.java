@@ -62,7 +62,7 @@ public final class UpgradePolicy {
         openFiles.getAsLong(), limit, OpenFileLimit.descriptorsFor(configured));
     }
     OriginPolicy origins = new OriginPolicy(settings.security().allowedOrigins(), settings.http().publicHost(),
-      settings.http().port());
+      settings.http().port(), OriginPolicy.interfaceAddresses());
     ConnectionLimiter connections = new ConnectionLimiter(limit);
     PendingConnections pending = new PendingConnections(OpenFileLimit.PENDING_PER_CONNECTION * limit,
       () -> OpenFileLimit.pendingRoom(openFiles, connections.count()));
@@ -71,13 +71,14 @@ public final class UpgradePolicy {
   }
 
   /**
-   * The answer to an upgrade request with these headers from {@code client} (its address); a refusal is counted,
-   * and logged at most once a minute for a foreign Origin or a full address.
+   * The answer to an upgrade request with these headers from {@code client} (its address), on a connection to
+   * {@code localAddress} (this node's end, an IP literal); a refusal is counted, and logged at most once a
+   * minute for a foreign Origin or a full address.
    * An accepted upgrade holds a slot of its address until the socket {@link #opened} with it closes, or until
    * {@link #abandoned} when the handshake fails.
    */
-  public Admission admit(MultiMap headers, String client) {
-    Admission admission = decide(headers, client);
+  public Admission admit(MultiMap headers, String client, String localAddress) {
+    Admission admission = decide(headers, client, localAddress);
     if (!admission.accepted()) {
       metrics.upgradeRefused(admission.httpStatus());
     }
@@ -91,11 +92,11 @@ public final class UpgradePolicy {
     return admission;
   }
 
-  private Admission decide(MultiMap headers, String client) {
+  private Admission decide(MultiMap headers, String client, String localAddress) {
     if (!validKey(headers.get("Sec-WebSocket-Key")) || headers.get("Sec-WebSocket-Version") == null) {
       return Admission.BAD_HANDSHAKE;
     }
-    if (!origins.allows(headers.get("Origin"))) {
+    if (!origins.allows(headers.get("Origin"), localAddress)) {
       return Admission.FOREIGN_ORIGIN;
     }
     if (!connections.hasRoom()) {

@@ -1,5 +1,6 @@
 package dev.chorus.auth;
 
+import dev.chorus.protocol.NameCharacters;
 import dev.chorus.protocol.Sender;
 
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.List;
  * Who a verified connection token says the connection is.
  *
  * @param user  the user: the token's {@code sub}
- * @param name  the name shown for the user: the token's {@code name} claim, else its {@code sub}; two users
- *              may share one
+ * @param name  the name shown for the user: the token's {@code name} claim, else its {@code sub} cut to
+ *              limits.maxNameChars ({@link #displayName}); two users may share one
  * @param rooms the token's {@code rooms} claim: room names, where a trailing {@code *} matches the rest of the
  *              name part ({@code ["team:eng", "team:proj-*"]}, see {@link #grants}); empty when absent or not
  *              an array (non-text items are ignored)
@@ -24,10 +25,26 @@ public record Identity(String user, String name, List<String> rooms, long exp) {
     rooms = List.copyOf(rooms);
   }
 
-  /** Whether {@code sub} may be a user: 1 to {@link #MAX_USER_CHARS} characters, none of them a control one. */
+  /**
+   * Whether {@code sub} may be a user: 1 to {@link #MAX_USER_CHARS} characters, not only spaces, and nothing
+   * a name may not hold ({@link NameCharacters}): a user is shown as {@code "user"} next to every name.
+   */
   public static boolean isValidUser(String sub) {
-    return sub != null && !sub.isEmpty() && sub.length() <= MAX_USER_CHARS
-      && sub.chars().noneMatch(Character::isISOControl);
+    return sub != null && sub.length() <= MAX_USER_CHARS && !NameCharacters.blank(sub)
+      && !NameCharacters.anyForbidden(sub);
+  }
+
+  /**
+   * The name shown for a token's user: its {@code name} claim, else its {@code sub} cut to
+   * {@code maxNameChars} characters (code points), so that an identity provider's long subs (Keycloak's
+   * 36-character UUIDs, Azure AD's 43 characters) still pass the name rules. The user stays the whole sub.
+   */
+  public static String displayName(String nameClaim, String sub, int maxNameChars) {
+    if (nameClaim != null) {
+      return nameClaim;
+    }
+    return sub.codePointCount(0, sub.length()) <= maxNameChars ? sub
+      : sub.substring(0, sub.offsetByCodePoints(0, maxNameChars));
   }
 
   /** Who this identity's chats, statuses and presence entries are from. */

@@ -35,11 +35,13 @@ public final class JwtAuthenticator {
   private final JWTAuth auth;
   private final int leewaySeconds;
   private final long authTimeoutMillis;
+  private final int maxNameChars;
 
-  private JwtAuthenticator(JWTAuth auth, int leewaySeconds, long authTimeoutMillis) {
+  private JwtAuthenticator(JWTAuth auth, int leewaySeconds, long authTimeoutMillis, int maxNameChars) {
     this.auth = auth;
     this.leewaySeconds = leewaySeconds;
     this.authTimeoutMillis = authTimeoutMillis;
+    this.maxNameChars = maxNameChars;
   }
 
   /**
@@ -54,8 +56,11 @@ public final class JwtAuthenticator {
     }
   }
 
-  /** An authenticator for the configured key; the settings must have JWT enabled. */
-  public static JwtAuthenticator create(Vertx vertx, Settings.Security security) {
+  /**
+   * An authenticator for the configured key; the settings must have JWT enabled. A token without a
+   * {@code name} is shown by its {@code sub}, cut to {@code maxNameChars} (limits.maxNameChars).
+   */
+  public static JwtAuthenticator create(Vertx vertx, Settings.Security security, int maxNameChars) {
     PubSecKeyOptions key;
     if (!security.jwtSecret().isEmpty()) {
       key = new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(security.jwtSecret());
@@ -75,7 +80,7 @@ public final class JwtAuthenticator {
       checks.setIssuer(security.jwtIssuer());
     }
     return new JwtAuthenticator(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks)),
-      security.jwtLeewaySeconds(), security.authTimeoutSeconds() * 1000L);
+      security.jwtLeewaySeconds(), security.authTimeoutSeconds() * 1000L, maxNameChars);
   }
 
   /** How long a connection may take to present a token that verifies (security.authTimeoutSeconds). */
@@ -103,7 +108,7 @@ public final class JwtAuthenticator {
         return Future.failedFuture("token has no usable sub");
       }
       String name = text(claims, "name");
-      return Future.succeededFuture(new Identity(user, name != null ? name : user, rooms(claims),
+      return Future.succeededFuture(new Identity(user, Identity.displayName(name, user, maxNameChars), rooms(claims),
         number(claims, "exp")));
     });
   }

@@ -7,9 +7,9 @@ import dev.chorus.protocol.ProtocolException;
 
 /**
  * What a chat message and its sender must be, wherever the message comes from (a client or the admin API):
- * a name of 1 to limits.maxNameChars characters (Unicode code points), not only whitespace, without the
- * control, format and separator characters of {@link NameCharacters}, which would let a name pass for another
- * or forge lines in other clients' views; a message of at most limits.maxChatChars characters; at most
+ * a name of 1 to limits.maxNameChars characters (Unicode code points), not only spaces, without the
+ * characters {@link NameCharacters} forbids (controls, format and separator characters, invisible ones, piles
+ * of combining marks), which would let a name pass for another or forge lines in other clients' views; a message of at most limits.maxChatChars characters; at most
  * limits.maxRoomsPerConnection rooms per connection. Immutable.
  */
 public final class ChatRules {
@@ -33,7 +33,7 @@ public final class ChatRules {
 
   /** Whether {@code name} may be a sender's name. */
   public boolean isValidName(String name) {
-    if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > maxNameChars) {
+    if (name == null || NameCharacters.blank(name) || name.codePointCount(0, name.length()) > maxNameChars) {
       return false;
     }
     return !NameCharacters.anyForbidden(name);

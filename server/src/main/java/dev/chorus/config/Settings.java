@@ -414,7 +414,8 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * Who may connect and how. Paths are resolved against the working directory.
    *
    * @param allowedOrigins   Origin headers accepted on upgrades, each {@code scheme://host[:port]} or "*" (any);
-   *                         empty means same-origin and localhost. Default empty
+   *                         empty means the node's own origins (http.publicHost, and localhost, loopback and
+   *                         the node's addresses on http.port). Default empty
    * @param jwtSecret        HS256 secret, at least 32 characters; with it (or a public key, not both) every /chat
    *                         connection must authenticate. Default empty (no JWT). Never printed.
    * @param jwtPublicKeyPath readable PEM file of an RS256 public key; empty for none. Default empty

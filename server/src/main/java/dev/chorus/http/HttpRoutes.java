@@ -10,7 +10,8 @@ import io.vertx.ext.web.handler.StaticHandler;
  * The plain HTTP endpoints: GET /health and GET /ready (JSON per check, see {@link NodeHealth}), GET /metrics
  * (Prometheus text format, {@link MetricsScrape}) unless metrics.port gives it a listener of its own, GET
  * /api/cluster, and the browser client's static files from webroot/ (GET / is its page), with the headers of
- * {@link PageHeaders}; everything else is 404 (Vert.x Web's default).
+ * {@link PageHeaders}, which answers 404 for a one-segment path that names no such file; other paths are left
+ * to the routes mounted after these (the admin API), then 404 (Vert.x Web's default).
  */
 public final class HttpRoutes {
 
@@ -34,8 +35,9 @@ public final class HttpRoutes {
     router.get("/api/cluster").handler(ctx -> members.view()
       .onSuccess(view -> JsonResponse.send(ctx, 200, view))
       .onFailure(failure -> JsonResponse.error(ctx, 503, "cluster view unavailable: " + failure.getMessage())));
-    router.get("/*").handler(new PageHeaders(members))
-      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
+    router.getWithRegex(PageHeaders.PATHS).handler(new PageHeaders(members))
+      // The caching headers are PageHeaders' (ETag and 304 included), the same on every node.
+      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setCachingEnabled(false));
     return router;
   }
 

@@ -20,25 +20,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The headers of the browser client's files (GET / and the rest of webroot/), set before they are served;
- * other paths pass untouched:
+ * The gate of the browser client's files (GET / and the rest of webroot/), routed the {@link #PATHS} they
+ * may have: a request whose path names none of them, or whose raw path holds an encoded slash or backslash ({@code %2F}, {@code %5C}, any case), is 404,
+ * so the static handler behind it serves exactly webroot/'s files and nothing it would reach by decoding or
+ * normalizing another path (which used to answer without the headers below, or fail with 500). Every file it
+ * lets through, and every 304, carries:
  * <ul>
  *   <li>{@code Content-Security-Policy}: files only from this origin (no inline script or style), connections
  *   only to this origin and by WebSocket to the hosts the page may use (the request's {@code Host} and every
  *   member's address in /api/cluster, which the page fails over to), and no framing;</li>
  *   <li>{@code X-Content-Type-Options: nosniff};</li>
  *   <li>{@code Cache-Control: no-cache} and an {@code ETag} of the file's content: a browser revalidates on
- *   every load and gets 304 while the file is unchanged, so a new release reaches a reloaded page at once,
- *   whichever node answers (the static handler's Last-Modified is when a node first served the file, which
- *   differs between nodes).</li>
+ *   every load and gets 304 (answered here) while the file is unchanged, so a new release reaches a reloaded
+ *   page at once, whichever node answers. The static handler's own caching headers are off: its
+ *   Last-Modified is when a node first served the file, which differs between nodes.</li>
  * </ul>
  * Without a cluster view (the cluster is in trouble) the policy names the request's Host only. Thread-safe:
  * the ETags are computed once per file, from the classpath, and shared by the event loops.
  */
 final class PageHeaders implements Handler<RoutingContext> {
 
-  /** The paths of webroot/'s files (it has no subdirectories); "/" is index.html. */
-  private static final Pattern FILE = Pattern.compile("/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+  /**
+   * The paths this handler is routed: "/" (index.html) and the names webroot/'s files may have (it has no
+   * subdirectories). Other paths go on to the routes mounted after it (the admin API) or to the router's 404.
+   */
+  static final String PATHS = "/(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99})?";
+  private static final Pattern FILE = Pattern.compile(PATHS);
+  /** An encoded {@code /} or {@code \\} in a raw path: decoded, it would name another path than the one checked. */
+  private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(?:2f|5c)", Pattern.CASE_INSENSITIVE);
   /** A host[:port] that may stand in a CSP host-source: a DNS name or IPv4 address, an optional port. */
   private static final Pattern HOST_SOURCE = Pattern.compile("[A-Za-z0-9.-]{1,253}(?::\\d{1,5})?");
 
@@ -52,10 +61,11 @@ final class PageHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String etag = etag(ctx.normalizedPath());
+    String etag = ENCODED_SEPARATOR.matcher(ctx.request().path()).find() ? null : etag(ctx.normalizedPath());
     if (etag == null) {
-      // Not a file of the page (another route's path, or none): no cluster view to read.
-      ctx.next();
+      // Not a file of the page: 404 before any cluster view is read or any file looked up. Not ctx.fail(404),
+      // which Vert.x Web logs at ERROR: any client could flood the log.
+      ctx.response().setStatusCode(404).end();
       return;
     }
     Set<String> hosts = new LinkedHashSet<>();
@@ -70,10 +80,27 @@ final class PageHeaders implements Handler<RoutingContext> {
         .set("Content-Security-Policy", policy(hosts))
         .set("X-Content-Type-Options", "nosniff")
         .set("Cache-Control", "no-cache")
-        // The static handler answers 304 when If-None-Match names it.
         .set("ETag", etag);
-      ctx.next();
+      if (names(ctx.request().getHeader("If-None-Match"), etag)) {
+        ctx.response().setStatusCode(304).end();
+      } else {
+        ctx.next();
+      }
     });
+  }
+
+  /** Whether an If-None-Match header (null when absent) names {@code etag}: it, a list holding it, or *. */
+  private static boolean names(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String trimmed = tag.trim();
+      if (trimmed.equals(etag) || trimmed.equals("W/" + etag) || trimmed.equals("*")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void addHost(Set<String> hosts, String host) {

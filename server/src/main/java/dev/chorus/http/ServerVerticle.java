@@ -71,7 +71,8 @@ public final class ServerVerticle extends VerticleBase {
     broker = new EventBusBroker(node.bus(), hub, metrics);
     RoomPublisher publisher = new RoomPublisher(node.history(), broker, settings.rooms(), node.webhooks());
     ChatRules rules = ChatRules.of(settings.limits());
-    JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security()) : null;
+    JwtAuthenticator jwt = settings.security().jwtEnabled() ? JwtAuthenticator.create(vertx, settings.security(),
+      settings.limits().maxNameChars()) : null;
     ChatServices chat = new ChatServices(vertx, hub, publisher, node.presence(), node.users(), rules,
       settings.limits(), new RoomAccess(settings.rooms(), node.proxy(), metrics), jwt, metrics);
     MetricsScrape scrape = metrics.registry() instanceof PrometheusMeterRegistry prometheus
@@ -134,7 +135,7 @@ public final class ServerVerticle extends VerticleBase {
     }
     MultiMap headers = handshake.headers();
     String client = node.clients().of(peers.of(handshake), headers);
-    Admission admission = node.upgrades().admit(headers, client);
+    Admission admission = node.upgrades().admit(headers, client, handshake.localAddress().hostAddress());
     if (admission.accepted()) {
       admittedClients.put(headers, client);
       transport.accept(handshake).onFailure(failure -> {

@@ -16,8 +16,8 @@ public enum ChatError {
   /** A chat message longer than limits.maxChatChars. */
   MESSAGE_TOO_LONG("Message too long."),
   /**
-   * A name that is empty, too long (limits.maxNameChars) or holds a character {@link NameCharacters} forbids;
-   * a join's meta with such a character in a key.
+   * A name that is empty, too long (limits.maxNameChars), only spaces or holds what {@link NameCharacters}
+   * forbids; a join's meta with such a character in a key.
    */
   INVALID_NAME("Invalid name."),
   /** A message beyond the connection's rate limit; it was dropped. */

@@ -94,6 +94,8 @@ public final class MessageCodec {
   /**
    * A join's meta: a JSON object of at most MAX_META_BYTES encoded, or null when absent. Its keys, at every
    * depth, are names others see: one holding a character {@link NameCharacters} forbids is the name error.
+   * Its text values, at every depth, are shown to others too: one holding a control character or a bidi
+   * override or isolate ({@link NameCharacters#anyControlOrBidi}) is the invalid-message error.
    */
   private static String optionalMeta(JsonNode node) throws ProtocolException {
     JsonNode value = node.get("meta");
@@ -108,18 +110,21 @@ public final class MessageCodec {
       || encoded.getBytes(StandardCharsets.UTF_8).length > ClientMessage.Join.MAX_META_BYTES) {
       throw new ProtocolException(ChatError.INVALID_MESSAGE);
     }
-    checkKeys(value);
+    checkShownText(value);
     return encoded;
   }
 
-  private static void checkKeys(JsonNode value) throws ProtocolException {
+  private static void checkShownText(JsonNode value) throws ProtocolException {
     for (Iterator<String> names = value.fieldNames(); names.hasNext(); ) {
       if (NameCharacters.anyForbidden(names.next())) {
         throw new ProtocolException(ChatError.INVALID_NAME);
       }
     }
+    if (value.isTextual() && NameCharacters.anyControlOrBidi(value.textValue())) {
+      throw new ProtocolException(ChatError.INVALID_MESSAGE);
+    }
     for (JsonNode child : value) {
-      checkKeys(child);
+      checkShownText(child);
     }
   }
 

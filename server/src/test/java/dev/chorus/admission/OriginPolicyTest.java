@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +15,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OriginPolicyTest {
 
+  /** The machine's interface addresses in these tests. */
+  private static final Set<InetAddress> INTERFACES = Set.of(address("192.168.1.20"), address("fd00::20"));
+  /** The upgrade's connection's local address in these tests: an address the machine's listing missed. */
+  private static final String LOCAL = "10.9.9.9";
+
   /** A node on HTTP port 8080 whose http.publicHost is chat.example.com. */
-  private final OriginPolicy own = new OriginPolicy(List.of(), "chat.example.com", 8080);
+  private final OriginPolicy own = new OriginPolicy(List.of(), "chat.example.com", 8080, INTERFACES);
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
 
   @ParameterizedTest(name = "default: Origin {0} -> {1}")
   @CsvSource(delimiter = '|', nullValues = "NULL", value = {
@@ -22,6 +38,22 @@ class OriginPolicyTest {
     "http://127.0.0.1:8080                 | true",
     "http://[::1]:8080                     | true",
     "https://192.168.1.20:8080             | true",
+    "http://[fd00::20]:8080                | true",
+    "http://10.9.9.9:8080                  | true",
+    "http://127.0.0.2:8080                 | true",
+    "http://[::ffff:127.0.0.1]:8080        | true",
+    "http://1.2.3.4:8080                   | false",
+    "http://10.0.0.1:8080                  | false",
+    "http://0.0.0.0:8080                   | false",
+    "http://[::]:8080                      | false",
+    "http://[fe80::1%25eth0]:8080          | false",
+    "http://[fd00::21]:8080                | false",
+    "http://192.168.1.21:8080              | false",
+    "http://192.168.1.20:8081              | false",
+    "http://010.9.9.9:8080                 | false",
+    "http://999.1.1.1:8080                 | false",
+    "http://0x7f000001:8080                | false",
+    "http://2130706433:8080                | false",
     "HTTP://LOCALHOST:8080                 | true",
     "http://chat.example.com:8080          | true",
     "https://chat.example.com              | true",
@@ -41,29 +73,33 @@ class OriginPolicyTest {
     "file://                               | false",
     "ws://localhost:8080                   | false"})
   void defaultAllowsOnlyTheNodesOwnOrigins(String origin, boolean allowed) {
-    assertEquals(allowed, own.allows(origin));
+    assertEquals(allowed, own.allows(origin, LOCAL));
   }
 
   @Test
-  void withoutAPublicHostOnlyLoopbackAndIpLiteralsOnTheNodesPortAreOwn() {
-    OriginPolicy policy = new OriginPolicy(List.of(), "", 8080);
-    assertTrue(policy.allows("http://localhost:8080"));
-    assertFalse(policy.allows("http://chat.example.com:8080"));
-    assertFalse(policy.allows("http://chat.example.com"));
+  void withoutAPublicHostOnlyLocalhostAndTheNodesAddressesOnItsPortAreOwn() {
+    OriginPolicy policy = new OriginPolicy(List.of(), "", 8080, Set.of());
+    assertTrue(policy.allows("http://localhost:8080", LOCAL));
+    assertTrue(policy.allows("http://[::1]:8080", "0:0:0:0:0:0:0:1"));
+    assertTrue(policy.allows("http://[fd00::20]:8080", "fd00:0:0:0:0:0:0:20%eth0"));
+    assertFalse(policy.allows("http://chat.example.com:8080", LOCAL));
+    assertFalse(policy.allows("http://chat.example.com", LOCAL));
+    assertFalse(policy.allows("http://192.168.1.20:8080", LOCAL));
+    assertFalse(policy.allows("http://10.9.9.9:8080", null));
   }
 
   @Test
   void listAllowsExactlyTheListedOrigins() {
-    OriginPolicy policy = new OriginPolicy(List.of("https://chat.example.com"), "api.example.com", 8080);
-    assertTrue(policy.allows("https://chat.example.com"));
-    assertTrue(policy.allows("HTTPS://CHAT.EXAMPLE.COM"));
-    assertFalse(policy.allows("http://chat.example.com"));
-    assertFalse(policy.allows("http://localhost:8080"));
-    assertFalse(policy.allows("https://api.example.com"));
+    OriginPolicy policy = new OriginPolicy(List.of("https://chat.example.com"), "api.example.com", 8080, INTERFACES);
+    assertTrue(policy.allows("https://chat.example.com", LOCAL));
+    assertTrue(policy.allows("HTTPS://CHAT.EXAMPLE.COM", LOCAL));
+    assertFalse(policy.allows("http://chat.example.com", LOCAL));
+    assertFalse(policy.allows("http://localhost:8080", LOCAL));
+    assertFalse(policy.allows("https://api.example.com", LOCAL));
   }
 
   @Test
   void starAllowsAny() {
-    assertTrue(new OriginPolicy(List.of("*"), "", 8080).allows("https://anything.example"));
+    assertTrue(new OriginPolicy(List.of("*"), "", 8080, Set.of()).allows("https://anything.example", LOCAL));
   }
 }

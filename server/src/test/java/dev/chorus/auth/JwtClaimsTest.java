@@ -10,12 +10,14 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -83,6 +85,17 @@ class JwtClaimsTest {
     try (ChatClient client = NODE.connect("/chat?token=" + token)) {
       client.join("ignored");
       client.awaitJson(joined(user));
+    }
+  }
+
+  @Test
+  void aSubOverTheNameLimitWithoutANameJoinsShownCutToTheLimit() {
+    // Keycloak's subs are 36-character UUIDs; limits.maxNameChars is 32.
+    String sub = UUID.randomUUID().toString();
+    String token = issuer.generateToken(valid(sub), new JWTOptions().setNoTimestamp(true));
+    try (ChatClient client = NODE.connect("/chat?token=" + token)) {
+      client.join("ignored");
+      client.awaitJson(joined(sub.substring(0, 32)).put("user", sub));
     }
   }
 

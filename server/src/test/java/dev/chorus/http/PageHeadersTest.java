@@ -1,6 +1,7 @@
 package dev.chorus.http;
 
 import dev.chorus.support.Await;
+import dev.chorus.support.LogLines;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Order;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,9 +68,31 @@ class PageHeadersTest {
   @Test
   void aReloadRevalidatesAndIsToldNotModifiedWhileTheFileIsUnchanged() {
     String etag = get("/").header("ETag");
-    assertEquals(304, get("/", "127.0.0.1:" + NODE.port(), "If-None-Match: " + etag + "\r\n").status());
+    RawWebSocket.Head notModified = get("/", "127.0.0.1:" + NODE.port(), "If-None-Match: " + etag + "\r\n");
+    assertEquals(304, notModified.status());
+    assertTrue(notModified.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+    assertEquals("nosniff", notModified.header("X-Content-Type-Options"));
+    assertEquals("no-cache", notModified.header("Cache-Control"));
     assertEquals(200, get("/", "127.0.0.1:" + NODE.port(), "If-None-Match: \"an-older-release\"\r\n").status());
     assertFalse(etag.equals(get("/app.js").header("ETag")), "each file has its own");
+  }
+
+  /**
+   * Paths the static handler would decode or normalize into one of the page's files (or fail on with 500 and
+   * an ERROR stack trace per request), sent as written: 404, no headers of the page, nothing logged at ERROR.
+   */
+  @ParameterizedTest(name = "GET {0}")
+  @ValueSource(strings = {"/%2findex.html", "/%2Findex.html", "/.%2findex.html", "/a%2f..%2findex.html",
+    "/.%2fapp.js", "/%5capp.js", "/%5Cindex.html", "/index.html/", "/app.js/", "/.%2f", "/%2e%2f", "/%2e%2F",
+    "/%252findex.html"})
+  void pathsThatAreNoFileOfThePageAreNotFound(String path) {
+    try (LogLines errors = LogLines.errors()) {
+      RawWebSocket.Head head = get(path);
+      assertEquals(404, head.status(), path);
+      assertNull(head.header("Content-Security-Policy"), path);
+      assertNull(head.header("Cache-Control"), path);
+      assertEquals(List.of(), errors.messages());
+    }
   }
 
   @Test

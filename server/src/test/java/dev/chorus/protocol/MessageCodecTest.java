@@ -69,18 +69,36 @@ class MessageCodecTest {
     assertEquals(expected, failure.error());
   }
 
+  /** The error of a join whose meta is {@code metaFormat} with {@code hex}'s character in it, as a JSON escape. */
+  private static ChatError refusal(String metaFormat, String hex) {
+    // As JSON escapes: a raw control character inside a JSON string is not JSON at all.
+    String text = "{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + metaFormat.formatted("\\u" + hex) + "}";
+    return assertThrows(ProtocolException.class, () -> MessageCodec.decode(text)).error();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "right-to-left override in a key      | 202E | {\"ro%sle\":\"admin\"}",
     "zero-width joiner as a key           | 200D | {\"%s\":1}",
     "control character in a nested key    | 0007 | {\"device\":{\"os%s\":\"x\"}}",
-    "format character in a key in a list  | FEFF | {\"tags\":[{\"a%s\":1}]}"})
-  void metaKeysWithFormatOrControlCharactersAreTheNameError(String description, String hex, String metaFormat) {
-    // As JSON escapes: a raw control character inside a JSON string is not JSON at all.
-    String meta = metaFormat.formatted("\\u" + hex);
-    String text = "{\"type\":\"join\",\"name\":\"alice\",\"meta\":" + meta + "}";
-    ProtocolException failure = assertThrows(ProtocolException.class, () -> MessageCodec.decode(text));
-    assertEquals(ChatError.INVALID_NAME, failure.error());
+    "format character in a key in a list  | FEFF | {\"tags\":[{\"a%s\":1}]}",
+    "Hangul filler as a key               | 3164 | {\"%s\":1}",
+    "variation selector in a nested key   | FE0F | {\"a\":{\"b%s\":1}}"})
+  void metaKeysWithCharactersNoNameMayHoldAreTheNameError(String description, String hex, String metaFormat) {
+    assertEquals(ChatError.INVALID_NAME, refusal(metaFormat, hex));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "right-to-left override in a value    | 202E | {\"role\":\"ad%smin\"}",
+    "left-to-right embedding in a value   | 202A | {\"role\":\"%s\"}",
+    "right-to-left isolate in a value     | 2067 | {\"role\":\"a%s\"}",
+    "pop directional isolate in a value   | 2069 | {\"role\":\"a%s\"}",
+    "start of heading in a value          | 0001 | {\"role\":\"a%s\"}",
+    "line feed in a nested value          | 000A | {\"device\":{\"os\":\"x%sy\"}}",
+    "C1 control in a value in a list      | 0085 | {\"tags\":[\"a\",\"b%s\"]}"})
+  void metaValuesWithControlOrBidiCharactersAreInvalid(String description, String hex, String metaFormat) {
+    assertEquals(ChatError.INVALID_MESSAGE, refusal(metaFormat, hex));
   }
 
   @Test
