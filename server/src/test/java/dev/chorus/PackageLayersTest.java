@@ -29,8 +29,8 @@ class PackageLayersTest {
   /** Lowest first; "" is dev.chorus itself (Main, ChorusNode). */
   private static final List<List<String>> LAYERS = List.of(
     List.of("protocol", "config", "hazelcast"),
-    List.of("history", "presence"),
-    List.of("metrics", "logging", "cluster", "transport"),
+    List.of("history", "presence", "logging"),
+    List.of("metrics", "cluster", "transport"),
     List.of("hub", "users", "webhooks"),
     List.of("broker"),
     List.of("admission", "auth"),

@@ -1,11 +1,10 @@
 package dev.chorus.admission;
 
+import dev.chorus.logging.LogGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,31 +14,27 @@ import java.util.function.LongSupplier;
  */
 final class ForeignOriginLog {
 
-  static final Duration INTERVAL = Duration.ofMinutes(1);
+  static final Duration INTERVAL = Duration.ofNanos(LogGate.INTERVAL_NANOS);
   /** Of the Origin header, at most this many characters are logged. */
   private static final int MAX_SHOWN = 100;
   private static final Logger LOG = LoggerFactory.getLogger(ForeignOriginLog.class);
 
   private final LongSupplier nanoClock;
-  private final AtomicLong nextLineNanos;
-  private final LongAdder unlogged = new LongAdder();
+  private final LogGate gate = new LogGate();
 
   ForeignOriginLog(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
-    this.nextLineNanos = new AtomicLong(nanoClock.getAsLong());
   }
 
   /** Records one refusal of an upgrade with this Origin header. */
   void refused(String origin) {
-    long now = nanoClock.getAsLong();
-    long next = nextLineNanos.get();
-    if (now - next < 0 || !nextLineNanos.compareAndSet(next, now + INTERVAL.toNanos())) {
-      unlogged.increment();
+    int before = gate.admit(nanoClock.getAsLong());
+    if (before < 0) {
       return;
     }
     LOG.warn("Refused a WebSocket upgrade from Origin '{}' with 403: not this node's own origin nor listed in "
       + "security.allowedOrigins (ALLOWED_ORIGINS), which names the origins of pages allowed to connect "
-      + "({} more refused since the last such line; at most one a minute)", shown(origin), unlogged.sumThenReset());
+      + "({} more refused since the last such line; at most one a minute)", shown(origin), before);
   }
 
   /** The header as logged: printable ASCII, shortened; it is whatever the client sent. */

@@ -1,9 +1,7 @@
 package dev.chorus.admission;
 
+import dev.chorus.logging.LogGate;
 import org.slf4j.Logger;
-
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One log line per minute at most for a kind of refusal a client can repeat at will (a flood must not flood
@@ -11,11 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RefusalLog {
 
-  private static final long INTERVAL_NANOS = 60_000_000_000L;
-
   private final Logger log;
-  private final AtomicLong nextLine = new AtomicLong(System.nanoTime());
-  private final AtomicInteger unlogged = new AtomicInteger();
+  private final LogGate gate = new LogGate();
 
   public RefusalLog(Logger log) {
     this.log = log;
@@ -26,13 +21,10 @@ public final class RefusalLog {
    * unlogged ones, if no line was written in the last minute; else only counted.
    */
   public void refused(String message, Object... args) {
-    long now = System.nanoTime();
-    long due = nextLine.get();
-    if (now - due < 0 || !nextLine.compareAndSet(due, now + INTERVAL_NANOS)) {
-      unlogged.incrementAndGet();
+    int before = gate.admit(System.nanoTime());
+    if (before < 0) {
       return;
     }
-    int before = unlogged.getAndSet(0);
     if (log.isInfoEnabled()) {
       log.info(message + (before > 0 ? " (" + before + " more refused since the last such line)" : ""), args);
     }

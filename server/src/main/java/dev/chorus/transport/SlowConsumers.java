@@ -1,6 +1,7 @@
 package dev.chorus.transport;
 
 import dev.chorus.protocol.CloseCode;
+import dev.chorus.logging.LogGate;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

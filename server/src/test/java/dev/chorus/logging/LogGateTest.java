@@ -1,4 +1,4 @@
-package dev.chorus.transport;
+package dev.chorus.logging;
 
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
