@@ -94,7 +94,7 @@ class LocalHubTest {
   }
 
   private static long subscribe(String room, FakeClientSocket socket) {
-    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode()))).await().lastSeq();
+    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode(), new Replays()))).await().lastSeq();
   }
 
   /** The chat text, or the error text, of the next thing written to the socket. */
@@ -163,7 +163,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 3);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 1, null)).await()
+    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 1, null)).await()
       .lastSeq();
     assertEquals(3, position);
     assertEquals("m2", next(late));
@@ -180,7 +180,7 @@ class LocalHubTest {
     append(room, 1, 4);
     FakeClientSocket late = new FakeClientSocket("/chat");
     late.fillsAfter(2);
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 0, null)).await();
     Await.until(() -> onContext(late::waitingForRoom) > 0, WAIT, "the replay waiting for the queue to drain");
     byte[] m5 = append(room, 5, 5).get(0);
     run(() -> hub.deliver(room, 5, null, m5));
@@ -205,7 +205,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, RETAINED + 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 0, null)).await();
     assertEquals(GAP, next(late));
     for (int i = 3; i <= RETAINED + 2; i++) {
       assertEquals("m" + i, next(late));
@@ -217,7 +217,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 40, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 40, null)).await();
     assertEquals(RESET, next(late));
     assertEquals("m1", next(late));
     assertEquals("m2", next(late));
@@ -227,7 +227,7 @@ class LocalHubTest {
   void unsubscribedSocketHearsNothingAndTheLastOneClosesTheRoom() {
     String room = room();
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice, "c-" + alice.hashCode()));
+    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice, "c-" + alice.hashCode(), new Replays()));
     onContext(() -> hub.subscribe(room, subscriber)).await();
     assertEquals(1, (int) onContext(() -> hub.size(room)));
     run(() -> hub.unsubscribe(room, subscriber));
@@ -241,7 +241,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice", new Replays()))).await();
     assertEquals(2, before.lastSeq());
     // The room's stream is lost (its owner and backup died together): the next append begins a new one.
     hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
@@ -267,13 +267,13 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice", new Replays()))).await();
     // The stream is lost and begins again, and nothing of the new one has reached this event loop yet...
     hazelcast.getMap(HazelcastRoomHistory.MAP).delete(room);
     append(room, 3, 4);
     // ...when bob resumes from the start: his replay, counted in the feed's old epoch, reads the new stream.
     FakeClientSocket bob = new FakeClientSocket("/chat");
-    RoomHistory.Position live = onContext(() -> hub.resume(room, hub.resumingSubscriber(bob, "c-bob"), 0, null)).await();
+    RoomHistory.Position live = onContext(() -> hub.resume(room, hub.resumingSubscriber(bob, "c-bob", new Replays()), 0, null)).await();
     assertEquals(before.epoch(), live.epoch());
     for (FakeClientSocket socket : List.of(alice, bob)) {
       assertEquals(RESET, next(socket), "the new stream is announced, not passed off as the old one's seqs");
@@ -290,7 +290,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 1);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-stale"))).await();
+    RoomHistory.Position position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-stale", new Replays()))).await();
     byte[] m2 = append(room, 2, 2).get(0);
     run(() -> {
       hub.deliver(room, 2, "an-epoch-long-gone", "stale".getBytes(StandardCharsets.UTF_8));
