@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,13 +34,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * Local fan-out and catch-up over fake sockets, with a real history (a Hazelcast member on its own that
- * retains {@value #RETAINED} messages per room): positions, seq order, gaps filled or reported, resumes,
- * unsubscribing. Runs on one Vert.x context, as the hub does in a node.
+ * retains {@value #RETAINED} messages per room, one more than {@value #LONG_ROOM_CHATS} in {@link #longRoom}s):
+ * positions, seq order, gaps filled or reported, resumes, what one connection's resumes hold, unsubscribing.
+ * Runs on one Vert.x context, as the hub does in a node.
  */
 @Timeout(60)
 class LocalHubTest {
 
   private static final int RETAINED = 5;
+  /** Chats in each {@link #longRoom} for the resumes of many rooms; its history keeps one more, for a live one. */
+  private static final int LONG_ROOM_CHATS = 100;
+  /** Writes after which a fake socket's queue is full, as a real one passes limits.writeQueueMaxBytes. */
+  private static final int QUEUE_WRITES = 8;
+  /** A chat that escapes to six bytes a character: 4096 of them encode to about 24.6 KB. */
+  private static final String LONG = "\u0001".repeat(4096);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final String GAP = ChatError.HISTORY_GAP.text();
   private static final String RESET = ChatError.HISTORY_RESET.text();
@@ -54,7 +62,8 @@ class LocalHubTest {
     hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, room -> RETAINED));
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast,
+      room -> room.startsWith("long-") ? LONG_ROOM_CHATS + 1 : RETAINED));
     hub = Contexts.call(context, () -> new LocalHub(vertx, history,
       new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true, false), Map.of()),
       new ChorusMetrics(new SimpleMeterRegistry())));
@@ -80,6 +89,19 @@ class LocalHubTest {
 
   private static String room() {
     return "room-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String longRoom() {
+    return "long-" + room();
+  }
+
+  /** Appends {@code count} messages {@code text} to the room's history; returns the last one as published. */
+  private static byte[] appendTimes(String room, int count, String text) {
+    HistoryEntry last = null;
+    for (int i = 0; i < count; i++) {
+      last = onContext(() -> history.append(room, null, "alice", text, 1L)).await().entry();
+    }
+    return CatchUp.encode(room, last);
   }
 
   /** Appends messages m{first}..m{last} to the room's history, as a publisher would; returns them as published. */
@@ -306,5 +328,83 @@ class LocalHubTest {
     assertEquals(position.epoch(), onContext(() -> hub.epoch(room)));
     // The room's position showed the stranger epoch stale: no reset, nothing of it written.
     assertEquals(List.of(), onContext(alice::drain));
+  }
+
+  @Test
+  void resumesOfManyRoomsHoldNothingPastTheQueueAndLoseNothingWhileTheClientTrickles() {
+    // Given 16 rooms of 100 long chats (24.6 KB each encoded: 2.4 MB a room)...
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      rooms.add(longRoom());
+      appendTimes(rooms.get(i), LONG_ROOM_CHATS, LONG);
+    }
+    // ...when one connection resumes all of them from the start and its queue fills after a few messages...
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    Replays replays = new Replays();
+    run(() -> socket.fillsAfter(QUEUE_WRITES));
+    for (String room : rooms) {
+      onContext(() -> hub.resume(room, hub.resumingSubscriber(socket, "c-trickle", replays), 0, null)).await();
+    }
+    // ...and a live message reaches the last room while its replay waits its turn...
+    String last = rooms.get(rooms.size() - 1);
+    byte[] live = appendTimes(last, 1, "live");
+    run(() -> hub.deliver(last, LONG_ROOM_CHATS + 1, null, live));
+
+    // ...then, read a few messages at a time, the connection never holds a replayed message past its queue...
+    List<String> received = new ArrayList<>();
+    int expected = rooms.size() * LONG_ROOM_CHATS + 1;
+    long mostHeld = 0;
+    while (received.size() < expected) {
+      Await.until(() -> {
+        received.addAll(onContext(socket::drain));
+        return received.size() == expected || onContext(socket::waitingForRoom) > 0;
+      }, WAIT, () -> "the replay waiting for the queue, after " + received.size() + " of " + expected);
+      mostHeld = Math.max(mostHeld, onContext(replays::backlogBytes));
+      run(() -> {
+        socket.fillsAfter(QUEUE_WRITES);
+        socket.congested(false);
+      });
+    }
+    assertEquals(0, mostHeld, "bytes the connection's subscribers held waiting for the socket");
+
+    // ...and every room got its messages in seq order, each once, the live one after the replay.
+    Map<String, List<Long>> seqs = new HashMap<>();
+    for (String json : received) {
+      JsonObject message = new JsonObject(json);
+      seqs.computeIfAbsent(message.getString("room"), r -> new ArrayList<>()).add(message.getLong("seq"));
+    }
+    for (String room : rooms) {
+      List<Long> want = new ArrayList<>();
+      for (long seq = 1; seq <= (room.equals(last) ? LONG_ROOM_CHATS + 1 : LONG_ROOM_CHATS); seq++) {
+        want.add(seq);
+      }
+      assertEquals(want, seqs.get(room), room);
+    }
+    assertEquals(0, onContext(socket::dropped));
+  }
+
+  @Test
+  void aRoomLeftDuringItsReplayGivesTheTurnToTheNext() {
+    String first = room();
+    String second = room();
+    append(first, 1, 5);
+    append(second, 1, 5);
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    Replays replays = new Replays();
+    run(() -> socket.fillsAfter(1));
+    Subscriber leaving = onContext(() -> hub.resumingSubscriber(socket, "c-leaving", replays));
+    onContext(() -> hub.resume(first, leaving, 0, null)).await();
+    onContext(() -> hub.resume(second, hub.resumingSubscriber(socket, "c-leaving", replays), 0, null)).await();
+    Await.until(() -> onContext(socket::waitingForRoom) > 0, WAIT, "the first replay waiting for the queue");
+    assertEquals(first, new JsonObject(socket.next(WAIT)).getString("room"));
+
+    run(() -> hub.unsubscribe(first, leaving));
+    run(() -> socket.congested(false));
+
+    for (long seq = 1; seq <= 5; seq++) {
+      JsonObject message = new JsonObject(socket.next(WAIT));
+      assertEquals(second, message.getString("room"));
+      assertEquals(seq, message.getLong("seq"));
+    }
   }
 }
