@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connections that join it, never read (16 KiB receive buffers) and ask {@code who} {@value #WHO_PER_SECOND}
  * times a second each, under the rate limit; a well-behaved client chatting with ids in another room. The
  * attackers are closed 1008 slow consumer, the good client gets every ack, and the node stays up, without
- * OutOfMemoryError, its direct memory within what the attackers' queues may hold.
+ * OutOfMemoryError, its direct memory within what the attackers' queues may hold. The same holds when
+ * {@value #RESUMERS} connections resume {@value #ROOMS} rooms of long chats each and never read.
  * <p>It prints the node's heap, direct and resident memory before the attack, at its peak and after: run by
  * hand against another build of the jar ({@code -Dchorus.jar=/path/to/chat-server.jar}) to compare. Loopback
  * only; the attack lasts at most {@link #ATTACK_LIMIT}.
@@ -52,6 +53,11 @@ class OutboundFloodIT {
    * Before the fix the attack filled all 256 MiB, and the node dropped connections it could not serve.
    */
   private static final long DIRECT_BUDGET = 2 * ATTACKERS * (QUEUE_BYTES + (256 << 10)) + (32L << 20);
+  private static final int ROOMS = 16;
+  private static final int RESUMERS = 20;
+  /** Chats in each resumed room: 100 of 4096 U+0001, which JSON escapes to 24.6 KB each, 2.4 MB a room. */
+  private static final int ROOM_CHATS = 100;
+  private static final String LONG = "\u0001".repeat(4096);
   private static final String META = new JsonObject().put("bio", "b".repeat(200)).put("device", "d".repeat(20)).encode();
 
   @RegisterExtension
@@ -61,6 +67,7 @@ class OutboundFloodIT {
   void whoFloodFromClientsThatNeverReadClosesThemAndCostsNobodyElseAnAck() throws Exception {
     NodeProcess node = NODE.process();
     List<ChatClient> members = joinMembers();
+    long closedBefore = slowConsumerCloses(node);
     NodeMemory before = NodeMemory.of(node);
     System.out.println("[outbound-flood] " + NodeProcess.jar() + "\n[outbound-flood] before the attack: " + before);
 
@@ -90,19 +97,110 @@ class OutboundFloodIT {
     long stillMembers = members.stream().filter(member -> !member.isClosed()).count();
     System.out.println("[outbound-flood] peak during the attack: " + peak + "\n[outbound-flood] after: " + after
       + "\n[outbound-flood] attackers closed by the node: " + closed + " of " + ATTACKERS + " (as slow consumers: "
-      + slowConsumerCloses(node) + "); members still connected: " + stillMembers + " of " + MEMBERS
+      + (slowConsumerCloses(node) - closedBefore) + "); members still connected: " + stillMembers + " of " + MEMBERS
       + "; good client: " + good.acked.get() + " of " + good.sent.get() + " chats acked");
 
     assertTrue(node.isAlive(), "the node survives");
     assertEquals(200, node.http().status("/health"));
     assertFalse(node.log().contains("OutOfMemoryError"), "no OutOfMemoryError logged");
     assertEquals(ATTACKERS, closed, "every attacker closed within " + ATTACK_LIMIT);
-    assertEquals(ATTACKERS, slowConsumerCloses(node), "each closed 1008 slow consumer, and nobody else");
+    assertEquals(ATTACKERS, slowConsumerCloses(node) - closedBefore, "each closed 1008 slow consumer, and nobody else");
     assertEquals(MEMBERS, stillMembers, "the members, who read, all still connected");
     assertNull(good.failure.get(), "the good client missed no ack");
     assertTrue(good.acked.get() > 0 && good.acked.get() == good.sent.get(), good.acked + " of " + good.sent + " acked");
     assertTrue(peak.directBytes() < DIRECT_BUDGET, "direct memory at its peak " + peak + " within " + DIRECT_BUDGET);
     members.forEach(ChatClient::close);
+  }
+
+  @Test
+  void resumesOfManyLongRoomsFromClientsThatNeverReadCloseThemAndCostNobodyElseAnAck() throws Exception {
+    NodeProcess node = NODE.process();
+    fillRooms();
+    long closedBefore = slowConsumerCloses(node);
+    NodeMemory before = NodeMemory.of(node);
+    System.out.println("[replay-flood] " + NodeProcess.jar() + "\n[replay-flood] before the attack: " + before);
+
+    List<RawWebSocket> resumers = new ArrayList<>();
+    AtomicBoolean attacking = new AtomicBoolean(true);
+    GoodClient good = new GoodClient(NODE.connect(), attacking);
+    NodeMemory peak = before;
+    int closed;
+    try {
+      for (int i = 0; i < RESUMERS; i++) {
+        RawWebSocket resumer = NODE.raw("/chat");
+        for (int room = 0; room < ROOMS; room++) {
+          resumer.sendText(new JsonObject().put("type", "join").put("name", "resumer-" + i).put("room", "long-" + room)
+            .put("since", 0).encode());
+        }
+        resumers.add(resumer);
+      }
+      CompletableFuture<Integer> closes = CompletableFuture.supplyAsync(() -> awaitClosed(resumers));
+      while (!closes.isDone()) {
+        peak = peak.max(NodeMemory.of(node));
+        LockSupport.parkNanos(500_000_000L);
+      }
+      closed = closes.get();
+    } finally {
+      attacking.set(false);
+      resumers.forEach(RawWebSocket::close);
+    }
+    good.finished().get();
+    System.out.println("[replay-flood] peak during the attack: " + peak + "\n[replay-flood] after: "
+      + NodeMemory.of(node) + "\n[replay-flood] resumers closed: " + closed + " of " + RESUMERS + "; good client: "
+      + good.acked.get() + " of " + good.sent.get() + " chats acked");
+
+    assertTrue(node.isAlive(), "the node survives");
+    assertEquals(200, node.http().status("/health"));
+    assertFalse(node.log().contains("OutOfMemoryError"), "no OutOfMemoryError logged");
+    assertEquals(RESUMERS, closed, "every resumer closed within " + ATTACK_LIMIT);
+    assertEquals(RESUMERS, slowConsumerCloses(node) - closedBefore, "each closed 1008 slow consumer");
+    assertNull(good.failure.get(), "the good client missed no ack");
+    assertTrue(good.acked.get() > 0 && good.acked.get() == good.sent.get(), good.acked + " of " + good.sent + " acked");
+    assertTrue(peak.directBytes() < DIRECT_BUDGET, "direct memory at its peak " + peak + " within " + DIRECT_BUDGET);
+  }
+
+  /** Rooms long-0 to long-{@value #ROOMS}, {@value #ROOM_CHATS} long chats each, sent under the rate limit. */
+  private static void fillRooms() {
+    List<ChatClient> fillers = new ArrayList<>();
+    for (int room = 0; room < ROOMS; room++) {
+      ChatClient filler = NODE.connect();
+      filler.join("filler", "long-" + room);
+      filler.awaitJson(joined("long-" + room, "filler"));
+      fillers.add(filler);
+    }
+    for (int chat = 1; chat <= ROOM_CHATS; chat++) {
+      for (int room = 0; room < ROOMS; room++) {
+        fillers.get(room).send(new JsonObject().put("type", "chat").put("room", "long-" + room).put("message", LONG)
+          .put("id", "f-" + chat));
+      }
+      LockSupport.parkNanos(1_000_000_000L / WHO_PER_SECOND);
+    }
+    for (ChatClient filler : fillers) {
+      filler.awaitJson(new JsonObject().put("type", "ack").put("id", "f-" + ROOM_CHATS));
+      filler.close();
+    }
+  }
+
+  /** Writes to each socket every 250 ms until the node has closed them all or the limit passes; how many it closed. */
+  private static int awaitClosed(List<RawWebSocket> sockets) {
+    String typing = new JsonObject().put("type", "typing").put("room", "long-0").encode();
+    boolean[] gone = new boolean[sockets.size()];
+    int closed = 0;
+    long end = System.nanoTime() + ATTACK_LIMIT.toNanos();
+    while (closed < sockets.size() && System.nanoTime() < end) {
+      for (int i = 0; i < sockets.size(); i++) {
+        if (!gone[i]) {
+          try {
+            sockets.get(i).sendText(typing);
+          } catch (UncheckedIOException e) {
+            gone[i] = true;
+            closed++;
+          }
+        }
+      }
+      LockSupport.parkNanos(250_000_000L);
+    }
+    return closed;
   }
 
   /** The room of {@value #MEMBERS} members, each with a name of 32 characters and meta: who answers 70 KB. */
