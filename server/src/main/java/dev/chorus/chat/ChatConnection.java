@@ -3,6 +3,7 @@ package dev.chorus.chat;
 import dev.chorus.auth.Authentication;
 import dev.chorus.config.Settings;
 import dev.chorus.presence.Presence;
+import dev.chorus.hub.Replays;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.protocol.ClientMessage;
@@ -47,6 +48,8 @@ public final class ChatConnection {
   private RateLimiter rate;
   private final String connection;
   private final Subscriber lobbyListener;
+  /** The replays of this connection's rooms, one at a time. */
+  private final Replays replays = new Replays();
   /** The rooms joined, in join order; the empty map until the first join (most connections idle in the lobby). */
   private Map<String, RoomMembership> joined = Map.of();
   /** Both made when first needed (a chat; a join or a who). */
@@ -63,7 +66,7 @@ public final class ChatConnection {
     this.services = services;
     this.auth = new Authentication(services.vertx(), socket, services.jwt());
     this.connection = services.presence().newConnectionId();
-    this.lobbyListener = services.hub().liveSubscriber(socket, connection);
+    this.lobbyListener = services.hub().liveSubscriber(socket, connection, replays);
   }
 
   /** Serves the chat protocol on a freshly accepted socket. */
@@ -231,7 +234,7 @@ public final class ChatConnection {
       joined = new LinkedHashMap<>(4);
     }
     joined.put(room, RoomMembership.join(services, socket, room, options, grant, sender, allowed.result().meta(),
-      join.since(), join.epoch(), connection, presenceQueue()));
+      join.since(), join.epoch(), connection, presenceQueue(), replays));
   }
 
   private void onChat(ClientMessage.Chat chat) throws ProtocolException {

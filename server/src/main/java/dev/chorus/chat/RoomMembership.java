@@ -2,6 +2,7 @@ package dev.chorus.chat;
 
 import dev.chorus.config.Settings;
 import dev.chorus.history.RoomHistory;
+import dev.chorus.hub.Replays;
 import dev.chorus.hub.Subscriber;
 import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.Sender;
@@ -51,19 +52,19 @@ final class RoomMembership {
 
   /**
    * Joins {@code room} as {@code member}: live, or when {@code since} is given, first the retained messages
-   * after it in {@code epoch} (null: the current one; then the live ones, each once). The join notice names
-   * the room's epoch.
+   * after it in {@code epoch} (null: the current one; then the live ones, each once), taking turns with the
+   * connection's other {@code replays}. The join notice names the room's epoch.
    */
   static RoomMembership join(ChatServices services, ClientSocket socket, String room, Settings.RoomOptions options,
                              RoomAccess.Grant grant, Sender member, String meta, Long since, String epoch,
-                             String connection, SerialQueue presenceQueue) {
+                             String connection, SerialQueue presenceQueue, Replays replays) {
     Subscriber subscriber;
     Future<RoomHistory.Position> position;
     if (since == null || !options.history()) {
-      subscriber = services.hub().liveSubscriber(socket, connection);
+      subscriber = services.hub().liveSubscriber(socket, connection, replays);
       position = services.hub().subscribe(room, subscriber);
     } else {
-      subscriber = services.hub().resumingSubscriber(socket, connection);
+      subscriber = services.hub().resumingSubscriber(socket, connection, replays);
       position = services.hub().resume(room, subscriber, since, epoch);
     }
     if (options.presence()) {

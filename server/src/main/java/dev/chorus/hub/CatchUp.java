@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Iterator;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -45,19 +46,28 @@ public final class CatchUp {
   public static final int READ_ATTEMPTS = 3;
   /** The pause between two reads of one range. */
   public static final long RETRY_MS = 500;
-  /**
-   * The most messages one read of a resume asks for: a page waits in the subscriber until the socket takes
-   * it, so it is kept near limits.writeQueueMaxBytes' default even for long messages (100 chats of
-   * limits.maxChatChars' default take 400 KB to a few MB).
-   */
+  /** The most messages one read of a resume asks for. */
   static final int REPLAY_PAGE = 100;
+  /**
+   * About the most encoded bytes one page of a resume holds: once a replay has seen its longest message,
+   * its pages ask for no more than this many bytes' worth (at least one message), so a page of long messages
+   * (100 chats of limits.maxChatChars' default encode to 0.4 to 2.5 MB) is read a few at a time.
+   */
+  static final int REPLAY_PAGE_BYTES = 256 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
 
   /**
-   * Messages read for a range, by seq, in the room's {@code epoch} (null when the read failed);
+   * Messages read for a range of {@code room}, by seq, in the room's {@code epoch} (null when the read failed);
    * {@code complete} is false when some of the range is not among them.
    */
-  record Range(SortedMap<Long, byte[]> messages, boolean complete, String epoch) {
+  record Range(String room, SortedMap<Long, HistoryEntry> entries, boolean complete, String epoch) {
+
+    /** The messages encoded as they were published, by seq. */
+    SortedMap<Long, byte[]> messages() {
+      SortedMap<Long, byte[]> bySeq = new TreeMap<>();
+      entries.forEach((seq, entry) -> bySeq.put(seq, encode(room, entry)));
+      return bySeq;
+    }
   }
 
   private final Vertx vertx;
@@ -103,18 +113,18 @@ public final class CatchUp {
     }
     reading.onComplete(read -> {
       if (read.succeeded()) {
-        SortedMap<Long, byte[]> bySeq = new TreeMap<>();
+        SortedMap<Long, HistoryEntry> bySeq = new TreeMap<>();
         for (HistoryEntry entry : read.result().entries()) {
-          bySeq.put(entry.seq(), encode(room, entry));
+          bySeq.put(entry.seq(), entry);
         }
         long end = bySeq.size() >= limit ? bySeq.lastKey() : upTo;
-        result.complete(new Range(bySeq, bySeq.size() >= end - since, read.result().epoch()));
+        result.complete(new Range(room, bySeq, bySeq.size() >= end - since, read.result().epoch()));
       } else if (attempt < READ_ATTEMPTS) {
         vertx.setTimer(RETRY_MS, id -> read(room, since, upTo, limit, attempt + 1, result));
       } else {
         LOG.warn("Cannot read the history of room {} ({} attempts): seqs {} to {} count as no longer retained: {}",
           room, READ_ATTEMPTS, since + 1, upTo, read.cause().getMessage());
-        result.complete(new Range(new TreeMap<>(), false, null));
+        result.complete(new Range(room, new TreeMap<>(), false, null));
       }
     });
   }
@@ -125,18 +135,20 @@ public final class CatchUp {
    * that names an {@code epoch} (null: none) other than the room's current one ({@code liveEpoch}) counts
    * from a stream that no longer exists: {@link ChatError#HISTORY_RESET}, then everything retained.
    * {@code stillSubscribed} is asked after each read: when false the subscriber left and nothing is written.
+   * The resume runs in the subscriber's turn among its connection's replays ({@link Subscriber#inTurn}).
    */
   void resume(String room, Subscriber subscriber, long since, String epoch, RoomHistory.Position live,
               BooleanSupplier stillSubscribed) {
-    if (!stillSubscribed.getAsBoolean()) {
-      return;
-    }
-    if (epoch != null && !epoch.equals(live.epoch())) {
-      subscriber.write(error(ChatError.HISTORY_RESET, room));
-      replay(room, subscriber, 0, live, stillSubscribed);
-    } else {
-      resume(room, subscriber, since, live, stillSubscribed);
-    }
+    subscriber.inTurn(() -> {
+      if (!stillSubscribed.getAsBoolean()) {
+        subscriber.endTurn();
+      } else if (epoch != null && !epoch.equals(live.epoch())) {
+        subscriber.write(error(ChatError.HISTORY_RESET, room));
+        replay(room, subscriber, 0, live, stillSubscribed);
+      } else {
+        resume(room, subscriber, since, live, stillSubscribed);
+      }
+    });
   }
 
   private void resume(String room, Subscriber subscriber, long since, RoomHistory.Position live,
@@ -163,44 +175,77 @@ public final class CatchUp {
 
   private void replay(String room, Subscriber subscriber, long since, RoomHistory.Position live,
                       BooleanSupplier stillSubscribed) {
-    replay(room, subscriber, since, live, stillSubscribed, false);
+    replay(new Replay(room, subscriber, live, stillSubscribed), since, REPLAY_PAGE);
+  }
+
+  /** One resume's replay: its room, subscriber and live position, and what it has seen so far. */
+  private static final class Replay {
+    final String room;
+    final Subscriber subscriber;
+    final RoomHistory.Position live;
+    final BooleanSupplier stillSubscribed;
+    boolean gapReported;
+    /** The longest message written so far, encoded. */
+    int longest;
+
+    Replay(String room, Subscriber subscriber, RoomHistory.Position live, BooleanSupplier stillSubscribed) {
+      this.room = room;
+      this.subscriber = subscriber;
+      this.live = live;
+      this.stillSubscribed = stillSubscribed;
+    }
   }
 
   /**
-   * Replays since < seq <= live a page of {@link #REPLAY_PAGE} at a time (a durable store retains more than
-   * fits in one answer), each written as the socket's queue drains ({@link Subscriber#write}) and the next
-   * read once the last is written, reporting a gap once, then releases the subscriber at live.
+   * Replays since < seq <= live a page at a time (a durable store retains more than fits in one answer; at
+   * most {@link #REPLAY_PAGE} messages and about {@link #REPLAY_PAGE_BYTES}), reporting a gap once, then
+   * releases the subscriber at live. Each message is encoded and written only when the socket's queue has
+   * room ({@link Subscriber#hasRoom}), and the next page read once the last message is written: a client
+   * that does not read holds one page of stored entries and nothing encoded past its outbound queue.
    */
-  private void replay(String room, Subscriber subscriber, long since, RoomHistory.Position live,
-                      BooleanSupplier stillSubscribed, boolean gapReported) {
-    if (!stillSubscribed.getAsBoolean()) {
+  private void replay(Replay replay, long since, int pageSize) {
+    if (!replay.stillSubscribed.getAsBoolean()) {
       return;
     }
-    if (since >= live.lastSeq()) {
-      subscriber.release(live.lastSeq());
+    if (since >= replay.live.lastSeq()) {
+      replay.subscriber.release(replay.live.lastSeq());
       return;
     }
-    read(room, since, live.lastSeq(), REPLAY_PAGE).onSuccess(range -> {
-      if (!stillSubscribed.getAsBoolean()) {
+    read(replay.room, since, replay.live.lastSeq(), pageSize).onSuccess(range -> {
+      if (!replay.stillSubscribed.getAsBoolean()) {
         return;
       }
-      if (range.epoch() != null && live.epoch() != null && !range.epoch().equals(live.epoch())) {
-        epochSeen.accept(room, range.epoch());
+      String epoch = replay.live.epoch();
+      if (range.epoch() != null && epoch != null && !range.epoch().equals(epoch)) {
+        replay.subscriber.endTurn();
+        epochSeen.accept(replay.room, range.epoch());
         return;
       }
-      boolean gap = gapReported;
-      if (!range.complete() && !gap) {
-        subscriber.write(error(ChatError.HISTORY_GAP, room));
-        gap = true;
+      if (!range.complete() && !replay.gapReported) {
+        replay.subscriber.write(error(ChatError.HISTORY_GAP, replay.room));
+        replay.gapReported = true;
       }
-      for (byte[] message : range.messages().values()) {
-        subscriber.write(message);
-      }
-      long next = range.messages().size() < REPLAY_PAGE ? live.lastSeq() : range.messages().lastKey();
-      boolean reported = gap;
-      // A page at a time, each once the previous has been written: a client that does not read holds one page.
-      subscriber.whenWritable(() -> replay(room, subscriber, next, live, stillSubscribed, reported));
+      long next = range.entries().size() < pageSize ? replay.live.lastSeq() : range.entries().lastKey();
+      writePage(replay, range.entries().values().iterator(), next);
     });
+  }
+
+  /** Writes the page's messages as the socket takes them, then replays from {@code next}. */
+  private void writePage(Replay replay, Iterator<HistoryEntry> page, long next) {
+    if (!replay.stillSubscribed.getAsBoolean()) {
+      return;
+    }
+    while (page.hasNext()) {
+      if (!replay.subscriber.hasRoom()) {
+        replay.subscriber.whenWritable(() -> writePage(replay, page, next));
+        return;
+      }
+      byte[] message = encode(replay.room, page.next());
+      replay.longest = Math.max(replay.longest, message.length);
+      replay.subscriber.write(message);
+    }
+    int pageSize = (int) Math.max(1, Math.min(REPLAY_PAGE, REPLAY_PAGE_BYTES / Math.max(1, replay.longest)));
+    replay.subscriber.whenWritable(() -> replay(replay, next, pageSize));
   }
 
   private byte[] error(ChatError error, String room) {

@@ -102,14 +102,20 @@ public final class LocalHub {
     this.metrics = metrics;
   }
 
-  /** A subscriber for {@code socket} of {@code connection} that writes every delivery at once. */
-  public Subscriber liveSubscriber(ClientSocket socket, String connection) {
-    return new Subscriber(socket, connection, false);
+  /**
+   * A subscriber for {@code socket} of {@code connection} that writes every delivery at once; its catching
+   * up after a new epoch takes turns with the connection's other {@code replays}.
+   */
+  public Subscriber liveSubscriber(ClientSocket socket, String connection, Replays replays) {
+    return new Subscriber(socket, connection, replays, false);
   }
 
-  /** A subscriber for {@code socket} to {@link #resume} with: it holds deliveries until caught up. */
-  public Subscriber resumingSubscriber(ClientSocket socket, String connection) {
-    return new Subscriber(socket, connection, true);
+  /**
+   * A subscriber for {@code socket} to {@link #resume} with: it holds deliveries until caught up, its replay
+   * taking turns with the connection's other {@code replays}.
+   */
+  public Subscriber resumingSubscriber(ClientSocket socket, String connection, Replays replays) {
+    return new Subscriber(socket, connection, replays, true);
   }
 
 

@@ -14,10 +14,11 @@ import java.util.List;
  * <p>Live room deliveries are offered ({@link ClientSocket#offer}): a socket whose outbound queue is full
  * misses them. What a resume must not lose (replayed history, its errors, and the deliveries held during the
  * replay: {@link #write}) is paced instead: written while the queue has room, the rest kept here in order
- * until it drains, so the queue never passes its limit by more than one message. The replay reads its next
- * page only once this backlog is written ({@link #whenWritable}), so the backlog holds at most one page and
- * what was held; a client that does not read is closed by the transport's slow-consumer rule meanwhile. A
- * live delivery that arrives while a backlog waits is dropped like any delivery to a full queue (the client
+ * until it drains, so the queue never passes its limit by more than one message. A replay writes a stored
+ * message only while {@link #hasRoom}, so the backlog holds its errors and what was held, never replayed
+ * history; the connection's replays take turns ({@link Replays}), and a subscriber keeps its turn until what
+ * it held is written. A client that does not read is closed by the transport's slow-consumer rule meanwhile.
+ * A live delivery that arrives while a backlog waits is dropped like any delivery to a full queue (the client
  * sees the seq gap and can resume). Confined to its socket's event loop.
  */
 public final class Subscriber {
@@ -28,6 +29,7 @@ public final class Subscriber {
 
   private final ClientSocket socket;
   private final String connection;
+  private final Replays replays;
   private List<Held> held;
   /** Paced writes waiting for the queue to drain, in order; null when none wait. */
   private ArrayDeque<byte[]> backlog;
@@ -35,15 +37,22 @@ public final class Subscriber {
   private Runnable afterBacklog;
   /** Whether the socket will call {@link #pump} when it drains. */
   private boolean pumpWaiting;
+  /** The bytes in the backlog, counted in the connection's {@link Replays} too. */
+  private long backlogBytes;
+  /** The turn of the replay in progress; null while none runs. */
+  private Replays.Turn turn;
+  /** Whether the subscriber left its room ({@link #stop}). */
+  private boolean stopped;
   private long floor;
   private int generation;
   /** Its slot in its room's {@link Subscribers}, -1 while in none. */
   int slot = -1;
 
   /** See {@link LocalHub#liveSubscriber} and {@link LocalHub#resumingSubscriber}. */
-  Subscriber(ClientSocket socket, String connection, boolean holding) {
+  Subscriber(ClientSocket socket, String connection, Replays replays, boolean holding) {
     this.socket = socket;
     this.connection = connection;
+    this.replays = replays;
     this.held = holding ? new ArrayList<>() : null;
   }
 
@@ -90,7 +99,18 @@ public final class Subscriber {
       backlog = new ArrayDeque<>();
     }
     backlog.add(json);
+    counted(json.length);
     awaitRoom();
+  }
+
+  /** Whether a message written now goes to the socket at once: nothing waits before it and the queue has room. */
+  boolean hasRoom() {
+    return backlog == null && socket.isOpen() && !socket.congested();
+  }
+
+  private void counted(long bytes) {
+    backlogBytes += bytes;
+    replays.backlog(bytes);
   }
 
   private void awaitRoom() {
@@ -110,7 +130,7 @@ public final class Subscriber {
         }
         return;
       }
-      backlog.poll();
+      counted(-backlog.poll().length);
     }
     backlog = null;
     Runnable next = afterBacklog;
@@ -122,8 +142,42 @@ public final class Subscriber {
 
   /** Forgets the backlog: the subscriber left its room, and nothing more of it is to be written. */
   void stop() {
+    stopped = true;
     backlog = null;
     afterBacklog = null;
+    counted(-backlogBytes);
+    endTurn(turn);
+  }
+
+  /**
+   * Runs {@code replay} in this subscriber's turn among its connection's replays ({@link Replays}); a
+   * replay whose turn comes after the subscriber left or was reset ({@link #holdForNewEpoch}) does not run.
+   * The turn ends with {@link #release}, once what was held is written, or with {@link #endTurn}.
+   */
+  void inTurn(Runnable replay) {
+    int startedIn = generation;
+    replays.take(given -> {
+      if (stopped || generation != startedIn) {
+        given.end();
+        return;
+      }
+      turn = given;
+      replay.run();
+    });
+  }
+
+  /** Ends the current replay's turn without releasing: the replay stopped. */
+  void endTurn() {
+    endTurn(turn);
+  }
+
+  private void endTurn(Replays.Turn ending) {
+    if (ending != null) {
+      if (turn == ending) {
+        turn = null;
+      }
+      ending.end();
+    }
   }
 
   /**
@@ -135,6 +189,7 @@ public final class Subscriber {
     held = new ArrayList<>();
     floor = 0;
     generation++;
+    endTurn(turn);
   }
 
   /** Counts {@link #holdForNewEpoch}: a resume started before the last one is stale and must stop. */
@@ -163,5 +218,7 @@ public final class Subscriber {
         }
       }
     }
+    Replays.Turn ending = turn;
+    whenWritable(() -> endTurn(ending));
   }
 }

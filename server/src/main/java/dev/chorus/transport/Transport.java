@@ -75,13 +75,24 @@ public final class Transport {
   }
 
   /**
+   * The kernel send buffer (SO_SNDBUF) of each accepted connection. Left to the kernel, a socket whose client
+   * stopped reading grows it to net.ipv4.tcp_wmem's maximum (4 MiB by default) on top of the outbound queue
+   * the transport bounds, and lets a queue sit under its limit, never starting the slow-consumer clock, while
+   * megabytes wait in the kernel. 256 KiB (the kernel doubles it for its bookkeeping) still keeps a client
+   * 100 ms away fed at over 2.5 MB/s.
+   */
+  public static final int SEND_BUFFER_BYTES = 256 * 1024;
+
+  /**
    * The WebSocket options of the HTTP server: frames and messages up to {@code maxMessageBytes} (a larger
    * frame is refused with 1009 as soon as its header arrives, a larger message as soon as a fragment takes
-   * it over), and none of Vert.x's compression (per-connection compressor state costs memory and CPU for
-   * every socket of a broadcast): permessage-deflate is the transport's own ({@link #accept(ServerWebSocketHandshake)}).
+   * it over), none of Vert.x's compression (per-connection compressor state costs memory and CPU for
+   * every socket of a broadcast): permessage-deflate is the transport's own ({@link #accept(ServerWebSocketHandshake)}),
+   * and each connection's kernel send buffer capped at {@link #SEND_BUFFER_BYTES}.
    */
   public static HttpServerOptions configure(HttpServerOptions options, int maxMessageBytes) {
     return options
+      .setSendBufferSize(SEND_BUFFER_BYTES)
       .setMaxWebSocketFrameSize(maxMessageBytes)
       .setMaxWebSocketMessageSize(maxMessageBytes)
       .setPerMessageWebSocketCompressionSupported(false)

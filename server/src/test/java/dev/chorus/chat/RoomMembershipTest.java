@@ -1,6 +1,7 @@
 package dev.chorus.chat;
 
 import dev.chorus.config.Settings;
+import dev.chorus.hub.Replays;
 import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.support.Await;
@@ -36,7 +37,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     String connection = UUID.randomUUID().toString();
     RoomMembership membership = STACK.call(() -> RoomMembership.join(STACK.services, socket, room, PUBLIC,
-      RoomAccess.Grant.OPEN, Sender.named(name), null, since, null, connection, presenceQueue));
+      RoomAccess.Grant.OPEN, Sender.named(name), null, since, null, connection, presenceQueue, new Replays()));
     return new Member(socket, membership);
   }
 
@@ -102,7 +103,7 @@ class RoomMembershipTest {
     SerialQueue presenceQueue = new SerialQueue();
     STACK.on(() -> {
       RoomMembership quick = RoomMembership.join(STACK.services, socket, room, PUBLIC, RoomAccess.Grant.OPEN,
-        Sender.named("quick"), null, null, null, "quick-connection", presenceQueue);
+        Sender.named("quick"), null, null, null, "quick-connection", presenceQueue, new Replays());
       quick.closed();
     });
     assertEquals(joined("quick"), new JsonObject(watcher.socket().next(WAIT)).getString("message"));

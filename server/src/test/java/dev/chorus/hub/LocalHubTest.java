@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,13 +34,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * Local fan-out and catch-up over fake sockets, with a real history (a Hazelcast member on its own that
- * retains {@value #RETAINED} messages per room): positions, seq order, gaps filled or reported, resumes,
- * unsubscribing. Runs on one Vert.x context, as the hub does in a node.
+ * retains {@value #RETAINED} messages per room, one more than {@value #LONG_ROOM_CHATS} in {@link #longRoom}s):
+ * positions, seq order, gaps filled or reported, resumes, what one connection's resumes hold, unsubscribing.
+ * Runs on one Vert.x context, as the hub does in a node.
  */
 @Timeout(60)
 class LocalHubTest {
 
   private static final int RETAINED = 5;
+  /** Chats in each {@link #longRoom} for the resumes of many rooms; its history keeps one more, for a live one. */
+  private static final int LONG_ROOM_CHATS = 100;
+  /** Writes after which a fake socket's queue is full, as a real one passes limits.writeQueueMaxBytes. */
+  private static final int QUEUE_WRITES = 8;
+  /** A chat that escapes to six bytes a character: 4096 of them encode to about 24.6 KB. */
+  private static final String LONG = "\u0001".repeat(4096);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final String GAP = ChatError.HISTORY_GAP.text();
   private static final String RESET = ChatError.HISTORY_RESET.text();
@@ -54,7 +62,8 @@ class LocalHubTest {
     hazelcast = StandaloneHazelcast.start();
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast, room -> RETAINED, 86_400));
+    history = Contexts.call(context, () -> new HazelcastRoomHistory(vertx, hazelcast,
+      room -> room.startsWith("long-") ? LONG_ROOM_CHATS + 1 : RETAINED, 86_400));
     hub = Contexts.call(context, () -> new LocalHub(vertx, history,
       new Settings.Rooms(new Settings.RoomOptions(false, "members", true, RETAINED, true, false), Map.of()),
       new ChorusMetrics(new SimpleMeterRegistry())));
@@ -82,6 +91,19 @@ class LocalHubTest {
     return "room-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  private static String longRoom() {
+    return "long-" + room();
+  }
+
+  /** Appends {@code count} messages {@code text} to the room's history; returns the last one as published. */
+  private static byte[] appendTimes(String room, int count, String text) {
+    HistoryEntry last = null;
+    for (int i = 0; i < count; i++) {
+      last = onContext(() -> history.append(room, null, "alice", text, 1L)).await().entry();
+    }
+    return CatchUp.encode(room, last);
+  }
+
   /** Appends messages m{first}..m{last} to the room's history, as a publisher would; returns them as published. */
   private static List<byte[]> append(String room, int first, int last) {
     List<byte[]> published = new ArrayList<>();
@@ -107,7 +129,7 @@ class LocalHubTest {
   }
 
   private static long subscribe(String room, FakeClientSocket socket) {
-    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode()))).await().lastSeq();
+    return onContext(() -> hub.subscribe(room, hub.liveSubscriber(socket, "c-" + socket.hashCode(), new Replays()))).await().lastSeq();
   }
 
   /** The chat text, or the error text, of the next thing written to the socket. */
@@ -176,7 +198,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 3);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 1, null)).await()
+    long position = onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 1, null)).await()
       .lastSeq();
     assertEquals(3, position);
     assertEquals("m2", next(late));
@@ -193,7 +215,7 @@ class LocalHubTest {
     append(room, 1, 4);
     FakeClientSocket late = new FakeClientSocket("/chat");
     late.fillsAfter(2);
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 0, null)).await();
     Await.until(() -> onContext(late::waitingForRoom) > 0, WAIT, "the replay waiting for the queue to drain");
     byte[] m5 = append(room, 5, 5).get(0);
     run(() -> hub.deliver(room, 5, null, m5));
@@ -218,7 +240,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, RETAINED + 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 0, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 0, null)).await();
     assertEquals(GAP, next(late));
     for (int i = 3; i <= RETAINED + 2; i++) {
       assertEquals("m" + i, next(late));
@@ -230,7 +252,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket late = new FakeClientSocket("/chat");
-    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode()), 40, null)).await();
+    onContext(() -> hub.resume(room, hub.resumingSubscriber(late, "c-" + late.hashCode(), new Replays()), 40, null)).await();
     assertEquals(RESET, next(late));
     assertEquals("m1", next(late));
     assertEquals("m2", next(late));
@@ -240,7 +262,7 @@ class LocalHubTest {
   void unsubscribedSocketHearsNothingAndTheLastOneClosesTheRoom() {
     String room = room();
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice, "c-" + alice.hashCode()));
+    Subscriber subscriber = onContext(() -> hub.liveSubscriber(alice, "c-" + alice.hashCode(), new Replays()));
     onContext(() -> hub.subscribe(room, subscriber)).await();
     assertEquals(1, (int) onContext(() -> hub.size(room)));
     run(() -> hub.unsubscribe(room, subscriber));
@@ -254,7 +276,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice", new Replays()))).await();
     assertEquals(2, before.lastSeq());
     // The room's stream is lost (its owner and backup died together): the next append begins a new one.
     loseStream(room);
@@ -280,13 +302,13 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 2);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice"))).await();
+    RoomHistory.Position before = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-alice", new Replays()))).await();
     // The stream is lost and begins again, and nothing of the new one has reached this event loop yet...
     loseStream(room);
     append(room, 3, 4);
     // ...when bob resumes from the start: his replay, counted in the feed's old epoch, reads the new stream.
     FakeClientSocket bob = new FakeClientSocket("/chat");
-    RoomHistory.Position live = onContext(() -> hub.resume(room, hub.resumingSubscriber(bob, "c-bob"), 0, null)).await();
+    RoomHistory.Position live = onContext(() -> hub.resume(room, hub.resumingSubscriber(bob, "c-bob", new Replays()), 0, null)).await();
     assertEquals(before.epoch(), live.epoch());
     for (FakeClientSocket socket : List.of(alice, bob)) {
       assertEquals(RESET, next(socket), "the new stream is announced, not passed off as the old one's seqs");
@@ -303,7 +325,7 @@ class LocalHubTest {
     String room = room();
     append(room, 1, 1);
     FakeClientSocket alice = new FakeClientSocket("/chat");
-    RoomHistory.Position position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-stale"))).await();
+    RoomHistory.Position position = onContext(() -> hub.subscribe(room, hub.liveSubscriber(alice, "c-stale", new Replays()))).await();
     byte[] m2 = append(room, 2, 2).get(0);
     run(() -> {
       hub.deliver(room, 2, "an-epoch-long-gone", "stale".getBytes(StandardCharsets.UTF_8));
@@ -319,5 +341,83 @@ class LocalHubTest {
     assertEquals(position.epoch(), onContext(() -> hub.epoch(room)));
     // The room's position showed the stranger epoch stale: no reset, nothing of it written.
     assertEquals(List.of(), onContext(alice::drain));
+  }
+
+  @Test
+  void resumesOfManyRoomsHoldNothingPastTheQueueAndLoseNothingWhileTheClientTrickles() {
+    // Given 16 rooms of 100 long chats (24.6 KB each encoded: 2.4 MB a room)...
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      rooms.add(longRoom());
+      appendTimes(rooms.get(i), LONG_ROOM_CHATS, LONG);
+    }
+    // ...when one connection resumes all of them from the start and its queue fills after a few messages...
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    Replays replays = new Replays();
+    run(() -> socket.fillsAfter(QUEUE_WRITES));
+    for (String room : rooms) {
+      onContext(() -> hub.resume(room, hub.resumingSubscriber(socket, "c-trickle", replays), 0, null)).await();
+    }
+    // ...and a live message reaches the last room while its replay waits its turn...
+    String last = rooms.get(rooms.size() - 1);
+    byte[] live = appendTimes(last, 1, "live");
+    run(() -> hub.deliver(last, LONG_ROOM_CHATS + 1, null, live));
+
+    // ...then, read a few messages at a time, the connection never holds a replayed message past its queue...
+    List<String> received = new ArrayList<>();
+    int expected = rooms.size() * LONG_ROOM_CHATS + 1;
+    long mostHeld = 0;
+    while (received.size() < expected) {
+      Await.until(() -> {
+        received.addAll(onContext(socket::drain));
+        return received.size() == expected || onContext(socket::waitingForRoom) > 0;
+      }, WAIT, () -> "the replay waiting for the queue, after " + received.size() + " of " + expected);
+      mostHeld = Math.max(mostHeld, onContext(replays::backlogBytes));
+      run(() -> {
+        socket.fillsAfter(QUEUE_WRITES);
+        socket.congested(false);
+      });
+    }
+    assertEquals(0, mostHeld, "bytes the connection's subscribers held waiting for the socket");
+
+    // ...and every room got its messages in seq order, each once, the live one after the replay.
+    Map<String, List<Long>> seqs = new HashMap<>();
+    for (String json : received) {
+      JsonObject message = new JsonObject(json);
+      seqs.computeIfAbsent(message.getString("room"), r -> new ArrayList<>()).add(message.getLong("seq"));
+    }
+    for (String room : rooms) {
+      List<Long> want = new ArrayList<>();
+      for (long seq = 1; seq <= (room.equals(last) ? LONG_ROOM_CHATS + 1 : LONG_ROOM_CHATS); seq++) {
+        want.add(seq);
+      }
+      assertEquals(want, seqs.get(room), room);
+    }
+    assertEquals(0, onContext(socket::dropped));
+  }
+
+  @Test
+  void aRoomLeftDuringItsReplayGivesTheTurnToTheNext() {
+    String first = room();
+    String second = room();
+    append(first, 1, 5);
+    append(second, 1, 5);
+    FakeClientSocket socket = new FakeClientSocket("/chat");
+    Replays replays = new Replays();
+    run(() -> socket.fillsAfter(1));
+    Subscriber leaving = onContext(() -> hub.resumingSubscriber(socket, "c-leaving", replays));
+    onContext(() -> hub.resume(first, leaving, 0, null)).await();
+    onContext(() -> hub.resume(second, hub.resumingSubscriber(socket, "c-leaving", replays), 0, null)).await();
+    Await.until(() -> onContext(socket::waitingForRoom) > 0, WAIT, "the first replay waiting for the queue");
+    assertEquals(first, new JsonObject(socket.next(WAIT)).getString("room"));
+
+    run(() -> hub.unsubscribe(first, leaving));
+    run(() -> socket.congested(false));
+
+    for (long seq = 1; seq <= 5; seq++) {
+      JsonObject message = new JsonObject(socket.next(WAIT));
+      assertEquals(second, message.getString("room"));
+      assertEquals(seq, message.getLong("seq"));
+    }
   }
 }

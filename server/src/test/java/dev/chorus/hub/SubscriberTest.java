@@ -24,7 +24,7 @@ class SubscriberTest {
 
   @Test
   void liveSubscriberWritesEachDeliveryAtOnce() {
-    Subscriber subscriber = new Subscriber(socket, "c1", false);
+    Subscriber subscriber = new Subscriber(socket, "c1", new Replays(), false);
     subscriber.deliver(1, frame("m1"));
     subscriber.deliver(-1, frame("status"));
     subscriber.deliver(2, frame("m2"));
@@ -33,7 +33,7 @@ class SubscriberTest {
 
   @Test
   void holdingSubscriberWritesNothingUntilReleasedThenOnlyWhatTheReplayDidNotCover() {
-    Subscriber subscriber = new Subscriber(socket, "c1", true);
+    Subscriber subscriber = new Subscriber(socket, "c1", new Replays(), true);
     subscriber.deliver(5, frame("m5"));
     subscriber.deliver(-1, frame("status"));
     subscriber.deliver(6, frame("m6"));
@@ -49,7 +49,7 @@ class SubscriberTest {
 
   @Test
   void fullQueueDropsDeliveriesAndPacesWhatAResumeMustNotLose() {
-    Subscriber subscriber = new Subscriber(socket, "c1", false);
+    Subscriber subscriber = new Subscriber(socket, "c1", new Replays(), false);
     socket.congested(true);
     subscriber.deliver(1, frame("m1"));
     subscriber.write(json("replayed"));
@@ -66,7 +66,7 @@ class SubscriberTest {
 
   @Test
   void pacedWritesGoOutInOrderAsTheQueueDrainsAndDeliveriesWaitingBehindThemAreDropped() {
-    Subscriber subscriber = new Subscriber(socket, "c1", true);
+    Subscriber subscriber = new Subscriber(socket, "c1", new Replays(), true);
     socket.fillsAfter(1);
     subscriber.write(json("r1"));
     subscriber.write(json("r2"));
@@ -86,7 +86,7 @@ class SubscriberTest {
 
   @Test
   void aSubscriberThatLeftForgetsWhatWasWaiting() {
-    Subscriber subscriber = new Subscriber(socket, "c1", false);
+    Subscriber subscriber = new Subscriber(socket, "c1", new Replays(), false);
     socket.congested(true);
     subscriber.write(json("replayed"));
     subscriber.whenWritable(() -> socket.sendText(json("next page")));

@@ -19,7 +19,7 @@ class SubscribersTest {
   private static List<Subscriber> subscribers(int count) {
     List<Subscriber> made = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      made.add(new Subscriber(new FakeClientSocket("/chat"), "c" + i, false));
+      made.add(new Subscriber(new FakeClientSocket("/chat"), "c" + i, new Replays(), false));
     }
     return made;
   }

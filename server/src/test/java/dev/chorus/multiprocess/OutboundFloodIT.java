@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import static dev.chorus.support.Json.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connections that join it, never read (16 KiB receive buffers) and ask {@code who} {@value #WHO_PER_SECOND}
  * times a second each, under the rate limit; a well-behaved client chatting with ids in another room. The
  * attackers are closed 1008 slow consumer, the good client gets every ack, and the node stays up, without
- * OutOfMemoryError, its direct memory within what the attackers' queues may hold.
+ * OutOfMemoryError, its direct memory within what the attackers' queues may hold. The same holds when
+ * {@value #RESUMERS} connections resume {@value #ROOMS} rooms of long chats each and never read.
  * <p>It prints the node's heap, direct and resident memory before the attack, at its peak and after: run by
  * hand against another build of the jar ({@code -Dchorus.jar=/path/to/chat-server.jar}) to compare. Loopback
  * only; the attack lasts at most {@link #ATTACK_LIMIT}.
@@ -52,6 +55,11 @@ class OutboundFloodIT {
    * Before the fix the attack filled all 256 MiB, and the node dropped connections it could not serve.
    */
   private static final long DIRECT_BUDGET = 2 * ATTACKERS * (QUEUE_BYTES + (256 << 10)) + (32L << 20);
+  private static final int ROOMS = 16;
+  private static final int RESUMERS = 20;
+  /** Chats in each resumed room: 100 of 4096 U+0001, which JSON escapes to 24.6 KB each, 2.4 MB a room. */
+  private static final int ROOM_CHATS = 100;
+  private static final String LONG = "\u0001".repeat(4096);
   private static final String META = new JsonObject().put("bio", "b".repeat(200)).put("device", "d".repeat(20)).encode();
 
   @RegisterExtension
@@ -59,50 +67,133 @@ class OutboundFloodIT {
 
   @Test
   void whoFloodFromClientsThatNeverReadClosesThemAndCostsNobodyElseAnAck() throws Exception {
-    NodeProcess node = NODE.process();
     List<ChatClient> members = joinMembers();
-    NodeMemory before = NodeMemory.of(node);
-    System.out.println("[outbound-flood] " + NodeProcess.jar() + "\n[outbound-flood] before the attack: " + before);
+    Outcome outcome = attack("outbound-flood", ATTACKERS,
+      i -> List.of(join(String.format("attacker-%023d", i)).encode()), OutboundFloodIT::flood);
+    long stillMembers = members.stream().filter(member -> !member.isClosed()).count();
+    System.out.println("[outbound-flood] members still connected: " + stillMembers + " of " + MEMBERS);
 
+    assertOnlyTheAttackersPaid(outcome, ATTACKERS);
+    assertEquals(MEMBERS, stillMembers, "the members, who read, all still connected");
+    members.forEach(ChatClient::close);
+  }
+
+  @Test
+  void resumesOfManyLongRoomsFromClientsThatNeverReadCloseThemAndCostNobodyElseAnAck() throws Exception {
+    fillRooms();
+    Outcome outcome = attack("replay-flood", RESUMERS, i -> {
+      List<String> joins = new ArrayList<>();
+      for (int room = 0; room < ROOMS; room++) {
+        joins.add(new JsonObject().put("type", "join").put("name", "resumer-" + i).put("room", "long-" + room)
+          .put("since", 0).encode());
+      }
+      return joins;
+    }, OutboundFloodIT::awaitClosed);
+
+    assertOnlyTheAttackersPaid(outcome, RESUMERS);
+  }
+
+  /** What an attack came to: attackers closed, slow-consumer closes counted, the good client, memory at its peak. */
+  private record Outcome(int closed, long slowConsumerCloses, GoodClient good, NodeMemory peak) {
+  }
+
+  /**
+   * Opens {@code count} raw sockets that never read, each sent its {@code opening} messages, then runs
+   * {@code attack} over them (it returns how many the node closed) while a good client chats in a room of its
+   * own and the node's memory is sampled; prints what it came to, under {@code label}.
+   */
+  private static Outcome attack(String label, int count, IntFunction<List<String>> opening,
+                                Function<List<RawWebSocket>, Integer> attack) throws Exception {
+    NodeProcess node = NODE.process();
+    long closedBefore = slowConsumerCloses(node);
+    NodeMemory before = NodeMemory.of(node);
+    System.out.println("[" + label + "] " + NodeProcess.jar() + "\n[" + label + "] before the attack: " + before);
     List<RawWebSocket> attackers = new ArrayList<>();
     AtomicBoolean attacking = new AtomicBoolean(true);
     GoodClient good = new GoodClient(NODE.connect(), attacking);
     NodeMemory peak = before;
     int closed;
     try {
-      for (int i = 0; i < ATTACKERS; i++) {
+      for (int i = 0; i < count; i++) {
         RawWebSocket attacker = NODE.raw("/chat");
-        attacker.sendText(join(String.format("attacker-%023d", i)).encode());
+        opening.apply(i).forEach(attacker::sendText);
         attackers.add(attacker);
       }
-      CompletableFuture<Integer> flood = CompletableFuture.supplyAsync(() -> flood(attackers));
-      while (!flood.isDone()) {
+      CompletableFuture<Integer> closes = CompletableFuture.supplyAsync(() -> attack.apply(attackers));
+      while (!closes.isDone()) {
         peak = peak.max(NodeMemory.of(node));
         LockSupport.parkNanos(500_000_000L);
       }
-      closed = flood.get();
+      closed = closes.get();
     } finally {
       attacking.set(false);
       attackers.forEach(RawWebSocket::close);
     }
     good.finished().get();
-    NodeMemory after = NodeMemory.of(node);
-    long stillMembers = members.stream().filter(member -> !member.isClosed()).count();
-    System.out.println("[outbound-flood] peak during the attack: " + peak + "\n[outbound-flood] after: " + after
-      + "\n[outbound-flood] attackers closed by the node: " + closed + " of " + ATTACKERS + " (as slow consumers: "
-      + slowConsumerCloses(node) + "); members still connected: " + stillMembers + " of " + MEMBERS
-      + "; good client: " + good.acked.get() + " of " + good.sent.get() + " chats acked");
+    Outcome outcome = new Outcome(closed, slowConsumerCloses(node) - closedBefore, good, peak);
+    System.out.println("[" + label + "] peak during the attack: " + peak + "\n[" + label + "] after: "
+      + NodeMemory.of(node) + "\n[" + label + "] attackers closed by the node: " + closed + " of " + count
+      + " (as slow consumers: " + outcome.slowConsumerCloses() + "); good client: " + good.acked.get() + " of "
+      + good.sent.get() + " chats acked");
+    return outcome;
+  }
 
+  /**
+   * The node survived without OutOfMemoryError, closed all {@code attackers} as slow consumers and nobody
+   * else, the good client got every ack, and direct memory stayed within the attackers' queues.
+   */
+  private static void assertOnlyTheAttackersPaid(Outcome outcome, int attackers) {
+    NodeProcess node = NODE.process();
     assertTrue(node.isAlive(), "the node survives");
     assertEquals(200, node.http().status("/health"));
     assertFalse(node.log().contains("OutOfMemoryError"), "no OutOfMemoryError logged");
-    assertEquals(ATTACKERS, closed, "every attacker closed within " + ATTACK_LIMIT);
-    assertEquals(ATTACKERS, slowConsumerCloses(node), "each closed 1008 slow consumer, and nobody else");
-    assertEquals(MEMBERS, stillMembers, "the members, who read, all still connected");
+    assertEquals(attackers, outcome.closed(), "every attacker closed within " + ATTACK_LIMIT);
+    assertEquals(attackers, outcome.slowConsumerCloses(), "each closed 1008 slow consumer, and nobody else");
+    GoodClient good = outcome.good();
     assertNull(good.failure.get(), "the good client missed no ack");
     assertTrue(good.acked.get() > 0 && good.acked.get() == good.sent.get(), good.acked + " of " + good.sent + " acked");
+    NodeMemory peak = outcome.peak();
     assertTrue(peak.directBytes() < DIRECT_BUDGET, "direct memory at its peak " + peak + " within " + DIRECT_BUDGET);
-    members.forEach(ChatClient::close);
+  }
+
+  /** Rooms long-0 to long-{@value #ROOMS}, {@value #ROOM_CHATS} long chats each, sent under the rate limit. */
+  private static void fillRooms() {
+    List<ChatClient> fillers = new ArrayList<>();
+    for (int room = 0; room < ROOMS; room++) {
+      ChatClient filler = NODE.connect();
+      filler.join("filler", "long-" + room);
+      filler.awaitJson(joined("long-" + room, "filler"));
+      fillers.add(filler);
+    }
+    for (int chat = 1; chat <= ROOM_CHATS; chat++) {
+      for (int room = 0; room < ROOMS; room++) {
+        fillers.get(room).send(new JsonObject().put("type", "chat").put("room", "long-" + room).put("message", LONG)
+          .put("id", "f-" + chat));
+      }
+      LockSupport.parkNanos(1_000_000_000L / WHO_PER_SECOND);
+    }
+    for (ChatClient filler : fillers) {
+      filler.awaitJson(new JsonObject().put("type", "ack").put("id", "f-" + ROOM_CHATS));
+      filler.close();
+    }
+  }
+
+  /** Writes to each socket every 250 ms until the node has closed them all or the limit passes; how many it closed. */
+  private static int awaitClosed(List<RawWebSocket> sockets) {
+    String typing = new JsonObject().put("type", "typing").put("room", "long-0").encode();
+    boolean[] gone = new boolean[sockets.size()];
+    int closed = 0;
+    long end = System.nanoTime() + ATTACK_LIMIT.toNanos();
+    while (closed < sockets.size() && System.nanoTime() < end) {
+      for (int i = 0; i < sockets.size(); i++) {
+        if (!gone[i] && closedOnWrite(sockets.get(i), typing)) {
+          gone[i] = true;
+          closed++;
+        }
+      }
+      LockSupport.parkNanos(250_000_000L);
+    }
+    return closed;
   }
 
   /** The room of {@value #MEMBERS} members, each with a name of 32 characters and meta: who answers 70 KB. */
@@ -141,16 +232,22 @@ class OutboundFloodIT {
         start += late;
       }
       LockSupport.parkNanos(start + tick * interval - System.nanoTime());
-      if (!gone[i]) {
-        try {
-          attackers.get(i).sendText(who);
-        } catch (UncheckedIOException e) {
-          gone[i] = true;
-          closed++;
-        }
+      if (!gone[i] && closedOnWrite(attackers.get(i), who)) {
+        gone[i] = true;
+        closed++;
       }
     }
     return closed;
+  }
+
+  /** Writes {@code text}; true when the write fails, the node having closed the socket. */
+  private static boolean closedOnWrite(RawWebSocket socket, String text) {
+    try {
+      socket.sendText(text);
+      return false;
+    } catch (UncheckedIOException e) {
+      return true;
+    }
   }
 
   private static long slowConsumerCloses(NodeProcess node) {
