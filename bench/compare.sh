@@ -95,7 +95,8 @@ free_port() {
 }
 
 start_chorus() { # <http port> <cluster port> [members]
-  HTTP_HOST=127.0.0.1 HTTP_PORT=$1 CLUSTER_PORT=$2 CLUSTER_NAME=$CLUSTER CLUSTER_MEMBERS=${3:-} \
+  # Every bench client comes from 127.0.0.1: no per-address limit.
+  HTTP_HOST=127.0.0.1 HTTP_PORT=$1 CLUSTER_PORT=$2 CLUSTER_NAME=$CLUSTER CLUSTER_MEMBERS=${3:-} MAX_CONNECTIONS_PER_ADDRESS=0 \
     java $CHORUS_JAVA_OPTS -jar "$PWD/$JAR" >"$OUT/chorus-$1.log" 2>&1 &
   STARTED+=($!)
   LAST_PID=$!

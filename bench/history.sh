@@ -66,7 +66,8 @@ start_chorus() { # <jar> <http port> <cluster port> [env...]
   local jar=$1 port=$2 cport=$3; shift 3
   # In $OUT, away from conf/: each jar runs with its own packaged defaults (a baseline may know fewer settings).
   (cd "$OUT" && exec env HTTP_HOST=127.0.0.1 HTTP_PORT="$port" CLUSTER_PORT="$cport" \
-    CLUSTER_NAME="bench-history-$$-$port" RATE_MESSAGES_PER_SECOND=100000 RATE_BURST=100000 "$@" \
+    CLUSTER_NAME="bench-history-$$-$port" RATE_MESSAGES_PER_SECOND=100000 RATE_BURST=100000 \
+    MAX_CONNECTIONS_PER_ADDRESS=0 "$@" \
     java $CHORUS_JAVA_OPTS -jar "$jar") >"$OUT/chorus-$port.log" 2>&1 &
   STARTED+=($!)
   LAST_PID=$!
