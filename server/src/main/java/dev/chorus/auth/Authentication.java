@@ -123,7 +123,7 @@ public final class Authentication {
       }
       identity = result.result();
       expireAt(identity.exp());
-      socket.sendText(MessageCodec.encode(new ServerMessage.Refreshed(identity.exp())));
+      socket.sendReply(MessageCodec.encode(new ServerMessage.Refreshed(identity.exp())));
       onRefreshed.run();
       socket.resume();
     });

@@ -373,6 +373,6 @@ public final class ChatConnection {
   }
 
   private void reply(byte[] json) {
-    socket.sendText(json);
+    socket.sendReply(json);
   }
 }

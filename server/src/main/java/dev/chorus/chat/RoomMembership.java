@@ -110,7 +110,7 @@ final class RoomMembership {
   void leave(ClientSocket socket) {
     ServerMessage.Status left = leftNotice();
     if (options.presence()) {
-      socket.sendText(MessageCodec.encode(left));
+      socket.sendReply(MessageCodec.encode(left));
     }
     end(left);
   }

@@ -52,6 +52,18 @@ public interface ClientSocket {
    */
   void whenWritable(Runnable action);
 
+  /** Replies of at most this many bytes are written past the outbound limit ({@link #sendReply}). */
+  int SMALL_REPLY_BYTES = 1024;
+
+  /**
+   * Writes the answer to the client's own message (an ack, an error, a join's status), pre-encoded UTF-8 JSON:
+   * one of at most {@link #SMALL_REPLY_BYTES} is written even while the outbound queue is full, counted in it
+   * (the slow-consumer clock keeps running), so a client that reads again in time misses no ack; a larger one
+   * (a {@code who} answer) is dropped while the queue is full, as {@link #sendText} does. What small replies
+   * add past the limit is bounded by the client's own rate limit and abuse close. False when dropped or closing.
+   */
+  boolean sendReply(byte[] utf8);
+
   /**
    * Writes a reply (or a message it paced with {@link #whenWritable}), pre-encoded UTF-8 JSON, as one text
    * frame, unless the outbound queue is full or the socket closing: then it is dropped and false returned.

@@ -166,6 +166,18 @@ final class VertxClientSocket implements ClientSocket {
   }
 
   @Override
+  public boolean sendReply(byte[] utf8) {
+    if (utf8.length > SMALL_REPLY_BYTES) {
+      return sendText(utf8);
+    }
+    if (wire.closing()) {
+      return false;
+    }
+    wire.sendText(utf8);
+    return written();
+  }
+
+  @Override
   public boolean offer(OutboundFrame frame) {
     if (!mayWrite()) {
       return false;

@@ -170,6 +170,21 @@ class ChatConnectionTest {
   }
 
   @Test
+  void aClientWhoseQueueIsFullStillGetsItsAckButNotTheBigAnswers() {
+    String room = ChatStack.room();
+    FakeClientSocket alice = twoMembers(room)[0];
+    STACK.on(() -> alice.congested(true));
+    send(alice, new JsonObject().put("type", "chat").put("message", "hi").put("id", "c-1"));
+    JsonObject ack = next(alice);
+    assertEquals("ack", ack.getString("type"), "a small reply goes out past a full queue, so no ack is lost");
+    assertEquals("c-1", ack.getString("id"));
+    send(alice, new JsonObject().put("type", "who").put("room", room));
+    send(alice, new JsonObject().put("type", "chat").put("message", "again").put("id", "c-2"));
+    assertEquals("c-2", next(alice).getString("id"), "the who answer and the room's chats were dropped, not queued");
+    assertTrue(alice.dropped() >= 1, "the room's chat to alice was dropped: " + alice.dropped());
+  }
+
+  @Test
   void typingReachesTheOthersNotTheSenderAtMostOnceASecond() {
     String room = ChatStack.room();
     FakeClientSocket[] members = twoMembers(room);

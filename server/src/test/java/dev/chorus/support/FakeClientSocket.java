@@ -177,6 +177,16 @@ public final class FakeClientSocket implements ClientSocket {
     }
   }
 
+  /** Past a full queue for small replies, as the real socket: written and counted. */
+  @Override
+  public boolean sendReply(byte[] utf8) {
+    if (utf8.length > SMALL_REPLY_BYTES || !isOpen()) {
+      return sendText(utf8);
+    }
+    written.add(new String(utf8, StandardCharsets.UTF_8));
+    return true;
+  }
+
   @Override
   public boolean sendText(byte[] utf8) {
     if (!isOpen()) {
