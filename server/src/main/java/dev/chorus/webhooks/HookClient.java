@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * seconds>} and {@code Chorus-Signature: sha256=<hex HMAC-SHA256 with webhooks.secret of the timestamp, ".", and
  * the raw body>}, so that a receiver that refuses old timestamps cannot be fed a captured request again later.
  * A request that gets no whole answer within its timeout fails, and so does one whose answer passes
- * {@link #MAX_ANSWER_BYTES}: counted as the bytes arrive (chunked or not), and the connection is reset at
- * once, so no more is read. Thread-safe.
+ * {@link #MAX_ANSWER_BYTES} (counted as the bytes arrive, chunked or not); a request that fails is reset at
+ * once, its connection closed, so no more is read and the pool gets the connection back. Thread-safe.
  */
 public final class HookClient {
 
@@ -71,9 +71,13 @@ public final class HookClient {
       .putHeader("Content-Type", "application/json").putHeader(TIMESTAMP, timestamp)
       .putHeader(SIGNATURE, "sha256=" + sign(timestamp, body))
       .setConnectTimeout(timeoutMillis);
-    return client.request(request).compose(req -> exchange(req, body)
-      .timeout(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
-      .onFailure(failed -> req.reset()));
+    // The caller hears at the deadline even when the pool wait or the TCP connect overshoots it; a request
+    // obtained that late is reset at once.
+    return client.request(request)
+      .compose(req -> exchange(req, body)
+        .timeout(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+        .onFailure(failed -> req.reset()))
+      .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Sends the request and reads its answer, refusing one whose Content-Length passes the cap at once. */
