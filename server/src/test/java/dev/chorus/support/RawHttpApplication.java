@@ -10,7 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * An application (proxy or webhook receiver) on a raw server socket in the test process, for tests where the
@@ -65,6 +65,31 @@ public final class RawHttpApplication implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "raw-http-application");
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /**
+   * The join proxy, within {@code timeoutMillis}, of a node about to start with {@code env}, for its namespace
+   * "px" ({@code "proxy": true}).
+   */
+  public static RawHttpApplication joinProxyFor(Map<String, String> env, String secret, long timeoutMillis,
+                                                Handler handler) throws IOException {
+    RawHttpApplication application = new RawHttpApplication(secret, handler);
+    env.put("JOIN_PROXY_URL", application.url("/join"));
+    env.put("WEBHOOK_SECRET", secret);
+    env.put("PROXY_TIMEOUT_MILLIS", String.valueOf(timeoutMillis));
+    env.put("CHORUS_CONFIG", SettingsFiles.write("""
+      {"rooms": {"namespaces": {"px": {"proxy": true}}}}"""));
+    return application;
+  }
+
+  /** The webhook receiver, within {@code timeoutMillis}, of a node about to start with {@code env}. */
+  public static RawHttpApplication webhookReceiverFor(Map<String, String> env, String secret, long timeoutMillis,
+                                                      Handler handler) throws IOException {
+    RawHttpApplication receiver = new RawHttpApplication(secret, handler);
+    env.put("WEBHOOK_URL", receiver.url("/hooks"));
+    env.put("WEBHOOK_SECRET", secret);
+    env.put("WEBHOOK_TIMEOUT_MILLIS", String.valueOf(timeoutMillis));
+    return receiver;
   }
 
   /** The URL of {@code path} here. */

@@ -3,7 +3,6 @@ package dev.chorus.webhooks;
 import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawHttpApplication;
-import dev.chorus.support.SettingsFiles;
 import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -41,12 +40,7 @@ class ProxyAnswerCapTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().configure(env -> {
-    application = new RawHttpApplication(SECRET, ProxyAnswerCapTest::answer);
-    env.put("JOIN_PROXY_URL", application.url("/join"));
-    env.put("WEBHOOK_SECRET", SECRET);
-    env.put("PROXY_TIMEOUT_MILLIS", "5000");
-    env.put("CHORUS_CONFIG", SettingsFiles.write("""
-      {"rooms": {"namespaces": {"px": {"proxy": true}}}}"""));
+    application = RawHttpApplication.joinProxyFor(env, SECRET, 5000, ProxyAnswerCapTest::answer);
   });
 
   @AfterAll

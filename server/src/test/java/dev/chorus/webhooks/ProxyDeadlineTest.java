@@ -4,7 +4,6 @@ import dev.chorus.protocol.ChatError;
 import dev.chorus.support.Await;
 import dev.chorus.support.ChatClient;
 import dev.chorus.support.RawHttpApplication;
-import dev.chorus.support.SettingsFiles;
 import dev.chorus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -51,12 +50,7 @@ class ProxyDeadlineTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().withoutRateLimit().configure(env -> {
-    application = new RawHttpApplication(SECRET, ProxyDeadlineTest::answer);
-    env.put("JOIN_PROXY_URL", application.url("/join"));
-    env.put("WEBHOOK_SECRET", SECRET);
-    env.put("PROXY_TIMEOUT_MILLIS", String.valueOf(TIMEOUT_MILLIS));
-    env.put("CHORUS_CONFIG", SettingsFiles.write("""
-      {"rooms": {"namespaces": {"px": {"proxy": true}}}}"""));
+    application = RawHttpApplication.joinProxyFor(env, SECRET, TIMEOUT_MILLIS, ProxyDeadlineTest::answer);
   });
 
   @AfterAll

@@ -42,10 +42,7 @@ class WebhookDeadlineTest {
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().configure(env -> {
-    receiver = new RawHttpApplication(SECRET, WebhookDeadlineTest::answer);
-    env.put("WEBHOOK_URL", receiver.url("/hooks"));
-    env.put("WEBHOOK_SECRET", SECRET);
-    env.put("WEBHOOK_TIMEOUT_MILLIS", "500");
+    receiver = RawHttpApplication.webhookReceiverFor(env, SECRET, 500, WebhookDeadlineTest::answer);
   });
 
   @AfterAll
