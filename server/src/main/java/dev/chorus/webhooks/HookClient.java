@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * seconds>} and {@code Chorus-Signature: sha256=<hex HMAC-SHA256 with webhooks.secret of the timestamp, ".", and
  * the raw body>}, so that a receiver that refuses old timestamps cannot be fed a captured request again later.
  * A request that gets no whole answer within its timeout fails, and so does one whose answer passes
- * {@link #MAX_ANSWER_BYTES}: counted as the bytes arrive (chunked or not), and the connection is reset at
- * once, so no more is read. Thread-safe.
+ * {@link #MAX_ANSWER_BYTES} (counted as the bytes arrive, chunked or not); a request that fails is reset at
+ * once, its connection closed, so no more is read and the pool gets the connection back. Thread-safe.
  */
 public final class HookClient {
 
@@ -38,7 +38,7 @@ public final class HookClient {
   }
 
   /** Connections to the application per node, and requests that may wait for one. */
-  private static final int MAX_CONNECTIONS = 64;
+  static final int MAX_CONNECTIONS = 64;
   private static final int MAX_WAITING = 10_000;
   /** The largest answer read (proxies answer a few fields; webhook answers are not read). */
   static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -59,35 +59,45 @@ public final class HookClient {
 
   /**
    * POSTs {@code body} to {@code url}; fails unless the whole answer (a connection from the pool, the status,
-   * at most {@link #MAX_ANSWER_BYTES} of body) is in within {@code timeoutMillis}.
+   * at most {@link #MAX_ANSWER_BYTES} of body) is in within {@code timeoutMillis}. That is a deadline for the
+   * whole exchange, not an idle time between bytes: when it passes, the request is reset (its connection
+   * closed) whatever it is waiting for, the status or the rest of a body dripped byte by byte, so an
+   * application that answers too slowly cannot keep the pool's connections.
    */
   public Future<Answer> post(String url, Buffer body, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     String timestamp = String.valueOf(Instant.now().getEpochSecond());
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
       .putHeader("Content-Type", "application/json").putHeader(TIMESTAMP, timestamp)
       .putHeader(SIGNATURE, "sha256=" + sign(timestamp, body))
-      .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
+      .setConnectTimeout(timeoutMillis);
+    // The caller hears at the deadline even when the pool wait or the TCP connect overshoots it; a request
+    // obtained that late is reset at once.
     return client.request(request)
-      .compose(req -> req.send(body).compose(response -> {
-        String length = response.getHeader("Content-Length");
-        if (length != null && length.length() > 9 || length != null && Long.parseLong(length) > MAX_ANSWER_BYTES) {
-          req.reset();
-          return Future.failedFuture(TOO_LONG);
-        }
-        return capped(req, response);
-      }))
+      .compose(req -> exchange(req, body)
+        .timeout(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+        .onFailure(failed -> req.reset()))
       .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** The answer's body, read as it arrives; past {@link #MAX_ANSWER_BYTES} the request is reset and fails. */
-  private static Future<Answer> capped(HttpClientRequest request, HttpClientResponse response) {
+  /** Sends the request and reads its answer, refusing one whose Content-Length passes the cap at once. */
+  private static Future<Answer> exchange(HttpClientRequest req, Buffer body) {
+    return req.send(body).compose(response -> {
+      String length = response.getHeader("Content-Length");
+      if (length != null && length.length() > 9 || length != null && Long.parseLong(length) > MAX_ANSWER_BYTES) {
+        return Future.failedFuture(TOO_LONG);
+      }
+      return capped(response);
+    });
+  }
+
+  /** The answer's body, read as it arrives; fails as soon as it passes {@link #MAX_ANSWER_BYTES}. */
+  private static Future<Answer> capped(HttpClientResponse response) {
     Promise<Answer> answer = Promise.promise();
     Buffer received = Buffer.buffer();
     response.handler(chunk -> {
       if (received.length() + chunk.length() > MAX_ANSWER_BYTES) {
-        if (answer.tryFail(TOO_LONG)) {
-          request.reset();
-        }
+        answer.tryFail(TOO_LONG);
       } else {
         received.appendBuffer(chunk);
       }

@@ -32,6 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProxiesTest {
 
   private static final String SECRET = "proxy-secret-0123456789";
+  /**
+   * Well above what an answer needs on a loaded machine (a node's first request, cold, can take most of a
+   * second): the cases that time out never finish, so they do not depend on it.
+   */
+  private static final int TIMEOUT_MILLIS = 2000;
   private static Vertx application;
   private static final List<JsonObject> asked = new CopyOnWriteArrayList<>();
   private static final List<String> badSignatures = new CopyOnWriteArrayList<>();
@@ -42,7 +47,7 @@ class ProxiesTest {
     env.put("JOIN_PROXY_URL", "http://127.0.0.1:" + port + "/join");
     env.put("PUBLISH_PROXY_URL", "http://127.0.0.1:" + port + "/publish");
     env.put("WEBHOOK_SECRET", SECRET);
-    env.put("PROXY_TIMEOUT_MILLIS", "300");
+    env.put("PROXY_TIMEOUT_MILLIS", String.valueOf(TIMEOUT_MILLIS));
     env.put("CHORUS_CONFIG", SettingsFiles.write("""
       {"rooms": {"namespaces": {"px": {"proxy": true}, "pxp": {"private": true, "proxy": true}, "plain": {}}}}"""));
   });
@@ -78,18 +83,15 @@ class ProxiesTest {
   }
 
   /**
-   * Answers 200 at once, then a space every 100 ms, as a stuck proxy behind a buffering gateway may: the
-   * connection is never idle for the proxy's 300 ms timeout, but its answer ("allow") is complete only after 1.5 s.
+   * Answers 200 at once, then a space every 100 ms and never the rest, as a stuck proxy behind a buffering
+   * gateway may: the connection is never idle for the proxy's timeout, but its answer is never complete. Stops
+   * when the node closes the connection.
    */
   private static void drip(HttpServerResponse response) {
     response.setChunked(true).putHeader("Content-Type", "application/json").write(" ");
-    int[] drops = {0};
     application.setPeriodic(100, timer -> {
-      if (response.closed() || response.ended()) {
+      if (response.closed()) {
         application.cancelTimer(timer);
-      } else if (++drops[0] == 15) {
-        application.cancelTimer(timer);
-        response.end("{\"allow\":true}");
       } else {
         response.write(" ");
       }

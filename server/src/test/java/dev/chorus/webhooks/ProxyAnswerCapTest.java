@@ -2,10 +2,8 @@ package dev.chorus.webhooks;
 
 import dev.chorus.protocol.ChatError;
 import dev.chorus.support.ChatClient;
-import dev.chorus.support.RawWebSocket;
-import dev.chorus.support.SettingsFiles;
+import dev.chorus.support.RawHttpApplication;
 import dev.chorus.support.TestNode;
-import dev.chorus.support.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -13,14 +11,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,19 +36,11 @@ class ProxyAnswerCapTest {
   /** How much the application may get written before the node's reset reaches it: the cap plus socket buffers. */
   private static final int WRITTEN_BOUND = 4 * 1024 * 1024;
   private static final CompletableFuture<Long> hugeWritten = new CompletableFuture<>();
-  private static ServerSocket application;
+  private static RawHttpApplication application;
 
   @RegisterExtension
   static final TestNode NODE = TestNode.inProcess().configure(env -> {
-    application = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(ProxyAnswerCapTest::accept, "proxy-application");
-    acceptor.setDaemon(true);
-    acceptor.start();
-    env.put("JOIN_PROXY_URL", "http://127.0.0.1:" + application.getLocalPort() + "/join");
-    env.put("WEBHOOK_SECRET", SECRET);
-    env.put("PROXY_TIMEOUT_MILLIS", "5000");
-    env.put("CHORUS_CONFIG", SettingsFiles.write("""
-      {"rooms": {"namespaces": {"px": {"proxy": true}}}}"""));
+    application = RawHttpApplication.joinProxyFor(env, SECRET, 5000, ProxyAnswerCapTest::answer);
   });
 
   @AfterAll
@@ -83,47 +68,14 @@ class ProxyAnswerCapTest {
     return new JsonObject().put("type", "join").put("name", "alice").put("room", room);
   }
 
-  private static void accept() {
-    while (!application.isClosed()) {
-      try {
-        Socket connection = application.accept();
-        connection.setSendBufferSize(32 * 1024);
-        Thread serving = new Thread(() -> serve(connection), "proxy-application-connection");
-        serving.setDaemon(true);
-        serving.start();
-      } catch (IOException closed) {
-        return;
-      }
+  /** The join of px:huge is answered with 15 MiB chunked, others are allowed. */
+  private static boolean answer(RawHttpApplication.Request request, OutputStream out) throws IOException {
+    if ("px:huge".equals(request.json().getString("room"))) {
+      writeHuge(out);
+      return false;
     }
-  }
-
-  /** Answers each request of a kept-alive connection: the join of px:huge with 15 MiB chunked, others allowed. */
-  private static void serve(Socket connection) {
-    try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
-      while (true) {
-        String head = RawWebSocket.readHead(in);
-        if (head == null) {
-          return;
-        }
-        byte[] body = in.readNBytes(contentLength(head));
-        String timestamp = header(head, "chorus-timestamp");
-        if (!WebhookReceiver.verified(SECRET, timestamp, header(head, "chorus-signature"), body)) {
-          out.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-          continue;
-        }
-        if ("px:huge".equals(new JsonObject(new String(body, StandardCharsets.UTF_8)).getString("room"))) {
-          writeHuge(out);
-          return;
-        }
-        byte[] allow = "{\"allow\":true}".getBytes(StandardCharsets.US_ASCII);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + allow.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-        out.write(allow);
-        out.flush();
-      }
-    } catch (IOException closed) {
-      // The node closed a kept-alive connection.
-    }
+    RawHttpApplication.answer(out, 200, "{\"allow\":true}");
+    return true;
   }
 
   /** Writes a 200 with 15 MiB of chunked body; completes {@link #hugeWritten} with the bytes the socket took. */
@@ -148,20 +100,5 @@ class ProxyAnswerCapTest {
       // The node reset the connection: what was written before is what it could have read.
     }
     hugeWritten.complete(written);
-  }
-
-  private static int contentLength(String head) {
-    String length = header(head, "content-length");
-    return length == null ? 0 : Integer.parseInt(length);
-  }
-
-  private static String header(String head, String name) {
-    for (String line : head.split("\r\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
-        return line.substring(colon + 1).trim();
-      }
-    }
-    return null;
   }
 }
