@@ -164,7 +164,7 @@ public final class ChorusNode {
         SubscriptionProbe probe = new SubscriptionProbe(started, bus, clusterManager.getNodeId());
         RoomRelay relay = new RoomRelay(bus, probe);
         NodeServices services = new NodeServices(upgrades, history, presence, users, webhooks, proxy, bus, members,
-          health, metrics, new ClientAddresses(settings.server().trustedProxies()), FailureLimiter.forAdmin());
+          health, metrics, new ClientAddresses(settings.server().trustedProxies()), FailureLimiter.forAdmin(settings.admin().maxFailuresPerMinute()));
         return users.start().compose(v -> probe.start()).compose(v -> relay.start()).compose(v ->
           started.deployVerticle(() -> new ServerVerticle(settings, services), deploymentOptions(options)))
           // Ready only once every member's publishes reach this node's fresh subscriptions.

@@ -11,8 +11,7 @@ import java.util.function.LongSupplier;
  */
 public final class FailureLimiter {
 
-  /** Admin API authentications: 10 failures per address per minute, then 429 until the minute is over. */
-  public static final int ADMIN_MAX_FAILURES = 10;
+  /** Admin API authentications: admin.maxFailuresPerMinute failures per address, then 429 until its minute ends. */
   public static final long ADMIN_WINDOW_MILLIS = 60_000;
 
   private static final int SWEEP_ABOVE = 10_000;
@@ -31,9 +30,14 @@ public final class FailureLimiter {
     this.clockMillis = clockMillis;
   }
 
-  /** The admin API's limiter, on the wall clock. */
-  public static FailureLimiter forAdmin() {
-    return new FailureLimiter(ADMIN_MAX_FAILURES, ADMIN_WINDOW_MILLIS, System::currentTimeMillis);
+  /** The admin API's limiter, {@code maxFailures} a minute per address (admin.maxFailuresPerMinute). */
+  public static FailureLimiter forAdmin(int maxFailures) {
+    return new FailureLimiter(maxFailures, ADMIN_WINDOW_MILLIS, System::currentTimeMillis);
+  }
+
+  /** Failures an address may have in its window. */
+  public int maxFailures() {
+    return maxFailures;
   }
 
   /** Whether {@code address} has used up its failures in its current window. */

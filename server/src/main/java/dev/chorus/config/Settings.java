@@ -328,15 +328,20 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
   /**
    * The admin HTTP API under /api.
    *
-   * @param token bearer token the API requires, at least 16 printable ASCII characters without spaces; empty
-   *              turns the API off (every call answers 403). Default empty. Never printed.
+   * @param token                 bearer token the API requires, at least 16 printable ASCII characters without
+   *                              spaces; empty turns the API off (every call answers 403). Default empty. Never
+   *                              printed.
+   * @param maxFailuresPerMinute  wrong bearer tokens one client address may present within a minute; past them
+   *                              every call from it gets 429 until the minute is over, 1-10000. Default {@code 10}
    */
-  public record Admin(@Env("ADMIN_TOKEN") String token) {
+  public record Admin(@Env("ADMIN_TOKEN") String token,
+                      @Env("ADMIN_MAX_FAILURES_PER_MINUTE") int maxFailuresPerMinute) {
     public Admin {
       if (!token.isEmpty() && (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
         throw Setting.of(Admin.class, "token").refused("must be empty (API off) or at least 16 printable "
           + "ASCII characters without spaces");
       }
+      Setting.of(Admin.class, "maxFailuresPerMinute").requireRange(maxFailuresPerMinute, 1, 10_000);
     }
 
     public boolean enabled() {
@@ -345,7 +350,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
 
     @Override
     public String toString() {
-      return "Admin[token=" + (enabled() ? "(set)" : "(none)") + "]";
+      return "Admin[token=" + (enabled() ? "(set)" : "(none)") + ", maxFailuresPerMinute=" + maxFailuresPerMinute + "]";
     }
   }
 

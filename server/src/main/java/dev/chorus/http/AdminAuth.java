@@ -16,7 +16,7 @@ import java.security.MessageDigest;
 /**
  * The admin API's authentication: every call needs {@code Authorization: Bearer <ADMIN_TOKEN>}; 401 when it
  * is missing or wrong (compared in constant time), 403 for every call when no token is configured (the API
- * is off). A client address with {@value FailureLimiter#ADMIN_MAX_FAILURES} wrong bearer tokens within a minute gets 429
+ * is off). A client address with admin.maxFailuresPerMinute (10) wrong bearer tokens within a minute gets 429
  * for every call until that minute is over, its right token included, so a token cannot be guessed at network
  * speed; such blocks are logged once a minute at most. Thread-safe (the limiter is the node's).
  */
@@ -55,7 +55,7 @@ final class AdminAuth implements Handler<RoutingContext> {
       // Only a wrong bearer token is a guess; a call without one gets its 401 uncounted.
       if (bearer && failures.failed(client)) {
         blocks.refused("Blocked admin API calls from {} for a minute: {} failed authentications", client,
-          FailureLimiter.ADMIN_MAX_FAILURES);
+          failures.maxFailures());
       }
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       JsonResponse.error(ctx, 401, "missing or wrong bearer token");

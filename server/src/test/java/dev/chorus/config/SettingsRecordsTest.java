@@ -75,7 +75,9 @@ class SettingsRecordsTest {
   @Test
   void admin() {
     refused("admin.token (ADMIN_TOKEN) must be empty (API off) or at least 16 printable ASCII characters without "
-      + "spaces", () -> new Settings.Admin("tab\tin-a-long-token"));
+      + "spaces", () -> new Settings.Admin("tab\tin-a-long-token", 10));
+    refused("admin.maxFailuresPerMinute (ADMIN_MAX_FAILURES_PER_MINUTE) must be 1 to 10000, got 0",
+      () -> new Settings.Admin("", 0));
   }
 
   @Test

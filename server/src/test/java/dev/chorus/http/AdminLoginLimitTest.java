@@ -1,6 +1,5 @@
 package dev.chorus.http;
 
-import dev.chorus.admission.FailureLimiter;
 import dev.chorus.support.RawWebSocket;
 import dev.chorus.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Failed admin authentications per client address: after FailureLimiter.ADMIN_MAX_FAILURES wrong bearer tokens
+ * Failed admin authentications per client address: after admin.maxFailuresPerMinute wrong bearer tokens
  * within a minute the address gets 429, its right token included, while another address is served.
  */
 @Timeout(60)
@@ -18,8 +17,11 @@ class AdminLoginLimitTest {
 
   private static final String TOKEN = "test-admin-token-0123456789";
 
+  private static final int MAX_FAILURES = 3;
+
   @RegisterExtension
-  static final TestNode NODE = TestNode.inProcess().env("ADMIN_TOKEN", TOKEN);
+  static final TestNode NODE = TestNode.inProcess().env("ADMIN_TOKEN", TOKEN)
+    .env("ADMIN_MAX_FAILURES_PER_MINUTE", String.valueOf(MAX_FAILURES));
 
   private static int get(String authorization) {
     return NODE.http().header("Authorization", authorization).get("/api/rooms").status();
@@ -27,7 +29,7 @@ class AdminLoginLimitTest {
 
   @Test
   void wrongTokensFromOneAddressEndIn429WhileAnotherAddressIsServed() {
-    for (int i = 0; i < FailureLimiter.ADMIN_MAX_FAILURES; i++) {
+    for (int i = 0; i < MAX_FAILURES; i++) {
       assertEquals(401, get("Bearer guess-" + i));
     }
     assertEquals(429, get("Bearer guess-again"));
