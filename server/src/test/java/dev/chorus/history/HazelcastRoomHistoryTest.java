@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -201,6 +202,52 @@ class HazelcastRoomHistoryTest extends RoomHistoryContract {
       assertEquals(1, position.lastSeq(), "the stream created after the loss keeps its message");
     }
     assertFalse(lost.isEmpty(), "some stream had its owner and backup on the two members that died");
+  }
+
+  @Test
+  void streamsOfAMemberThatDiesKeepTheirEpochAndEveryMessageOnTheSurvivors() {
+    List<HazelcastInstance> three = StandaloneHazelcast.startCluster(3);
+    members.addAll(three);
+    HazelcastInstance dying = three.get(2);
+    RoomHistory viaSurvivor = history(three.get(0));
+    history(three.get(1));
+    AtomicInteger lostPartitions = new AtomicInteger();
+    three.subList(0, 2).forEach(member -> member.getMap(HazelcastRoomHistory.MAP)
+      .addPartitionLostListener(event -> lostPartitions.incrementAndGet()));
+    // Rooms the dying member owns, each past the ring's first size, one past the history size (it wraps).
+    Map<String, String> epochs = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    while (epochs.size() < 20) {
+      String room = room();
+      if (!dying.getPartitionService().getPartition(room).getOwner().localMember()) {
+        continue;
+      }
+      int count = epochs.isEmpty() ? SIZE + 3 : 5 + epochs.size() % 4;
+      for (int i = 1; i <= count; i++) {
+        String text = "m" + i;
+        epochs.put(room, await(() -> viaSurvivor.append(room, null, "alice", text, 1)).epoch());
+      }
+      counts.put(room, count);
+    }
+
+    dying.getLifecycleService().terminate();
+    members.remove(dying);
+
+    for (Map.Entry<String, Integer> room : counts.entrySet()) {
+      int count = room.getValue();
+      RoomHistory.Appended next = await(() -> viaSurvivor.append(room.getKey(), null, "alice", "after", 2));
+      assertEquals(new RoomHistory.Position(epochs.get(room.getKey()), count + 1),
+        new RoomHistory.Position(next.epoch(), next.entry().seq()), "the stream goes on where it was");
+      List<String> expected = new ArrayList<>();
+      for (int i = Math.max(1, count + 2 - SIZE); i <= count; i++) {
+        expected.add("m" + i);
+      }
+      expected.add("after");
+      RoomHistory.Page page = await(() -> viaSurvivor.read(room.getKey(), 0, Long.MAX_VALUE, 100));
+      assertEquals(epochs.get(room.getKey()), page.epoch());
+      assertEquals(expected, page.entries().stream().map(HistoryEntry::message).toList());
+    }
+    assertEquals(0, lostPartitions.get(), "one member's death loses no partition");
   }
 
   @Test

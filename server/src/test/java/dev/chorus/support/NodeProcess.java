@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Chorus node as operators run it: {@code java -jar target/chat-server.jar} in its own process and working
  * directory, configured by environment variables. Output goes to a log file kept under target/ for
- * post-mortems. {@link #close()} kills the process if it is still running. Nodes run with the cluster secret
- * {@link #CLUSTER_SECRET} unless the environment names one (CLUSTER_SECRET or CLUSTER_SECRET_FILE; an empty
- * CLUSTER_SECRET runs without), as every cluster off loopback must.
+ * post-mortems, the JVM's collections and safepoints to jvm.log beside it. {@link #close()} kills the process
+ * if it is still running. Nodes run with the cluster secret {@link #CLUSTER_SECRET} unless the environment
+ * names one (CLUSTER_SECRET or CLUSTER_SECRET_FILE; an empty CLUSTER_SECRET runs without), as every cluster
+ * off loopback must.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -65,7 +66,10 @@ public final class NodeProcess implements AutoCloseable {
       Path log = workDir.resolve("node.log");
       List<String> command = new ArrayList<>(wrapper);
       // Vert.x's file cache under the node's own directory, not /tmp: a node the test kills leaves it behind.
+      // Collections and safepoints go to jvm.log beside node.log: a node silent in its log (a member its peers
+      // stopped hearing from) shows there whether the JVM stood still, and for how long.
       command.addAll(List.of(javaBinary(), "-Xmx256m", "-Dvertx.cacheDirBase=" + workDir.resolve("vertx-cache"),
+        "-Xlog:gc,safepoint:file=" + workDir.resolve("jvm.log").toAbsolutePath() + ":time,uptime",
         "-jar", jar().toString()));
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
