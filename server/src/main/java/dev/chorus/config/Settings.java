@@ -219,7 +219,7 @@ public record Settings(Http http, Cluster cluster, Server server, History histor
    * @param memoryReturnSeconds    a node started by {@code Main} gives idle heap back to the system after this
    *                               long without a garbage collection (node.HeapReturn); 0 leaves the JVM's
    *                               defaults, and flags given on the command line are always left alone. 0-3600.
-   *                               Default {@code 10}
+   *                               Default {@code 5}
    * @param perMessageDeflate      whether a client's permessage-deflate offer (RFC 7692) is accepted, always
    *                               without context takeover on the server's side, so that a message is compressed
    *                               once per node for every socket. Default {@code false}
