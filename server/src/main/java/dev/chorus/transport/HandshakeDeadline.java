@@ -6,8 +6,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * previous answer; else it is closed. Once a request is read whole, nothing is timed until it is answered.
  * Sits between Vert.x's HTTP codec and its handler, so it sees requests and responses as messages; leaves the
  * pipeline when a 101 makes the connection a WebSocket (whose liveness the heartbeat watches from then on).
+ * <p>A connection that does not read its answers is closed when the next answer would start while the earlier
+ * ones still fill the outbound buffer past its high-water mark (after a flush into the kernel's send buffer):
+ * a client pipelining requests without reading (a {@code GET /metrics} is 30 bytes, its answer tens of KB)
+ * would otherwise make the node queue answers without bound. A client that reads, even slowly, drains the
+ * buffer between requests and is never closed for it.
  * Confined to the channel's event loop.
  */
 final class HandshakeDeadline extends ChannelDuplexHandler {
@@ -70,6 +77,12 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
     boolean upgraded = msg instanceof HttpResponse response
       && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status());
     boolean answer = msg instanceof LastHttpContent;
+    if (msg instanceof HttpResponse && !upgraded && !drained(ctx)) {
+      ReferenceCountUtil.release(msg);
+      promise.tryFailure(new ClosedChannelException());
+      ctx.close();
+      return;
+    }
     ctx.write(msg, promise);
     if (upgraded) {
       ctx.pipeline().remove(this);
@@ -79,6 +92,15 @@ final class HandshakeDeadline extends ChannelDuplexHandler {
         nextRequest();
       }
     }
+  }
+
+  /** Whether the earlier answers have left the outbound buffer (below its high-water mark), flushing first. */
+  private static boolean drained(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      return true;
+    }
+    ctx.flush();
+    return ctx.channel().isWritable();
   }
 
   /** Both sides of a request are done: the next one must come within the deadline. */
