@@ -145,16 +145,10 @@ public final class ChorusNode {
         WebhookEvents events = webhooks;
         // Presence keeps members as Sender#stored strings.
         presence.onNodeDeparted((room, names, roomEmpty) -> {
-          names.forEach(name -> events.memberLeft(room, Sender.fromStored(name)));
-          if (roomEmpty) {
-            events.roomVacated(room);
-          }
+          events.membersLeft(room, names.stream().map(Sender::fromStored).toList(), roomEmpty);
         });
         presence.onRestored((room, name, roomWasVacated) -> {
-          if (roomWasVacated) {
-            events.roomOccupied(room);
-          }
-          events.memberJoined(room, Sender.fromStored(name));
+          events.memberJoined(room, Sender.fromStored(name), roomWasVacated);
         });
         Settings.Proxy proxySettings = settings.proxy();
         ApplicationProxy proxy = proxySettings.joinUrl().isEmpty() && proxySettings.publishUrl().isEmpty()

@@ -8,8 +8,9 @@ import dev.chorus.protocol.MessageCodec;
 import dev.chorus.protocol.Sender;
 import dev.chorus.protocol.ServerMessage;
 import dev.chorus.transport.ClientSocket;
-import dev.chorus.webhooks.WebhookEvents;
 import io.vertx.core.Future;
+
+import java.util.List;
 
 /**
  * A connection's place in one room it joined: its subscription in the event loop's hub (live, or resuming
@@ -74,11 +75,7 @@ final class RoomMembership {
           services.publisher().publishStatus(ServerMessage.Status.joined(room, member, meta)
             .withEpoch(services.hub().epoch(room)));
           if (first.succeeded()) {
-            WebhookEvents webhooks = services.publisher().webhooks();
-            if (first.result()) {
-              webhooks.roomOccupied(room);
-            }
-            webhooks.memberJoined(room, member);
+            services.publisher().webhooks().memberJoined(room, member, first.result());
           }
         });
     }
@@ -132,11 +129,7 @@ final class RoomMembership {
           services.publisher().publishStatus(left);
           // Null: already forgotten (its node was thought dead, and the departure was reported then).
           if (last.succeeded() && last.result() != null) {
-            WebhookEvents webhooks = services.publisher().webhooks();
-            webhooks.memberLeft(room, member);
-            if (last.result()) {
-              webhooks.roomVacated(room);
-            }
+            services.publisher().webhooks().membersLeft(room, List.of(member), last.result());
           }
         });
     }

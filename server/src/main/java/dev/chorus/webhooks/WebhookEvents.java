@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,27 +52,35 @@ public final class WebhookEvents {
     this.idPrefix = hazelcast.getCluster().getLocalMember().getUuid() + "-";
   }
 
-  public void roomOccupied(String room) {
+  /**
+   * A member joined {@code room}; {@code occupied}: it was the room's first, and {@code room.occupied} goes
+   * before its {@code member.joined}. Both enter the log in one operation, so nothing can come between them or
+   * swap them (separate asynchronous adds can, when one is retried during a migration).
+   */
+  public void memberJoined(String room, Sender member, boolean occupied) {
     if (log != null) {
-      append(event("room.occupied", room, System.currentTimeMillis()));
+      JsonObject joined = named(event("member.joined", room, System.currentTimeMillis()), member.name(), member.user());
+      append(occupied ? List.of(event("room.occupied", room, System.currentTimeMillis()), joined) : List.of(joined));
     }
   }
 
-  public void roomVacated(String room) {
-    if (log != null) {
-      append(event("room.vacated", room, System.currentTimeMillis()));
+  /**
+   * Members left {@code room}, in this order; {@code vacated}: the room is empty now, and {@code room.vacated}
+   * follows them, in the same operation.
+   */
+  public void membersLeft(String room, List<Sender> members, boolean vacated) {
+    if (log == null) {
+      return;
     }
-  }
-
-  public void memberJoined(String room, Sender member) {
-    if (log != null) {
-      append(named(event("member.joined", room, System.currentTimeMillis()), member.name(), member.user()));
+    List<JsonObject> events = new ArrayList<>(members.size() + 1);
+    for (Sender member : members) {
+      events.add(named(event("member.left", room, System.currentTimeMillis()), member.name(), member.user()));
     }
-  }
-
-  public void memberLeft(String room, Sender member) {
-    if (log != null) {
-      append(named(event("member.left", room, System.currentTimeMillis()), member.name(), member.user()));
+    if (vacated) {
+      events.add(event("room.vacated", room, System.currentTimeMillis()));
+    }
+    if (!events.isEmpty()) {
+      append(events);
     }
   }
 
@@ -93,7 +103,7 @@ public final class WebhookEvents {
     if (chat.id() != null) {
       event.put("messageId", chat.id());
     }
-    append(event);
+    append(List.of(event));
   }
 
   /** The event with {@code name}, and {@code user} when there is one (JWT on). */
@@ -107,13 +117,18 @@ public final class WebhookEvents {
       .put("room", room);
   }
 
-  private void append(JsonObject event) {
-    HazelcastCalls.whenComplete(log.addAsync(event.encode(), OverflowPolicy.OVERWRITE), (sequence, failure) -> {
+  /** Adds {@code events} to the cluster's log in one operation, in order. */
+  private void append(List<JsonObject> events) {
+    List<String> encoded = new ArrayList<>(events.size());
+    events.forEach(event -> encoded.add(event.encode()));
+    HazelcastCalls.whenComplete(log.addAllAsync(encoded, OverflowPolicy.OVERWRITE), (sequence, failure) -> {
       if (failure == null) {
         unacceptedLogged.set(false);
         return;
       }
-      metrics.webhookEventsDropped("unaccepted");
+      for (int i = 0; i < events.size(); i++) {
+        metrics.webhookEventsDropped("unaccepted");
+      }
       if (unacceptedLogged.compareAndSet(false, true)) {
         LOGGER.warn("Webhook events cannot be added to the cluster's log, dropped: {}", failure.getMessage());
       }
