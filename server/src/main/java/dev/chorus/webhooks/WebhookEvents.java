@@ -126,9 +126,7 @@ public final class WebhookEvents {
         unacceptedLogged.set(false);
         return;
       }
-      for (int i = 0; i < events.size(); i++) {
-        metrics.webhookEventsDropped("unaccepted");
-      }
+      metrics.webhookEventsDropped("unaccepted", events.size());
       if (unacceptedLogged.compareAndSet(false, true)) {
         LOGGER.warn("Webhook events cannot be added to the cluster's log, dropped: {}", failure.getMessage());
       }
