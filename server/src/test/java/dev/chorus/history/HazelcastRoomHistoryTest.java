@@ -65,8 +65,10 @@ class HazelcastRoomHistoryTest extends RoomHistoryContract {
 
   /** A history of {@code member} that forgets rooms idle for a second but those {@code occupied} names. */
   private RoomHistory forgetting(HazelcastInstance member, Set<String> occupied) {
+    // Built on the test thread: the constructor blocks on Hazelcast (the generation), which an event loop must
+    // not wait for; only the sweep is started on the context it runs on.
+    HazelcastRoomHistory history = new HazelcastRoomHistory(vertx, member, room -> SIZE, 1);
     return Contexts.call(context, () -> {
-      HazelcastRoomHistory history = new HazelcastRoomHistory(vertx, member, room -> SIZE, 1);
       history.forgetIdleRooms(rooms -> Future.succeededFuture(rooms.stream().filter(occupied::contains)
         .collect(Collectors.toSet())));
       return history;
